@@ -11,7 +11,15 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from ridgeline.settings import RetrievalMode
-from ridgeline.types import Answer, ChatMessage, Chunk, Page, SearchFilters, SearchHit, SourceDocument
+from ridgeline.types import (
+    Answer,
+    ChatMessage,
+    Chunk,
+    Page,
+    SearchFilters,
+    SearchHit,
+    SourceDocument,
+)
 
 
 @runtime_checkable

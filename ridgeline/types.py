@@ -56,7 +56,9 @@ class Page(BaseModel):
     images: tuple[ImageAsset, ...] = ()
 
 
-def citation_for(source: str, *, page_number: int | None = None, record_id: str | None = None) -> str:
+def citation_for(
+    source: str, *, page_number: int | None = None, record_id: str | None = None
+) -> str:
     """The citation string for a place in a source, as the chat protocol expects it."""
     if record_id is not None:
         return f"{source}#id={record_id}"

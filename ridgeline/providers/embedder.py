@@ -62,7 +62,9 @@ class SentenceTransformerEmbedder:
         if not texts:
             return []
         vectors = self._model.encode(
-            list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
             show_progress_bar=False,
         )
         return vectors.tolist()

@@ -33,7 +33,7 @@ def _tiktoken_cache_dir() -> Path:
 
 
 def seed_tiktoken_cache(encoding: str) -> Path:
-    """Write the packaged vocabulary of ``encoding`` where tiktoken looks for it; return its path."""
+    """Write the packaged vocabulary where tiktoken looks for it; return its path."""
     if encoding not in _VOCAB_URLS:
         raise ValueError(f"no packaged vocabulary for encoding {encoding!r}")
     target = _tiktoken_cache_dir() / hashlib.sha1(_VOCAB_URLS[encoding].encode()).hexdigest()
