@@ -94,3 +94,17 @@ class ChatModel(Protocol):
     name: str
 
     def answer(self, messages: Sequence[ChatMessage], sources: Sequence[SearchHit]) -> Answer: ...
+
+
+@runtime_checkable
+class Retriever(Protocol):
+    """Finds the chunks that best match a query (embedding the query itself when needed)."""
+
+    def search(
+        self,
+        text: str,
+        *,
+        mode: RetrievalMode,
+        top: int,
+        filters: SearchFilters | None = None,
+    ) -> list[SearchHit]: ...
