@@ -1,0 +1,54 @@
+# Ridgeline: `make run` sets up and runs the demo; `make test` sets up and runs the tests.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DEMO   ?= .ridgeline/demo
+INDEX  ?= .ridgeline/index
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: install dev run demo test lint format bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamps make re-runs instant until pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+dev: $(VENV)/.installed-dev
+
+demo: install
+	$(BIN)/python -m examples.build_demo --out $(DEMO)
+
+run: demo
+	$(BIN)/ridgeline ingest $(DEMO) --index $(INDEX)
+	$(BIN)/ridgeline ask "How much does the Cirrus 2 tent cost?" --index $(INDEX)
+	$(BIN)/ridgeline ask "What is the warranty on the stove?" --index $(INDEX)
+	@echo
+	@echo "Serving the chat API on http://$(HOST):$(PORT) (Ctrl-C to stop). Try:"
+	@echo "  curl -s http://$(HOST):$(PORT)/chat -H 'content-type: application/json' \\"
+	@echo "    -d '{\"messages\":[{\"role\":\"user\",\"content\":\"What tents do you sell?\"}]}'"
+	$(BIN)/ridgeline serve --index $(INDEX) --host $(HOST) --port $(PORT)
+
+test: dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -q -rs
+
+lint: dev
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: dev
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+clean:
+	rm -rf .ridgeline .pytest_cache .ruff_cache

@@ -1,0 +1,206 @@
+"""The offline, deterministic chat model: answers by quoting the source sentences that fit best.
+
+No LLM is involved. Each sentence (or catalog field) of the top sources is scored by the question's
+content words it contains, weighted by how rare each word is among the candidate sentences (IDF)
+and by the rank of its source. The best one to three sentences are stitched together, each
+followed by its source's citation. When no sentence is relevant enough, it says it does not know.
+
+Usage::
+
+    answerer = ExtractiveAnswerer()
+    answer = answerer.answer([ChatMessage(role="user", content="How much is the tent?")], hits)
+    answer.text  # "TrailMaster X4 Tent - Price: $250.00. [products.csv#id=7]"
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from chat.models.terms import QuestionTerms, content_terms, question_terms
+from chat.sentences import split_fields, split_sentences
+from ridgeline.errors import ModelError
+from ridgeline.types import Answer, ChatMessage, ChunkKind, SearchHit
+
+DONT_KNOW = "I don't know: the indexed sources do not contain an answer to this question."
+
+# Words of a catalog record's name describe every one of its fields ("Price: $250.00" is the
+# price *of the TrailMaster tent*); a text chunk's section title only hints at its sentences.
+_CATALOG_CONTEXT_WEIGHT = 1.0
+_TEXT_CONTEXT_WEIGHT = 0.5
+# A catalog field with more words than this is prose and is quoted without its key.
+_PROSE_WORDS = 6
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A sentence or catalog field that could be quoted in the answer."""
+
+    text: str
+    citation: str
+    rank: int
+    position: int
+    terms: frozenset[str]
+    context_terms: frozenset[str]
+    context_weight: float
+
+    @property
+    def own_terms(self) -> frozenset[str]:
+        """Words that say something beyond the record's name: "Price: $250.00" says "price"."""
+        if self.context_weight < _CATALOG_CONTEXT_WEIGHT:
+            return self.terms
+        return self.terms - self.context_terms
+
+    def weight_of(self, term: str) -> float:
+        if term in self.terms:
+            return 1.0
+        return self.context_weight if term in self.context_terms else 0.0
+
+
+@dataclass(frozen=True)
+class _Scored:
+    candidate: _Candidate
+    score: float
+    coverage: float
+
+    @property
+    def sort_key(self) -> tuple[float, int, int]:
+        return (-self.score, self.candidate.rank, self.candidate.position)
+
+
+class ExtractiveAnswerer:
+    """A grounded answerer without an LLM: quotes and cites the most relevant source sentences."""
+
+    name = "extractive"
+
+    def __init__(
+        self,
+        *,
+        max_sources: int = 5,
+        max_sentences: int = 3,
+        min_coverage: float = 0.34,
+        companion_ratio: float = 0.6,
+        rank_decay: float = 0.15,
+    ) -> None:
+        self.max_sources = max_sources
+        self.max_sentences = max_sentences
+        # Share of the question's (IDF-weighted) content words a sentence must contain.
+        self.min_coverage = min_coverage
+        # A second or third sentence joins the answer only if it scores this close to the best.
+        self.companion_ratio = companion_ratio
+        self.rank_decay = rank_decay
+
+    def answer(self, messages: Sequence[ChatMessage], sources: Sequence[SearchHit]) -> Answer:
+        question = _last_user_text(messages)
+        candidates = list(_candidates(sources[: self.max_sources]))
+        scored = self._score(question_terms(question), candidates)
+        chosen = self._choose(scored)
+        if not chosen:
+            return Answer(text=DONT_KNOW, model=self.name)
+        citations = list(dict.fromkeys(c.citation for c in chosen))
+        text = " ".join(f"{_as_sentence(c.text)} [{c.citation}]" for c in chosen)
+        return Answer(text=text, citations=citations, model=self.name)
+
+    def _score(self, question: QuestionTerms, candidates: list[_Candidate]) -> list[_Scored]:
+        idf = _idf(question.all, candidates)
+        asked_mass = sum(idf[term] for term in question.asked)
+        if asked_mass == 0.0:
+            return []
+        scored = []
+        # A sentence must itself say something the question asks about; matching only through
+        # its record's name ("TrailMaster X4 Tent - Brand: ...") would answer another question.
+        for candidate in (c for c in candidates if c.own_terms & question.all):
+            asked = sum(idf[t] * candidate.weight_of(t) for t in question.asked)
+            implied = sum(idf[t] * candidate.weight_of(t) for t in question.implied)
+            rank_weight = 1.0 / (1.0 + self.rank_decay * candidate.rank)
+            scored.append(_Scored(candidate, (asked + implied) * rank_weight, asked / asked_mass))
+        return sorted(scored, key=lambda s: s.sort_key)
+
+    def _choose(self, scored: list[_Scored]) -> list[_Candidate]:
+        relevant = [s for s in scored if s.coverage >= self.min_coverage and s.score > 0.0]
+        if not relevant:
+            return []
+        best = relevant[0]
+        chosen: list[_Candidate] = []
+        seen: set[str] = set()
+        for item in relevant:
+            if item.score < best.score * self.companion_ratio or len(chosen) == self.max_sentences:
+                break
+            key = " ".join(item.candidate.text.lower().split())
+            # A companion must answer the whole question the best sentence answers, not a part
+            # of it (the price of *another* tent covers "tent" but not "TrailMaster").
+            if key not in seen and item.coverage >= best.coverage - 1e-9:
+                seen.add(key)
+                chosen.append(item.candidate)
+        return chosen
+
+
+def _last_user_text(messages: Sequence[ChatMessage]) -> str:
+    for message in reversed(messages):
+        if message.role == "user":
+            return message.content
+    raise ModelError("the conversation has no user message to answer")
+
+
+def _idf(terms: Iterable[str], candidates: list[_Candidate]) -> dict[str, float]:
+    """Inverse document frequency over the candidate sentences; absent terms count as rarest."""
+    counts: Counter[str] = Counter()
+    for candidate in candidates:
+        counts.update(candidate.terms | candidate.context_terms)
+    total = len(candidates)
+    # A term no candidate contains is rarer than any that one does (df of one half).
+    return {term: math.log(1.0 + total / (counts[term] or 0.5)) for term in terms}
+
+
+def _candidates(sources: Sequence[SearchHit]) -> Iterable[_Candidate]:
+    for rank, hit in enumerate(sources):
+        chunk = hit.chunk
+        if chunk.kind == ChunkKind.CATALOG:
+            yield from _catalog_candidates(hit, rank)
+        else:
+            context = content_terms(chunk.title) if chunk.title else frozenset()
+            sentences = (s for s in split_sentences(chunk.content) if not s.startswith("#"))
+            for position, sentence in enumerate(sentences):
+                terms = content_terms(sentence)
+                yield _Candidate(
+                    sentence, chunk.citation, rank, position, terms, context, _TEXT_CONTEXT_WEIGHT
+                )
+
+
+def _catalog_candidates(hit: SearchHit, rank: int) -> Iterable[_Candidate]:
+    """One candidate per field, each sentence of a long field apart, all under the record's name."""
+    fields = split_fields(hit.chunk.content)
+    title = hit.chunk.title or _name_field(fields)
+    context = content_terms(title) if title else frozenset()
+    position = 0
+    for field in fields:
+        for sentence in split_sentences(_shown_field(field)):
+            terms = content_terms(sentence)
+            shown = sentence if not title or context <= terms else f"{title} - {sentence}"
+            yield _Candidate(
+                shown, hit.chunk.citation, rank, position, terms, context, _CATALOG_CONTEXT_WEIGHT
+            )
+            position += 1
+
+
+def _shown_field(field: str) -> str:
+    """A prose field reads better without its key: "Description: It is..." -> "It is..."."""
+    key, separator, value = field.partition(":")
+    is_prose = separator and len(value.split()) > _PROSE_WORDS and len(key.split()) <= 2
+    return value.strip() if is_prose else field
+
+
+def _name_field(fields: list[str]) -> str | None:
+    """The record's name: a "Name:" field, or a first line that is not a field at all."""
+    for field in fields:
+        key, _, value = field.partition(":")
+        if key.strip().lower() in {"name", "title", "product", "product name"} and value.strip():
+            return value.strip()
+    first = fields[0] if fields else ""
+    return first if first and ":" not in first and len(first.split()) <= _PROSE_WORDS else None
+
+
+def _as_sentence(text: str) -> str:
+    return text if text.endswith((".", "!", "?")) else f"{text}."

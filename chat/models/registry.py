@@ -1,0 +1,88 @@
+"""The one place that turns settings into a chat model: ``extractive``, ``openai`` or ``azure``.
+
+Usage::
+
+    model = build_chat_model(Settings())  # RIDGELINE_CHAT_MODEL picks the kind
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from chat.models.extractive import ExtractiveAnswerer
+from chat.models.openai_compatible import OpenAIChatModel
+from ridgeline.errors import ConfigError
+from ridgeline.protocols import ChatModel
+from ridgeline.settings import Settings
+
+
+def build_chat_model(settings: Settings) -> ChatModel:
+    """The chat model ``settings.chat_model`` names; raises ConfigError naming missing env vars."""
+    builders: dict[str, Callable[[Settings], ChatModel]] = {
+        "extractive": lambda _: ExtractiveAnswerer(),
+        "openai": _openai_model,
+        "azure": _azure_model,
+    }
+    builder = builders.get(settings.chat_model)
+    if builder is None:
+        raise ConfigError(f"RIDGELINE_CHAT_MODEL: unknown chat model {settings.chat_model!r}")
+    return builder(settings)
+
+
+def _openai_model(settings: Settings) -> ChatModel:
+    _require(settings, openai_api_key="RIDGELINE_OPENAI_API_KEY")
+    assert settings.openai_api_key is not None
+    factory = partial(
+        _openai_client,
+        base_url=settings.openai_base_url,
+        api_key=settings.openai_api_key.get_secret_value(),
+        timeout=settings.chat_timeout_s,
+    )
+    return OpenAIChatModel(
+        client_factory=factory, model=settings.openai_model, temperature=settings.chat_temperature
+    )
+
+
+def _azure_model(settings: Settings) -> ChatModel:
+    _require(
+        settings,
+        azure_openai_endpoint="RIDGELINE_AZURE_OPENAI_ENDPOINT",
+        azure_openai_api_key="RIDGELINE_AZURE_OPENAI_API_KEY",
+        azure_openai_deployment="RIDGELINE_AZURE_OPENAI_DEPLOYMENT",
+    )
+    assert settings.azure_openai_api_key is not None and settings.azure_openai_deployment
+    factory = partial(
+        _azure_client,
+        azure_endpoint=settings.azure_openai_endpoint,
+        api_key=settings.azure_openai_api_key.get_secret_value(),
+        api_version=settings.azure_openai_api_version,
+        timeout=settings.chat_timeout_s,
+    )
+    # Azure addresses a model by the name of its deployment.
+    return OpenAIChatModel(
+        client_factory=factory,
+        model=settings.azure_openai_deployment,
+        temperature=settings.chat_temperature,
+    )
+
+
+def _require(settings: Settings, **env_vars: str) -> None:
+    missing = [env for field, env in env_vars.items() if not getattr(settings, field)]
+    if missing:
+        raise ConfigError(
+            f"chat model {settings.chat_model!r} needs these settings: {', '.join(missing)}"
+        )
+
+
+def _openai_client(**options: Any) -> Any:
+    from openai import OpenAI  # the SDK builds an HTTP client: only when the model is used
+
+    return OpenAI(**options)
+
+
+def _azure_client(**options: Any) -> Any:
+    from openai import AzureOpenAI
+
+    return AzureOpenAI(**options)

@@ -1,0 +1,97 @@
+"""Content words of a text, normalised so that "Tents" and "tent" or "returned" and "return" meet.
+
+Usage::
+
+    content_terms("How much are the tents?")   # {"tent"}
+    question_terms("How much are the tents?")  # {"tent"} and the expansion {"price", "cost"}
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+_STOP_WORDS_TEXT = """
+    a about above after again against all am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each either few for from
+    further had has have having he her here hers herself him himself his how i if in into is it
+    its itself just me more most my myself neither no nor not now of off on once only or other
+    our ours ourselves out over own same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up very was we were
+    what when where which while who whom why will with would you your yours yourself yourselves
+    much many tell please know give get got also may might must shall us
+"""
+_STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+
+# Words a question uses for a catalog field that the record names differently ("how much" asks
+# for the "Price:" field). Kept small on purpose: it only bridges question phrasing to field keys.
+_QUESTION_SYNONYMS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (re.compile(r"\bhow much\b|\bcosts?\b|\bcheap|\bexpensive\b|\bpay\b"), ("price", "cost")),
+    (re.compile(r"\bprices?\b|\bpriced\b"), ("price", "cost")),
+    (re.compile(r"\bwho makes\b|\bmanufactur|\bmade by\b|\bmaker\b"), ("brand",)),
+    (re.compile(r"\bwhat kind\b|\bwhat type\b|\btype of\b"), ("category",)),
+    (re.compile(r"\bhow heavy\b|\bweigh"), ("weight",)),
+    (re.compile(r"\bcolou?rs?\b"), ("color", "colour")),
+    (re.compile(r"\bmade of\b|\bmaterials?\b"), ("material",)),
+)
+
+
+@dataclass(frozen=True)
+class QuestionTerms:
+    """The content words a question asks about, and the field names its phrasing implies."""
+
+    asked: frozenset[str]
+    implied: frozenset[str]
+
+    @property
+    def all(self) -> frozenset[str]:
+        return self.asked | self.implied
+
+
+def normalise(word: str) -> str:
+    """Lower-case and strip a plural or a common verb suffix ("policies" -> "policy")."""
+    word = word.lower()
+    if len(word) <= 3 or word.isdigit():
+        return word
+    for suffix, replacement, min_stem in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= min_stem:
+            word = word[: -len(suffix)] + replacement
+            break
+    # A silent final "e" goes too, so that "purchase" meets "purchased" and "price" "priced".
+    return word[:-1] if len(word) > 4 and word.endswith("e") else word
+
+
+# (suffix, replacement, shortest stem left); the first that applies wins.
+_SUFFIXES = (
+    ("ies", "y", 2),
+    ("sses", "ss", 2),
+    ("ches", "ch", 2),
+    ("shes", "sh", 2),
+    ("xes", "x", 2),
+    ("ss", "ss", 0),
+    ("us", "us", 0),
+    ("is", "is", 0),
+    ("s", "", 3),
+    ("ing", "", 4),
+    ("ed", "", 4),
+)
+
+
+def content_terms(text: str) -> frozenset[str]:
+    """The normalised words of ``text`` that carry meaning (no stop words)."""
+    words = (word for word in _WORD.findall(text.lower()) if word not in _STOP_WORDS)
+    return frozenset(normalise(word) for word in words)
+
+
+def question_terms(question: str) -> QuestionTerms:
+    asked = content_terms(question)
+    lowered = question.lower()
+    implied = {
+        normalise(term)
+        for pattern, terms in _QUESTION_SYNONYMS
+        if pattern.search(lowered)
+        for term in terms
+    }
+    return QuestionTerms(asked=asked, implied=frozenset(implied - asked))

@@ -1,0 +1,149 @@
+"""The chat HTTP protocol: request and response bodies of ``POST /chat``.
+
+The shapes follow the Azure "chat with your data" sample so its web frontend and evaluator work
+against Ridgeline unchanged::
+
+    request  = ChatRequest.model_validate({"messages": [{"role": "user", "content": "Hi?"}]})
+    response = ChatResponse(output_text="...", context=ResponseContext(data_points=DataPoints()))
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ridgeline.settings import RetrievalMode
+from ridgeline.types import ChatMessage
+
+Role = Literal["user", "assistant", "system"]
+
+
+class TextPart(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["text"]
+    text: str
+
+
+class ImageUrl(BaseModel):
+    url: str
+    detail: str | None = None
+
+
+class ImagePart(BaseModel):
+    """An image sent with a message (a URL or a ``data:`` URI); not used for retrieval yet."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["image_url"]
+    image_url: ImageUrl
+
+
+ContentPart = Annotated[TextPart | ImagePart, Field(discriminator="type")]
+
+
+class RequestMessage(BaseModel):
+    """One turn of the conversation; content is a string or a list of text and image parts."""
+
+    role: Role
+    content: str | list[ContentPart]
+
+    @property
+    def text(self) -> str:
+        if isinstance(self.content, str):
+            return self.content
+        return "\n".join(part.text for part in self.content if isinstance(part, TextPart))
+
+    @property
+    def image_urls(self) -> list[str]:
+        if isinstance(self.content, str):
+            return []
+        return [part.image_url.url for part in self.content if isinstance(part, ImagePart)]
+
+    def to_chat_message(self) -> ChatMessage:
+        return ChatMessage(role=self.role, content=self.text)
+
+
+class Overrides(BaseModel):
+    """Per-request settings; unknown keys (the sample frontend sends many) are ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    retrieval_mode: RetrievalMode | None = None
+    top: int | None = Field(default=None, ge=1, le=50)
+    include_category: str | None = None
+    exclude_category: str | None = None
+    temperature: float | None = Field(default=None, ge=0.0, le=2.0)
+    seed: int | None = None
+    suggest_followup_questions: bool = False
+
+    @field_validator("include_category", "exclude_category", mode="after")
+    @classmethod
+    def _blank_means_none(cls, value: str | None) -> str | None:
+        # The sample frontend sends "" for "all categories".
+        return value if value and value.strip() else None
+
+
+class RequestContext(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    overrides: Overrides = Field(default_factory=Overrides)
+
+
+class ChatRequest(BaseModel):
+    """The body of ``POST /chat``."""
+
+    messages: list[RequestMessage] = Field(min_length=1)
+    context: RequestContext = Field(default_factory=RequestContext)
+    session_state: Any = None
+
+    @model_validator(mode="after")
+    def _last_message_is_a_user_question(self) -> ChatRequest:
+        last = self.messages[-1]
+        if last.role != "user":
+            raise ValueError(f"the last message must come from the user, not from {last.role!r}")
+        if not last.text.strip():
+            raise ValueError(
+                "the last user message has no text (image-only questions are not supported yet)"
+            )
+        return self
+
+    @property
+    def overrides(self) -> Overrides:
+        return self.context.overrides
+
+    @property
+    def question(self) -> str:
+        return self.messages[-1].text.strip()
+
+    def chat_messages(self) -> list[ChatMessage]:
+        return [message.to_chat_message() for message in self.messages]
+
+
+class ThoughtStep(BaseModel):
+    """One step of how the answer was made, shown in the frontend's "thought process" tab."""
+
+    title: str
+    description: Any = None
+    props: dict[str, Any] = Field(default_factory=dict)
+
+
+class DataPoints(BaseModel):
+    text: list[str] = Field(default_factory=list)
+    images: list[str] = Field(default_factory=list)
+    citations: list[str] = Field(default_factory=list)
+
+
+class ResponseContext(BaseModel):
+    data_points: DataPoints
+    thoughts: list[ThoughtStep] = Field(default_factory=list)
+    followup_questions: list[str] = Field(default_factory=list)
+
+
+class ChatResponse(BaseModel):
+    """The body answered by ``POST /chat``."""
+
+    output_text: str
+    context: ResponseContext
+    session_state: Any = None

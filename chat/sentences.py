@@ -1,0 +1,72 @@
+"""Splitting source text into sentences and catalog records into fields.
+
+Usage::
+
+    split_sentences("Returns take 30 days. Call us.")  # ["Returns take 30 days.", "Call us."]
+    split_fields("Name: Tent Price: $250.00")  # ["Name: Tent", "Price: $250.00"]
+"""
+
+from __future__ import annotations
+
+import re
+
+# A sentence ends at . ! or ? (optionally followed by closing quotes or brackets) and whitespace,
+# when the next sentence starts like one. "$250.00" and "v1.2" never split: no space follows.
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"')\]]))\s+(?=[\"'(\[]?[A-Z0-9])")
+_ABBREVIATIONS = frozenset(
+    {"e.g.", "i.e.", "etc.", "vs.", "mr.", "mrs.", "ms.", "dr.", "no.", "inc.", "ltd.", "fig."}
+)
+# A line that stands on its own even inside a paragraph: a list item, a heading, a table row,
+# or a "Key: value" field.
+_STANDALONE_LINE = re.compile(r"^\s*(?:[-*•#|]|\d+[.)]\s|[A-Za-z][\w()-]*(?: [\w()-]+){0,3}:\s)")
+_HEADING = re.compile(r"^\s*#{1,6}\s")
+# A catalog field starts with one capitalised word (or snake_case key) and a colon.
+_FIELD_START = re.compile(r"\s+(?=[A-Z][A-Za-z_]*:\s)")
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of ``text`` in reading order, whitespace-normalised, empty ones dropped."""
+    sentences: list[str] = []
+    for block in _blocks(text):
+        sentences.extend(_split_block(block))
+    return sentences
+
+
+def split_fields(text: str) -> list[str]:
+    """The ``Key: value`` fields of a catalog record, one per line or inline one after another."""
+    fields: list[str] = []
+    for line in text.splitlines():
+        fields.extend(part.strip() for part in _FIELD_START.split(line) if part.strip())
+    return fields
+
+
+def _blocks(text: str) -> list[str]:
+    """Paragraphs with hard line wraps joined, keeping list items, headings and fields apart."""
+    blocks: list[str] = []
+    current: list[str] = []
+    for line in text.splitlines():
+        if not line.strip() or _STANDALONE_LINE.match(line):
+            blocks.append(" ".join(current))
+            current = []
+        if _HEADING.match(line):
+            blocks.append(line)  # a heading never runs into the paragraph under it
+        elif line.strip():
+            current.append(line.strip())
+    blocks.append(" ".join(current))
+    return [" ".join(block.split()) for block in blocks if block.strip()]
+
+
+def _split_block(block: str) -> list[str]:
+    pieces = _SENTENCE_END.split(block)
+    sentences: list[str] = []
+    for piece in pieces:
+        if sentences and _ends_with_abbreviation(sentences[-1]):
+            sentences[-1] = f"{sentences[-1]} {piece}"
+        else:
+            sentences.append(piece)
+    return [sentence.strip() for sentence in sentences if sentence.strip()]
+
+
+def _ends_with_abbreviation(sentence: str) -> bool:
+    last_word = sentence.rsplit(maxsplit=1)[-1].lower()
+    return last_word in _ABBREVIATIONS

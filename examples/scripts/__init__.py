@@ -1,0 +1,1 @@
+"""Generators for the demo corpus: product images and the staff handbook PDF."""

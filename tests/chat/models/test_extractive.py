@@ -1,0 +1,108 @@
+import pytest
+
+from chat.models.extractive import DONT_KNOW, ExtractiveAnswerer
+from ridgeline.errors import ModelError
+from ridgeline.protocols import ChatModel
+from ridgeline.types import ChatMessage, ChunkKind
+from tests.chat.fakes import make_hit
+
+TENT = (
+    "Name: TrailMaster X4 Tent\nCategory: Tents\nBrand: OutdoorLiving\nPrice: $250.00\n"
+    "Description: The TrailMaster X4 Tent sleeps four people. It packs into a small bag."
+)
+OTHER_TENT = "Name: Alpine Explorer Tent Category: Tents Price: $350.00 Brand: AlpineGear"
+POLICY = (
+    "# Returns\nReturns are accepted within 30 days of purchase.\n"
+    "Shipping is free for orders over $50. Our stores open at 9 am."
+)
+
+
+@pytest.fixture
+def sources():
+    return [
+        make_hit("products.csv#id=7", TENT, kind=ChunkKind.CATALOG),
+        make_hit("products.csv#id=8", OTHER_TENT, kind=ChunkKind.CATALOG),
+        make_hit("policies.pdf#page=3", POLICY),
+    ]
+
+
+def ask(question, sources):
+    return ExtractiveAnswerer().answer([ChatMessage(role="user", content=question)], sources)
+
+
+def test_it_is_a_chat_model():
+    assert isinstance(ExtractiveAnswerer(), ChatModel)
+
+
+def test_a_price_question_selects_the_price_field_of_the_named_product(sources):
+    answer = ask("How much is the TrailMaster tent?", sources)
+    assert answer.text == "TrailMaster X4 Tent - Price: $250.00. [products.csv#id=7]"
+    assert answer.citations == ["products.csv#id=7"]
+
+
+def test_the_sentence_with_the_answer_is_quoted_and_cited(sources):
+    answer = ask("Within how many days are returns accepted?", sources)
+    assert answer.text == "Returns are accepted within 30 days of purchase. [policies.pdf#page=3]"
+    assert answer.citations == ["policies.pdf#page=3"]
+
+
+def test_plural_and_suffix_forms_match(sources):
+    answer = ask("Can I return items I purchased?", sources)
+    assert answer.text.startswith("Returns are accepted within 30 days")
+
+
+def test_prose_fields_are_quoted_without_their_key(sources):
+    answer = ask("How many people does the TrailMaster sleep?", sources)
+    assert answer.text == "The TrailMaster X4 Tent sleeps four people. [products.csv#id=7]"
+
+
+def test_it_says_it_does_not_know_when_no_source_is_relevant(sources):
+    answer = ask("What is the capital of France?", sources)
+    assert answer.text == DONT_KNOW
+    assert answer.citations == []
+
+
+def test_it_says_it_does_not_know_without_sources():
+    assert ask("How much is the TrailMaster tent?", []).text == DONT_KNOW
+
+
+def test_the_answer_is_about_the_last_user_message(sources):
+    messages = [
+        ChatMessage(role="user", content="How much is the TrailMaster tent?"),
+        ChatMessage(role="assistant", content="$250.00"),
+        ChatMessage(role="user", content="Who makes the Alpine Explorer?"),
+    ]
+    answer = ExtractiveAnswerer().answer(messages, sources)
+    assert answer.text == "Alpine Explorer Tent - Brand: AlpineGear. [products.csv#id=8]"
+
+
+def test_sentences_answering_parts_of_the_question_are_stitched_in_rank_order():
+    sources = [
+        make_hit("a.md", "Kayaks must be rinsed after use in salt water."),
+        make_hit("b.md", "Kayaks must be stored out of the sun."),
+    ]
+    answer = ask("How should kayaks be rinsed and stored?", sources)
+    assert answer.text == (
+        "Kayaks must be rinsed after use in salt water. [a.md] "
+        "Kayaks must be stored out of the sun. [b.md]"
+    )
+    assert answer.citations == ["a.md", "b.md"]
+
+
+def test_answers_are_deterministic(sources):
+    first = ask("How much is the TrailMaster tent?", sources)
+    again = ask("How much is the TrailMaster tent?", list(sources))
+    assert first == again
+
+
+def test_a_conversation_without_a_user_message_is_an_error(sources):
+    with pytest.raises(ModelError, match="no user message"):
+        ExtractiveAnswerer().answer([ChatMessage(role="assistant", content="Hi")], sources)
+
+
+def test_a_record_whose_first_line_is_its_name_is_understood():
+    # The catalog parser renders a record as its name, then "Key: value" lines and prose.
+    record = "Summit Breeze Jacket\nCategory: Jackets\nPrice: $120.00\nA light jacket for hikes."
+    sources = [make_hit("products.csv#id=3", record, kind=ChunkKind.CATALOG)]
+    answer = ask("How much does the Summit Breeze jacket cost?", sources)
+    assert answer.text == "Summit Breeze Jacket - Price: $120.00. [products.csv#id=3]"

@@ -1,0 +1,127 @@
+import pytest
+
+from chat.models.extractive import ExtractiveAnswerer
+from chat.protocol import ChatRequest
+from chat.service import ChatService
+from ridgeline.types import ChunkKind, SearchFilters
+from tests.chat.fakes import FakeRetriever, ScriptedChatModel, make_hit
+
+HITS = [
+    make_hit(
+        "products.csv#id=7",
+        "Name: TrailMaster X4 Tent\nPrice: $250.00",
+        kind=ChunkKind.CATALOG,
+        category="Tents",
+        score=0.9,
+        images=("images/7/1.jpg",),
+    ),
+    make_hit("guide.pdf#page=4", "Pitch the tent\non flat ground.", category="Guides", score=0.5),
+    make_hit("guide.pdf#page=4", "Stake the corners first.", category="Guides", score=0.4),
+]
+
+
+def request(question="How much is the TrailMaster tent?", **overrides):
+    return ChatRequest.model_validate(
+        {
+            "messages": [{"role": "user", "content": question}],
+            "context": {"overrides": overrides},
+            "session_state": {"id": "s1"},
+        }
+    )
+
+
+@pytest.fixture
+def retriever():
+    return FakeRetriever(hits=list(HITS))
+
+
+def test_the_last_user_message_is_searched_with_the_service_defaults(retriever):
+    ChatService(retriever=retriever, model=ExtractiveAnswerer(), default_top=4).chat(request())
+    (call,) = retriever.calls
+    assert (call.text, call.mode, call.top, call.filters) == (
+        "How much is the TrailMaster tent?",
+        "hybrid",
+        4,
+        None,
+    )
+
+
+def test_overrides_set_mode_top_and_category_filters(retriever):
+    service = ChatService(retriever=retriever, model=ExtractiveAnswerer())
+    service.chat(request(retrieval_mode="text", top=2, exclude_category="Guides"))
+    (call,) = retriever.calls
+    assert (call.mode, call.top) == ("text", 2)
+    assert call.filters == SearchFilters(exclude_category="Guides")
+
+
+def test_the_response_carries_the_answer_data_points_and_session_state(retriever):
+    response = ChatService(retriever=retriever, model=ExtractiveAnswerer()).chat(request())
+    assert response.output_text == "TrailMaster X4 Tent - Price: $250.00. [products.csv#id=7]"
+    points = response.context.data_points
+    assert points.citations == ["products.csv#id=7", "guide.pdf#page=4"]
+    assert points.text[:2] == [
+        "products.csv#id=7: Name: TrailMaster X4 Tent Price: $250.00",
+        "guide.pdf#page=4: Pitch the tent on flat ground.",
+    ]
+    assert points.images == ["images/7/1.jpg"]
+    assert response.session_state == {"id": "s1"}
+    assert response.context.followup_questions == []
+
+
+def test_thoughts_show_the_query_the_ranked_hits_and_the_model(retriever):
+    response = ChatService(retriever=retriever, model=ScriptedChatModel("Hi.")).chat(request())
+    search, results, generation = response.context.thoughts
+    assert search.description == "How much is the TrailMaster tent?"
+    assert search.props["retrieval_mode"] == "hybrid"
+    assert [(r["rank"], r["citation"], r["score"]) for r in results.description] == [
+        (1, "products.csv#id=7", 0.9),
+        (2, "guide.pdf#page=4", 0.5),
+        (3, "guide.pdf#page=4", 0.4),
+    ]
+    assert generation.props["model"] == "scripted"
+    assert generation.props["token_usage"] == {"prompt_tokens": 42, "completion_tokens": 7}
+
+
+def test_citations_of_sources_that_were_not_retrieved_are_removed_and_noted(retriever):
+    model = ScriptedChatModel("It costs $250. [products.csv#id=7] It is red. [invented.pdf#page=9]")
+    response = ChatService(retriever=retriever, model=model).chat(request())
+    assert response.output_text == "It costs $250. [products.csv#id=7] It is red."
+    removed = response.context.thoughts[-1]
+    assert removed.title == "Citations removed"
+    assert removed.props["citations"] == ["invented.pdf#page=9"]
+
+
+def test_a_figure_of_a_retrieved_source_may_be_cited(retriever):
+    model = ScriptedChatModel("See the photo. [products.csv#id=7(1.jpg)]")
+    response = ChatService(retriever=retriever, model=model).chat(request())
+    assert response.output_text == "See the photo. [products.csv#id=7(1.jpg)]"
+
+
+def test_the_model_gets_the_whole_conversation_and_the_hits(retriever):
+    model = ScriptedChatModel("Ok.")
+    body = {
+        "messages": [
+            {"role": "user", "content": "Hi"},
+            {"role": "assistant", "content": "Hello"},
+            {"role": "user", "content": [{"type": "text", "text": "Tent price?"}]},
+        ]
+    }
+    ChatService(retriever=retriever, model=model).chat(ChatRequest.model_validate(body))
+    messages, sources = model.received[0]
+    assert [(m.role, m.content) for m in messages] == [
+        ("user", "Hi"),
+        ("assistant", "Hello"),
+        ("user", "Tent price?"),
+    ]
+    assert [s.chunk.citation for s in sources] == [h.chunk.citation for h in HITS]
+
+
+def test_temperature_and_seed_reach_a_model_that_takes_options(retriever):
+    class TunableModel(ScriptedChatModel):
+        def with_options(self, *, temperature, seed):
+            return ScriptedChatModel(f"t={temperature} s={seed}")
+
+    response = ChatService(retriever=retriever, model=TunableModel("base")).chat(
+        request(temperature=0.7, seed=3)
+    )
+    assert response.output_text == "t=0.7 s=3"

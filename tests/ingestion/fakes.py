@@ -1,0 +1,100 @@
+"""In-memory test doubles for the ingestion tests (they implement kernel protocols)."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from ridgeline.settings import RetrievalMode
+from ridgeline.types import Chunk, SearchFilters, SearchHit, SourceDocument
+
+_WORD = re.compile(r"\w+")
+
+
+class InMemoryIndex:
+    """A dict-backed SearchIndex: enough search to check what was written, and a write log."""
+
+    def __init__(self) -> None:
+        self.documents: dict[str, SourceDocument] = {}
+        self.chunks: dict[str, list[Chunk]] = {}
+        self.vectors: dict[str, list[list[float]]] = {}
+        self.writes: list[str] = []  # document ids, one per replace_document call
+
+    def get_document(self, document_id: str) -> SourceDocument | None:
+        return self.documents.get(document_id)
+
+    def replace_document(
+        self, document: SourceDocument, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]
+    ) -> None:
+        if len(chunks) != len(vectors):
+            raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
+        self.documents[document.document_id] = document
+        self.chunks[document.document_id] = list(chunks)
+        self.vectors[document.document_id] = [list(v) for v in vectors]
+        self.writes.append(document.document_id)
+
+    def delete_document(self, document_id: str) -> None:
+        self.documents.pop(document_id, None)
+        self.chunks.pop(document_id, None)
+        self.vectors.pop(document_id, None)
+
+    def list_documents(self) -> list[SourceDocument]:
+        return sorted(self.documents.values(), key=lambda d: d.source)
+
+    def count_chunks(self) -> int:
+        return sum(len(chunks) for chunks in self.chunks.values())
+
+    def all_chunks(self) -> list[Chunk]:
+        return [chunk for chunks in self.chunks.values() for chunk in chunks]
+
+    def search(
+        self,
+        *,
+        text: str,
+        vector: Sequence[float] | None,
+        mode: RetrievalMode,
+        top: int,
+        filters: SearchFilters | None = None,
+    ) -> list[SearchHit]:
+        """Scores by shared words (text) or dot product (vectors); filters are not supported."""
+        if filters is not None:
+            raise NotImplementedError("InMemoryIndex does not filter")
+        words = set(_WORD.findall(text.lower()))
+        scored = []
+        for doc_id, chunks in self.chunks.items():
+            for chunk, chunk_vector in zip(chunks, self.vectors[doc_id], strict=True):
+                if mode == "text" or vector is None:
+                    score = float(len(words & set(_WORD.findall(chunk.content.lower()))))
+                else:
+                    score = math.fsum(a * b for a, b in zip(vector, chunk_vector, strict=True))
+                scored.append(SearchHit(chunk=chunk, score=score))
+        scored.sort(key=lambda hit: hit.score, reverse=True)
+        return scored[:top]
+
+
+class FixedOcr:
+    """An OcrEngine that 'reads' a fixed text and remembers which images it was shown."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.seen: list[Path] = []
+
+    def read_text(self, image_path: Path) -> str:
+        self.seen.append(image_path)
+        return self.text
+
+
+class RecordingProgress:
+    """An IngestProgress that records what it was told."""
+
+    def __init__(self) -> None:
+        self.total: int | None = None
+        self.results: list[str] = []
+
+    def on_start(self, total: int) -> None:
+        self.total = total
+
+    def on_file(self, result: object) -> None:
+        self.results.append(getattr(result, "source", "?"))

@@ -1,0 +1,157 @@
+import itertools
+from pathlib import Path
+
+import pytest
+
+from ingestion.splitter import TokenSplitter, embedding_text
+from ridgeline.errors import ConfigError
+from ridgeline.providers.tokenizer import TiktokenTokenizer
+from ridgeline.types import ChunkKind, ImageAsset, Page, SourceDocument
+
+TOKENIZER = TiktokenTokenizer()
+DOCUMENT = SourceDocument(
+    document_id="doc1", path=Path("/d/a.pdf"), source="a.pdf", content_hash="h", size_bytes=1
+)
+SENTENCES = [f"Sentence {n} says the tent number {n} is green." for n in range(1, 41)]
+
+
+def splitter(chunk_tokens: int = 50, overlap_tokens: int = 10, **kw: int) -> TokenSplitter:
+    return TokenSplitter(
+        tokenizer=TOKENIZER, chunk_tokens=chunk_tokens, overlap_tokens=overlap_tokens, **kw
+    )
+
+
+def test_a_short_page_is_one_chunk_that_keeps_its_place() -> None:
+    image = ImageAsset(path="/d/fig.png")
+    page = Page(source="a.pdf", page_number=3, text="  Pitch the tent.  ", images=(image,))
+
+    (chunk,) = splitter().split([page], DOCUMENT)
+
+    assert chunk.chunk_id == "doc1:00000"
+    assert chunk.content == "Pitch the tent."
+    assert (chunk.page_number, chunk.citation) == (3, "a.pdf#page=3")
+    assert chunk.images == (image,)
+
+
+def test_long_text_is_cut_at_sentence_ends_within_the_limit_with_overlap() -> None:
+    page = Page(source="a.pdf", page_number=1, text=" ".join(SENTENCES))
+
+    chunks = splitter(chunk_tokens=50, overlap_tokens=12).split([page], DOCUMENT)
+
+    assert [c.chunk_id for c in chunks] == [f"doc1:{i:05d}" for i in range(len(chunks))]
+    assert all(TOKENIZER.count(c.content) <= 50 for c in chunks)
+    assert all(c.content.endswith(".") and c.content.startswith("Sentence") for c in chunks)
+    for before, after in itertools.pairwise(chunks):
+        last_sentence = "Sentence" + before.content.rsplit("Sentence", 1)[1]
+        assert after.content.startswith(last_sentence)  # ~one sentence (~12 tokens) of overlap
+    covered = {s for s in SENTENCES if any(s in c.content for c in chunks)}
+    assert covered == set(SENTENCES)
+
+
+def test_chunks_never_cross_a_page() -> None:
+    pages = [
+        Page(source="a.pdf", page_number=1, text=" ".join(SENTENCES[:20])),
+        Page(source="a.pdf", page_number=2, text=" ".join(SENTENCES[20:])),
+    ]
+
+    chunks = splitter().split(pages, DOCUMENT)
+
+    assert {c.page_number for c in chunks} == {1, 2}
+    for chunk in chunks:
+        numbers = {int(word) for word in chunk.content.replace(".", "").split() if word.isdigit()}
+        page_range = range(1, 21) if chunk.page_number == 1 else range(21, 41)
+        assert numbers <= set(page_range)
+        assert chunk.citation == f"a.pdf#page={chunk.page_number}"
+
+
+def test_the_title_counts_against_the_budget_and_is_embedded_with_the_chunk() -> None:
+    page = Page(source="g.md", title="Summit Lantern > Care", text=" ".join(SENTENCES))
+
+    chunks = splitter(chunk_tokens=40, overlap_tokens=0).split([page], DOCUMENT)
+
+    assert len(chunks) > 1
+    assert all(c.title == "Summit Lantern > Care" for c in chunks)
+    assert all(embedding_text(c).startswith("Summit Lantern > Care\n") for c in chunks)
+    assert all(TOKENIZER.count(embedding_text(c)) <= 40 for c in chunks)
+
+
+def catalog_page(text: str) -> Page:
+    fields = {"name": "Tent", "category": "Tents", "brand": "Acme", "price": 250.0}
+    return Page(
+        source="p.csv",
+        record_id="7",
+        text=text,
+        kind=ChunkKind.CATALOG,
+        title="Tent",
+        fields=fields,
+    )
+
+
+def test_a_catalog_record_stays_whole_up_to_max_tokens() -> None:
+    record = catalog_page("Tent\n" + " ".join(SENTENCES[:8]))  # ~100 tokens
+
+    (chunk,) = splitter(chunk_tokens=50, max_tokens=150).split([record], DOCUMENT)
+
+    assert chunk.content == record.text
+    assert (chunk.citation, chunk.kind) == ("p.csv#id=7", ChunkKind.CATALOG)
+    assert (chunk.category, chunk.brand, chunk.price) == ("Tents", "Acme", 250.0)
+
+
+def test_a_catalog_record_longer_than_the_limit_is_split_and_keeps_its_fields() -> None:
+    record = catalog_page("Tent\n" + " ".join(SENTENCES[:8]))
+
+    chunks = splitter(chunk_tokens=50).split([record], DOCUMENT)
+
+    assert len(chunks) >= 2
+    assert {(c.citation, c.price, c.category) for c in chunks} == {("p.csv#id=7", 250.0, "Tents")}
+
+
+def test_text_without_spaces_is_cut_by_characters() -> None:
+    blob = "".join(chr(ord("a") + (i * 7) % 26) for i in range(3000))
+
+    chunks = splitter(chunk_tokens=50, overlap_tokens=0).split(
+        [Page(source="x", text=blob)], DOCUMENT
+    )
+
+    assert all(TOKENIZER.count(c.content) <= 50 for c in chunks)
+    assert "".join(c.content for c in chunks) == blob
+
+
+def test_a_page_without_text_gives_no_chunk() -> None:
+    assert splitter().split([Page(source="a.pdf", page_number=1, text=" \n ")], DOCUMENT) == []
+
+
+def test_inconsistent_sizes_are_refused() -> None:
+    with pytest.raises(ConfigError, match="overlap_tokens"):
+        TokenSplitter(tokenizer=TOKENIZER, chunk_tokens=40, overlap_tokens=30)
+    with pytest.raises(ConfigError, match="max_tokens"):
+        TokenSplitter(tokenizer=TOKENIZER, chunk_tokens=100, max_tokens=50)
+
+
+ENGLISH = (
+    "The TrailMaster X4 tent sleeps four adults and packs down to the size of a sleeping bag. "
+    "Its polyester fly is coated with polyurethane, rated to 1500 mm of water column, and the "
+    "aluminium poles clip onto pre-bent hubs so that one person can pitch it in under ten minutes. "
+    "Warranty claims must include the original receipt; damage from misuse, UV exposure, or "
+    "unauthorized modifications isn't covered. For returns within 30 days, contact support@"
+    "example.com with your order number (e.g., #A-10293) and we'll e-mail a prepaid label. "
+)
+
+
+@pytest.mark.models
+def test_default_chunks_fit_the_embedders_word_piece_limit() -> None:
+    from tokenizers import Tokenizer
+
+    from ridgeline.providers.embedder import packaged_model_path
+
+    # The embedder's own WordPiece tokenizer, with [CLS] and [SEP] added like at embedding time.
+    word_pieces = Tokenizer.from_file(str(Path(packaged_model_path()) / "tokenizer.json"))
+    page = Page(
+        source="m.md", title="TrailMaster X4 Tent > Warranty and returns", text=ENGLISH * 12
+    )
+
+    chunks = TokenSplitter(tokenizer=TOKENIZER).split([page], DOCUMENT)
+
+    lengths = [len(word_pieces.encode(embedding_text(c)).ids) for c in chunks]
+    assert len(chunks) > 3
+    assert max(lengths) <= 256

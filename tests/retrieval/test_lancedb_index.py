@@ -1,0 +1,314 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from retrieval.lancedb_index import LanceDbIndex
+from ridgeline.errors import ConfigError
+from ridgeline.protocols import SearchIndex
+from ridgeline.settings import RetrievalMode
+from ridgeline.types import Chunk, SearchFilters
+from tests.fakes import HashingEmbedder
+from tests.retrieval.conftest import IndexWriter, make_chunks, make_document
+
+pytestmark = pytest.mark.integration
+
+
+def _ids(hits: list) -> list[str]:  # type: ignore[type-arg]
+    return [h.chunk.chunk_id for h in hits]
+
+
+def test_is_a_search_index_and_touches_no_disk_until_used(tmp_path: Path) -> None:
+    index = LanceDbIndex(tmp_path / "idx", dimension=8)
+    assert isinstance(index, SearchIndex)
+    assert not (tmp_path / "idx").exists()
+
+
+def test_text_search_ranks_by_bm25_without_stemming(
+    index: LanceDbIndex, catalog: list[Chunk]
+) -> None:
+    hits = index.search(text="WATERPROOF jacket", vector=None, mode="text", top=5)
+    assert _ids(hits) == ["products.csv-2"]
+    assert hits[0].text_rank == 1 and hits[0].vector_rank is None and hits[0].score > 0
+    # No stemming: "run" does not match "running".
+    assert index.search(text="run", vector=None, mode="text", top=5) == []
+
+
+def test_text_search_keeps_stop_words(index: LanceDbIndex, write: IndexWriter) -> None:
+    write("a.txt", [("the who", {}), ("a band", {})])
+    assert _ids(index.search(text="the", vector=None, mode="text", top=5)) == ["a.txt-0"]
+
+
+def test_chunks_round_trip_with_all_fields(index: LanceDbIndex, catalog: list[Chunk]) -> None:
+    hits = index.search(text="wool socks", vector=None, mode="text", top=1)
+    assert hits[0].chunk == catalog[3]
+
+
+def test_vector_search_scores_are_cosine_similarities(
+    index: LanceDbIndex, catalog: list[Chunk], hashing_embedder: HashingEmbedder
+) -> None:
+    vector = hashing_embedder.embed_query(catalog[2].content)
+    hits = index.search(text="", vector=vector, mode="vectors", top=3)
+    assert hits[0].chunk.chunk_id == catalog[2].chunk_id
+    assert hits[0].score == pytest.approx(1.0, abs=1e-5)
+    assert hits[0].vector_rank == 1 and hits[0].text_rank is None
+    assert [h.vector_rank for h in hits] == [1, 2, 3]
+    assert hits[0].score > hits[1].score >= hits[2].score
+
+
+def test_hybrid_search_fuses_both_rankings(
+    index: LanceDbIndex, catalog: list[Chunk], hashing_embedder: HashingEmbedder
+) -> None:
+    text = "running shoes"
+    vector = hashing_embedder.embed_query(text)
+    hits = index.search(text=text, vector=vector, mode="hybrid", top=3)
+    assert len(hits) == 3
+    assert all(h.text_rank is not None and h.vector_rank is not None for h in hits)
+    assert hits[0].score == pytest.approx(
+        1 / (60 + hits[0].text_rank) + 1 / (60 + hits[0].vector_rank)
+    )
+
+
+def test_vector_modes_require_a_vector_of_the_right_size(
+    index: LanceDbIndex, catalog: list[Chunk]
+) -> None:
+    with pytest.raises(ValueError, match="required"):
+        index.search(text="x", vector=None, mode="vectors", top=3)
+    with pytest.raises(ValueError, match="expects 64"):
+        index.search(text="x", vector=[1.0, 0.0], mode="hybrid", top=3)
+
+
+_SHOES = {"products.csv-0", "products.csv-1"}
+
+
+@pytest.mark.parametrize(
+    ("filters", "matching_running", "matching_all"),
+    [
+        (SearchFilters(include_category="shoes"), _SHOES, _SHOES),
+        (
+            SearchFilters(exclude_category="shoes"),  # un-categorised chunks stay
+            {"products.csv-3", "handbook.pdf-0"},
+            {"products.csv-2", "products.csv-3", "handbook.pdf-0"},
+        ),
+        (
+            SearchFilters(min_price=15.5, max_price=100),
+            {"products.csv-1", "products.csv-3"},
+            {"products.csv-1", "products.csv-3"},
+        ),
+        (SearchFilters(include_category="shoes' OR '1'='1"), set(), set()),
+    ],
+)
+@pytest.mark.parametrize("mode", ["text", "vectors", "hybrid"])
+def test_filters_apply_in_every_mode(
+    index: LanceDbIndex,
+    catalog: list[Chunk],
+    hashing_embedder: HashingEmbedder,
+    filters: SearchFilters,
+    matching_running: set[str],
+    matching_all: set[str],
+    mode: RetrievalMode,
+) -> None:
+    vector = hashing_embedder.embed_query("running")
+    hits = index.search(text="running", vector=vector, mode=mode, top=10, filters=filters)
+    # BM25 returns only chunks with the word; vectors rank every chunk the filter lets through.
+    expected = matching_running if mode == "text" else matching_all
+    assert set(_ids(hits)) == expected
+
+
+def test_filter_is_a_prefilter_not_a_cut_of_the_top_results(
+    index: LanceDbIndex, write: IndexWriter
+) -> None:
+    write("many.csv", [(f"widget number {n}", {"category": "common"}) for n in range(30)])
+    write("rare.csv", [("widget widget widget rare", {"category": "rare"})])
+    hits = index.search(
+        text="number",
+        vector=None,
+        mode="text",
+        top=1,
+        filters=SearchFilters(include_category="rare"),
+    )
+    assert hits == []
+    hits = index.search(
+        text="widget",
+        vector=None,
+        mode="text",
+        top=1,
+        filters=SearchFilters(include_category="rare"),
+    )
+    assert _ids(hits) == ["rare.csv-0"]
+
+
+def test_rows_written_after_the_fts_index_are_found(
+    index: LanceDbIndex, write: IndexWriter
+) -> None:
+    write("first.txt", [("alpha", {})])
+    write("second.txt", [("bravo", {})])  # a later commit, not yet folded into the FTS index
+    assert _ids(index.search(text="bravo", vector=None, mode="text", top=3)) == ["second.txt-0"]
+
+
+def test_unindexed_rows_are_folded_into_the_index_past_the_threshold(
+    tmp_path: Path, hashing_embedder: HashingEmbedder
+) -> None:
+    index = LanceDbIndex(tmp_path, dimension=hashing_embedder.dimension, refresh_rows=3)
+    chunks = make_chunks("a.txt", [("one", {}), ("two", {}), ("three", {})])
+    index.replace_document(
+        make_document("a.txt"), chunks, hashing_embedder.embed_documents(["1", "2", "3"])
+    )
+    table = index._tables().chunks  # white-box: the index statistics are the behaviour
+    stats = table.index_stats("content_idx")
+    assert stats is not None and (stats.num_indexed_rows, stats.num_unindexed_rows) == (3, 0)
+    assert _ids(index.search(text="two", vector=None, mode="text", top=3)) == ["a.txt-1"]
+
+
+def test_small_files_are_compacted_past_the_threshold(
+    tmp_path: Path, hashing_embedder: HashingEmbedder
+) -> None:
+    index = LanceDbIndex(tmp_path, dimension=hashing_embedder.dimension, max_small_files=3)
+    for name in ("a.txt", "b.txt", "c.txt"):
+        chunks = make_chunks(name, [(name, {})])
+        index.replace_document(
+            make_document(name), chunks, hashing_embedder.embed_documents([name])
+        )
+    stats = index._tables().chunks.stats()  # white-box: the file count is the behaviour
+    assert stats["fragment_stats"]["num_fragments"] == 1
+    assert index.count_chunks() == 3
+
+
+def test_replace_document_leaves_no_stale_chunks(index: LanceDbIndex, write: IndexWriter) -> None:
+    write("doc.txt", [("old apple", {}), ("old banana", {}), ("old cherry", {})])
+    write("other.txt", [("old other", {})])
+    write("doc.txt", [("new apple", {})])
+    assert index.count_chunks() == 2
+    assert _ids(index.search(text="old", vector=None, mode="text", top=10)) == ["other.txt-0"]
+    assert _ids(index.search(text="new", vector=None, mode="text", top=10)) == ["doc.txt-0"]
+
+
+def test_replace_document_upserts_the_document_row(
+    index: LanceDbIndex, hashing_embedder: HashingEmbedder
+) -> None:
+    chunks = make_chunks("d.txt", [("x", {})])
+    vectors = hashing_embedder.embed_documents(["x"])
+    index.replace_document(make_document("d.txt", content_hash="h1"), chunks, vectors)
+    index.replace_document(make_document("d.txt", content_hash="h2"), chunks, vectors)
+    assert index.list_documents() == [make_document("d.txt", content_hash="h2")]
+    assert index.get_document("d.txt") == make_document("d.txt", content_hash="h2")
+    assert index.get_document("missing") is None
+
+
+def test_replace_with_no_chunks_empties_the_document(
+    index: LanceDbIndex, write: IndexWriter
+) -> None:
+    write("doc.txt", [("apple", {})])
+    index.replace_document(make_document("doc.txt"), [], [])
+    assert index.count_chunks() == 0
+    assert index.get_document("doc.txt") is not None
+
+
+def test_ids_with_quotes_neither_break_nor_inject(index: LanceDbIndex, write: IndexWriter) -> None:
+    write("o'brien.txt", [("irish", {})])
+    write("x' OR '1'='1", [("sneaky", {})])
+    write("back\\slash.txt", [("slashy", {})])
+    assert index.get_document("o'brien.txt") == make_document("o'brien.txt")
+    index.delete_document("x' OR '1'='1")
+    assert sorted(d.document_id for d in index.list_documents()) == [
+        "back\\slash.txt",
+        "o'brien.txt",
+    ]
+    assert index.count_chunks() == 2
+    index.delete_document("back\\slash.txt")
+    assert [d.document_id for d in index.list_documents()] == ["o'brien.txt"]
+
+
+def test_bad_input_is_rejected_before_anything_is_written(
+    index: LanceDbIndex, write: IndexWriter, hashing_embedder: HashingEmbedder
+) -> None:
+    write("keep.txt", [("keep", {})])
+    doc = make_document("bad.txt")
+    chunks = make_chunks("bad.txt", [("a", {}), ("b", {})])
+    with pytest.raises(ValueError, match="2 chunks but 1 vectors"):
+        index.replace_document(doc, chunks, [[0.0] * 64])
+    with pytest.raises(ValueError, match=r"'bad\.txt-1': vector has 3 values"):
+        index.replace_document(doc, chunks, [[0.0] * 64, [1.0, 0.0, 0.0]])
+    with pytest.raises(ValueError, match=r"belongs to document 'keep\.txt'"):
+        index.replace_document(doc, make_chunks("keep.txt", [("z", {})]), [[0.0] * 64])
+    assert index.count_chunks() == 1 and index.get_document("bad.txt") is None
+
+
+def test_delete_document_removes_its_chunks_and_row(
+    index: LanceDbIndex, catalog: list[Chunk]
+) -> None:
+    index.delete_document("products.csv")
+    assert index.count_chunks() == 1
+    assert [d.document_id for d in index.list_documents()] == ["handbook.pdf"]
+    assert index.search(text="shoes", vector=None, mode="text", top=5) == []
+
+
+def test_reopened_index_sees_the_data(
+    tmp_path: Path, index: LanceDbIndex, catalog: list[Chunk]
+) -> None:
+    reopened = LanceDbIndex(tmp_path / "index", dimension=64)
+    assert reopened.count_chunks() == len(catalog)
+    assert _ids(reopened.search(text="jacket", vector=None, mode="text", top=1)) == [
+        "products.csv-2"
+    ]
+
+
+def test_a_second_index_object_reads_while_another_writes(
+    tmp_path: Path, index: LanceDbIndex, write: IndexWriter
+) -> None:
+    reader = LanceDbIndex(tmp_path / "index", dimension=64)
+    write("a.txt", [("first words", {})])
+    assert reader.count_chunks() == 1
+    write("b.txt", [("second words", {})])
+    assert _ids(reader.search(text="second", vector=None, mode="text", top=5)) == ["b.txt-0"]
+    assert reader.count_chunks() == 2
+
+
+def test_dimension_mismatch_is_a_clear_config_error(
+    tmp_path: Path, index: LanceDbIndex, catalog: list[Chunk]
+) -> None:
+    with pytest.raises(ConfigError, match="64-dimensional vectors but 384 were configured"):
+        LanceDbIndex(tmp_path / "index", dimension=384).count_chunks()
+
+
+def test_non_positive_dimension_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="dimension"):
+        LanceDbIndex(tmp_path, dimension=0)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"unbalanced', "content:running", "(running", "running AND", "OR", "*", "\\", "😀", "a" * 500],
+)
+def test_weird_query_strings_do_not_crash(
+    index: LanceDbIndex, catalog: list[Chunk], query: str, hashing_embedder: HashingEmbedder
+) -> None:
+    vector = hashing_embedder.embed_query("running")  # "*" alone would embed to a zero vector
+    assert isinstance(index.search(text=query, vector=None, mode="text", top=3), list)
+    assert len(index.search(text=query, vector=vector, mode="hybrid", top=3)) == 3
+
+
+def test_query_syntax_is_treated_as_words(index: LanceDbIndex, catalog: list[Chunk]) -> None:
+    hits = index.search(text='"waterproof', vector=None, mode="text", top=3)
+    assert _ids(hits) == ["products.csv-2"]
+
+
+@pytest.mark.parametrize("text", ["", "   \t", "?!:()"])
+def test_empty_text_query_returns_nothing(
+    index: LanceDbIndex, catalog: list[Chunk], text: str
+) -> None:
+    assert index.search(text=text, vector=None, mode="text", top=3) == []
+
+
+def test_ann_index_is_built_past_the_threshold_and_still_finds_exact_matches(
+    tmp_path: Path,
+) -> None:
+    embedder = HashingEmbedder(dimension=16)
+    index = LanceDbIndex(tmp_path, dimension=16, ann_min_rows=300)
+    texts = [f"item {n} tag{n % 37} group{n % 11}" for n in range(400)]
+    chunks = make_chunks("big.csv", [(t, {}) for t in texts])
+    index.replace_document(make_document("big.csv"), chunks, embedder.embed_documents(texts))
+    assert any("vector" in i.columns for i in index._tables().chunks.list_indices())
+    hits = index.search(text="", vector=embedder.embed_query(texts[123]), mode="vectors", top=3)
+    assert hits[0].chunk.content == texts[123]
