@@ -31,8 +31,8 @@ demo: install
 
 run: demo
 	$(BIN)/ridgeline ingest $(DEMO) --index $(INDEX)
-	$(BIN)/ridgeline ask "How much does the Cirrus 2 tent cost?" --index $(INDEX)
-	$(BIN)/ridgeline ask "What is the warranty on the stove?" --index $(INDEX)
+	$(BIN)/ridgeline ask "How much does the Emberwick Beacon 600 Headlamp cost?" --index $(INDEX)
+	$(BIN)/ridgeline ask "What is the warranty on the Halvard Ptarmigan 2 tent?" --index $(INDEX)
 	@echo
 	@echo "Serving the chat API on http://$(HOST):$(PORT) (Ctrl-C to stop). Try:"
 	@echo "  curl -s http://$(HOST):$(PORT)/chat -H 'content-type: application/json' \\"

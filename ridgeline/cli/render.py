@@ -8,6 +8,7 @@ from types import TracebackType
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -72,15 +73,18 @@ def ingest_summary(console: Console, report: Any, *, index_dir: Path) -> None:
     )
     console.print(table)
     for failure in report.failed:
-        console.print(f"[bold red]failed[/] {failure.path}: {failure.error}")
+        console.print(
+            f"[bold red]failed[/] {escape(str(failure.path))}: {escape(str(failure.error))}"
+        )
 
 
 def answer(console: Console, question: str, response: Any) -> None:
-    console.print(f"[bold]Q:[/] {question}")
-    console.print(f"[bold]A:[/] {response.output_text}")
+    # Citations look like rich markup ("[a.pdf#page=2]"): escape, or they vanish from the output.
+    console.print(f"[bold]Q:[/] {escape(question)}")
+    console.print(f"[bold]A:[/] {escape(response.output_text)}")
     citations = response.context.data_points.citations
     if citations:
-        console.print("[dim]sources: " + ", ".join(citations) + "[/]")
+        console.print("[dim]sources: " + escape(", ".join(citations)) + "[/]")
     console.print()
 
 

@@ -22,7 +22,9 @@ def _load_model(model_path: str) -> Any:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()  # a per-load "Loading weights" bar clutters CLI output
     return SentenceTransformer(model_path, device="cpu", local_files_only=True)
 
 

@@ -168,3 +168,11 @@ def test_eval_run_writes_a_summary(ingested: Path, tmp_path: Path):
     assert summary["retrieval_hit_rate_at_5"] == 1.0
     assert len((out / "eval_results.jsonl").read_text().splitlines()) == 2
     shutil.rmtree(out)
+
+
+def test_ask_prints_the_answer_with_its_bracketed_citations(ingested: Path):
+    result = runner.invoke(
+        app, ["ask", "What is the price of the Larch 65 Backpack?", "--index", str(ingested)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "[products.csv#id=3]" in result.output
