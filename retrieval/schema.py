@@ -14,6 +14,8 @@ IMAGE_TYPE = pa.struct(
         pa.field("path", pa.string(), nullable=False),
         pa.field("ocr_text", pa.string(), nullable=False),
         pa.field("caption", pa.string(), nullable=False),
+        pa.field("context", pa.string(), nullable=False),
+        pa.field("figure_name", pa.string()),
     ]
 )
 

@@ -54,6 +54,34 @@ class OcrEngine(Protocol):
 
 
 @runtime_checkable
+class ImageEmbedder(Protocol):
+    """Turns images into unit-length vectors.
+
+    ``text_aligned`` says whether ``embed_text`` puts text in the same space (CLIP, Azure AI
+    Vision); a visual-similarity embedder is not, and raises FeatureNotAvailableError there.
+    """
+
+    name: str
+    text_aligned: bool
+
+    @property
+    def dimension(self) -> int: ...
+
+    def embed_images(self, image_paths: Sequence[Path]) -> list[list[float]]: ...
+
+    def embed_text(self, text: str) -> list[float]: ...
+
+
+@runtime_checkable
+class Captioner(Protocol):
+    """Describes an image in a short factual sentence or two, using its source context."""
+
+    name: str
+
+    def caption(self, image_path: Path, *, context: str = "", ocr_text: str = "") -> str: ...
+
+
+@runtime_checkable
 class Parser(Protocol):
     """Turns one file into pages. Raises ``IngestionError`` subclasses on bad input."""
 
@@ -67,8 +95,15 @@ class SearchIndex(Protocol):
     def get_document(self, document_id: str) -> SourceDocument | None: ...
 
     def replace_document(
-        self, document: SourceDocument, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]
-    ) -> None: ...
+        self,
+        document: SourceDocument,
+        chunks: Sequence[Chunk],
+        vectors: Sequence[Sequence[float]],
+        *,
+        image_vectors: Sequence[Sequence[float] | None] | None = None,
+    ) -> None:
+        """Swap the document's chunks atomically; ``image_vectors[i]`` belongs to ``chunks[i]``."""
+        ...
 
     def delete_document(self, document_id: str) -> None: ...
 
@@ -84,7 +119,11 @@ class SearchIndex(Protocol):
         mode: RetrievalMode,
         top: int,
         filters: SearchFilters | None = None,
-    ) -> list[SearchHit]: ...
+        image_vector: Sequence[float] | None = None,
+        skip: int = 0,
+    ) -> list[SearchHit]:
+        """``image_vector`` queries the image-vector field and is fused with the other lists."""
+        ...
 
 
 @runtime_checkable
@@ -107,4 +146,8 @@ class Retriever(Protocol):
         mode: RetrievalMode,
         top: int,
         filters: SearchFilters | None = None,
-    ) -> list[SearchHit]: ...
+        image: Path | None = None,
+        skip: int = 0,
+    ) -> list[SearchHit]:
+        """``image``: a query image; it adds an image-vector query (and its text, if any)."""
+        ...

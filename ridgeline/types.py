@@ -27,6 +27,11 @@ class ImageAsset(BaseModel):
     path: str
     ocr_text: str = ""
     caption: str = ""
+    # Where the image came from, in words: a figure caption, the surrounding paragraph, the
+    # catalog record's fields. Feeds offline captions and the image's searchable text.
+    context: str = ""
+    # Set on figures cropped from a page: the figure's name, e.g. "figure3_1.png".
+    figure_name: str | None = None
 
 
 class SourceDocument(BaseModel):
@@ -84,6 +89,19 @@ class Chunk(BaseModel):
     brand: str | None = None
     price: float | None = None
     images: tuple[ImageAsset, ...] = ()
+    # Access lists: a chunk with both empty is visible to everyone; otherwise only to the listed
+    # users and members of the listed groups.
+    access_users: tuple[str, ...] = ()
+    access_groups: tuple[str, ...] = ()
+
+
+class AccessScope(BaseModel):
+    """Who is asking: enforced inside the index query, never after it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user_id: str | None = None
+    group_ids: tuple[str, ...] = ()
 
 
 class SearchFilters(BaseModel):
@@ -93,8 +111,11 @@ class SearchFilters(BaseModel):
 
     include_category: str | None = None
     exclude_category: str | None = None
+    brand: str | None = None
     min_price: float | None = None
     max_price: float | None = None
+    # None: no access filtering (single-user mode). Set: only chunks this scope may read.
+    access: AccessScope | None = None
 
 
 class SearchHit(BaseModel):
@@ -106,6 +127,7 @@ class SearchHit(BaseModel):
     score: float
     text_rank: int | None = None
     vector_rank: int | None = None
+    image_rank: int | None = None
 
 
 class Citation(BaseModel):
@@ -131,8 +153,11 @@ class Citation(BaseModel):
 
 
 class ChatMessage(BaseModel):
+    """One conversation turn; ``images`` are URLs or ``data:`` URLs the user attached."""
+
     role: str
     content: str
+    images: tuple[str, ...] = ()
 
 
 class Answer(BaseModel):
