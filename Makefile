@@ -36,7 +36,7 @@ run: demo
 	@echo
 	@echo "Serving the chat API on http://$(HOST):$(PORT) (Ctrl-C to stop). Try:"
 	@echo "  curl -s http://$(HOST):$(PORT)/chat -H 'content-type: application/json' \\"
-	@echo "    -d '{\"messages\":[{\"role\":\"user\",\"content\":\"What tents do you sell?\"}]}'"
+	@echo "    -d '{\"messages\":[{\"role\":\"user\",\"content\":\"How much does the Halvard Basecamp 4 Tent weigh?\"}]}'"
 	$(BIN)/ridgeline serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
 test: dev
