@@ -7,7 +7,7 @@ INDEX  ?= .ridgeline/index
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install dev run demo test lint format bench clean
+.PHONY: install dev browser run demo test lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,12 @@ install: $(VENV)/.installed
 
 dev: $(VENV)/.installed-dev
 
+# The browser tests drive Debian's Chromium (never a downloaded browser build).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
 demo: install
 	$(BIN)/python -m examples.build_demo --out $(DEMO)
 
@@ -39,7 +45,7 @@ run: demo
 	@echo "    -d '{\"messages\":[{\"role\":\"user\",\"content\":\"How much does the Halvard Basecamp 4 Tent weigh?\"}]}'"
 	$(BIN)/ridgeline serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
-test: dev
+test: dev browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q -rs

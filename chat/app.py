@@ -1,8 +1,10 @@
-"""The chat HTTP API: ``POST /chat`` and ``GET /health``.
+"""The chat HTTP app: the reference sample's protocol, an OpenAI-compatible endpoint, the web
+page, and the guards (API key, CORS, size limits).
 
 Usage::
 
-    app = create_app(ChatService(retriever=retriever, model=model))
+    app = create_app(ChatService(retriever=retriever, model=model), config=AppConfig(),
+                     content=ContentStore(documents=index.list_documents))
     uvicorn.run(app, host="127.0.0.1", port=8000)
 """
 
@@ -13,43 +15,121 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from chat.protocol import ChatRequest
+from chat.config import USER_HEADER, AppConfig
+from chat.content import ContentStore
+from chat.history import HistoryStore
+from chat.images import InvalidImageError
+from chat.routes.chat import ScopeOf, chat_router
+from chat.routes.content import content_router
+from chat.routes.history import history_router
+from chat.routes.openai import openai_router
+from chat.routes.page import STATIC_DIR, page_router
+from chat.routes.uploads import uploads_router
+from chat.security import ApiKeyMiddleware, BodyLimitMiddleware
 from chat.service import ChatService
-from ridgeline.errors import ModelError, RidgelineError
+from chat.uploads import UploadNotFoundError, UploadRejectedError, UploadTooLargeError, UserUploads
+from ridgeline.errors import IngestionError, ModelError, RidgelineError
+from ridgeline.types import AccessScope
 
 _log = logging.getLogger(__name__)
 
+# Ridgeline errors a caller can act on, and the status each one gets.
+_STATUS: tuple[tuple[type[Exception], int], ...] = (
+    (UploadRejectedError, 415),
+    (UploadTooLargeError, 413),
+    (UploadNotFoundError, 404),
+    (InvalidImageError, 400),
+    (IngestionError, 422),
+    (ModelError, 502),
+)
 
-def create_app(service: ChatService) -> FastAPI:
-    """A FastAPI app whose handlers only parse, call ``service`` and format."""
+
+def create_app(
+    service: ChatService,
+    *,
+    config: AppConfig | None = None,
+    content: ContentStore | None = None,
+    uploads: UserUploads | None = None,
+    history: HistoryStore | None = None,
+) -> FastAPI:
+    """A FastAPI app whose handlers only parse, call the library and format."""
+    config = config or AppConfig()
     app = FastAPI(title="Ridgeline chat")
-    app.add_exception_handler(RequestValidationError, _invalid_request)
-    app.add_exception_handler(RidgelineError, _ridgeline_error)
-    app.add_exception_handler(Exception, _unexpected_error)
+    _add_error_handlers(app)
+    _add_guards(app, config)
+    scope_of = _scope_policy(uploads)
+    features = {"uploads": uploads is not None, "history": history is not None}
 
     @app.get("/health")
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.post("/chat")
-    def chat(request: ChatRequest) -> JSONResponse:
-        # A plain (sync) handler: FastAPI runs it in a worker thread, so a slow model or
-        # search does not block the event loop.
-        response = service.chat(request)
-        return JSONResponse(response.model_dump(mode="json"))
-
+    app.include_router(chat_router(service, config=config, scope_of=scope_of, features=features))
+    app.include_router(openai_router(service, model=config.model_name, scope_of=scope_of))
+    app.include_router(page_router())
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    if content is not None:
+        app.include_router(content_router(content))
+    if uploads is not None:
+        app.include_router(uploads_router(uploads, max_bytes=config.max_upload_bytes))
+    if history is not None:
+        app.include_router(history_router(history))
     return app
 
 
-async def _invalid_request(_: Request, exc: Exception) -> JSONResponse:
+def _scope_policy(uploads: UserUploads | None) -> ScopeOf:
+    """With uploads, every search is limited to what the caller may read (their own uploads
+    and the shared documents); without, there is nothing private to hide."""
+    if uploads is None:
+        return lambda _user: None
+    return lambda user: AccessScope(user_id=user)
+
+
+def _add_guards(app: FastAPI, config: AppConfig) -> None:
+    # The last added middleware runs first: CORS answers preflights before the key check.
+    if config.api_key:
+        app.add_middleware(ApiKeyMiddleware, api_key=config.api_key)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=config.max_request_bytes,
+        upload_max_bytes=config.max_upload_bytes,
+    )
+    if config.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(config.cors_origins),
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", USER_HEADER],
+        )
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RidgelineError, _ridgeline_error)
+    app.add_exception_handler(Exception, _unexpected_error)
+
+
+def _error(request: Request, message: str, status: int, **options: Any) -> JSONResponse:
+    """``{"error": message}`` as the reference protocol has it; OpenAI's error object on /v1."""
+    if request.url.path.startswith("/v1/"):
+        kind = "invalid_request_error" if status < 500 else "server_error"
+        return JSONResponse({"error": {"message": message, "type": kind}}, status, **options)
+    return JSONResponse({"error": message}, status, **options)
+
+
+async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = exc.errors()
     if any(error.get("type") == "json_invalid" for error in errors):
         detail = "; ".join(str(e.get("ctx", {}).get("error", e.get("msg"))) for e in errors)
-        return JSONResponse({"error": f"the request body is not valid JSON: {detail}"}, 400)
-    return JSONResponse({"error": "invalid request: " + "; ".join(map(_describe, errors))}, 422)
+        return _error(request, f"the request body is not valid JSON: {detail}", 400)
+    return _error(request, "invalid request: " + "; ".join(map(_describe, errors)), 422)
 
 
 def _describe(error: dict[str, Any]) -> str:
@@ -58,13 +138,18 @@ def _describe(error: dict[str, Any]) -> str:
     return f"{path or 'body'}: {error.get('msg')}"
 
 
-async def _ridgeline_error(_: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    return _error(request, str(exc.detail), exc.status_code, headers=exc.headers)
+
+
+async def _ridgeline_error(request: Request, exc: Exception) -> JSONResponse:
     # Ridgeline's own errors are written to be shown to users as they are.
     _log.warning("chat request failed: %s", exc)
-    status = 502 if isinstance(exc, ModelError) else 500
-    return JSONResponse({"error": str(exc)}, status)
+    status = next((code for kind, code in _STATUS if isinstance(exc, kind)), 500)
+    return _error(request, str(exc), status)
 
 
-async def _unexpected_error(_: Request, exc: Exception) -> JSONResponse:
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     _log.exception("unexpected error in the chat API", exc_info=exc)
-    return JSONResponse({"error": "internal error: the request could not be answered"}, 500)
+    return _error(request, "internal error: the request could not be answered", 500)

@@ -26,6 +26,12 @@ def find_citations(text: str) -> list[str]:
 
 def keep_known_citations(text: str, known: Collection[str]) -> tuple[str, list[str]]:
     """``text`` without the citations that are not in ``known``, and the ones removed."""
+    cleaned, removed = drop_unknown_citations(text, known)
+    return cleaned.strip(), removed
+
+
+def drop_unknown_citations(text: str, known: Collection[str]) -> tuple[str, list[str]]:
+    """Like :func:`keep_known_citations`, but the text's outer whitespace is left as it is."""
     removed: list[str] = []
 
     def _drop_unknown(match: re.Match[str]) -> str:
@@ -35,5 +41,4 @@ def keep_known_citations(text: str, known: Collection[str]) -> tuple[str, list[s
         removed.append(ref)
         return ""
 
-    cleaned = _CITATION.sub(_drop_unknown, text)
-    return cleaned.strip(), list(dict.fromkeys(removed))
+    return _CITATION.sub(_drop_unknown, text), list(dict.fromkeys(removed))

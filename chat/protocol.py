@@ -32,7 +32,8 @@ class ImageUrl(BaseModel):
 
 
 class ImagePart(BaseModel):
-    """An image sent with a message (a URL or a ``data:`` URI); not used for retrieval yet."""
+    """An image sent with a message (a URL or a ``data:`` URI): shown to vision models and, when
+    it is a ``data:`` URI, used as an image query for retrieval."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -62,7 +63,7 @@ class RequestMessage(BaseModel):
         return [part.image_url.url for part in self.content if isinstance(part, ImagePart)]
 
     def to_chat_message(self) -> ChatMessage:
-        return ChatMessage(role=self.role, content=self.text)
+        return ChatMessage(role=self.role, content=self.text, images=tuple(self.image_urls))
 
 
 class Overrides(BaseModel):
@@ -72,11 +73,19 @@ class Overrides(BaseModel):
 
     retrieval_mode: RetrievalMode | None = None
     top: int | None = Field(default=None, ge=1, le=50)
+    minimum_search_score: float | None = Field(default=None, ge=0.0)
     include_category: str | None = None
     exclude_category: str | None = None
     temperature: float | None = Field(default=None, ge=0.0, le=2.0)
     seed: int | None = None
+    # Replaces the grounding rules sent to LLMs; ">>>" at its start appends to them instead,
+    # as in the reference sample. The sources stay delimited either way.
+    prompt_template: str | None = Field(default=None, max_length=8000)
     suggest_followup_questions: bool = False
+    search_text_embeddings: bool = True
+    search_image_embeddings: bool = True
+    send_text_sources: bool = True
+    send_image_sources: bool = True
 
     @field_validator("include_category", "exclude_category", mode="after")
     @classmethod
@@ -103,10 +112,8 @@ class ChatRequest(BaseModel):
         last = self.messages[-1]
         if last.role != "user":
             raise ValueError(f"the last message must come from the user, not from {last.role!r}")
-        if not last.text.strip():
-            raise ValueError(
-                "the last user message has no text (image-only questions are not supported yet)"
-            )
+        if not last.text.strip() and not last.image_urls:
+            raise ValueError("the last user message has no text and no image")
         return self
 
     @property
@@ -116,6 +123,11 @@ class ChatRequest(BaseModel):
     @property
     def question(self) -> str:
         return self.messages[-1].text.strip()
+
+    @property
+    def attached_images(self) -> list[str]:
+        """The images attached to the last user message."""
+        return self.messages[-1].image_urls
 
     def chat_messages(self) -> list[ChatMessage]:
         return [message.to_chat_message() for message in self.messages]

@@ -1,27 +1,63 @@
-"""The chat use case: retrieve sources for the user's question, answer from them, explain how.
+"""The chat use case: plan a search for the conversation, retrieve sources, answer from them
+(all at once or streamed), check the answer's citations, and explain how it was made.
 
 Usage::
 
     service = ChatService(retriever=retriever, model=ExtractiveAnswerer())
     response = service.chat(ChatRequest.model_validate(body))
+    for event in service.stream(ChatRequest.model_validate(body)):
+        ...  # {"type": "response.context", ...}, {"type": "response.output_text.delta", ...}
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import PurePosixPath
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
 
+from chat import thoughts
 from chat.citations import keep_known_citations
+from chat.followups import offline_followups, split_followups
+from chat.images import attached_image_file
+from chat.models.extractive import DONT_KNOW
+from chat.models.streaming import stream_answer
 from chat.models.tunable import TunableChatModel
+from chat.planning import Plan, PlannedQuery, QueryPlanner, merge_filters
 from chat.protocol import ChatRequest, ChatResponse, DataPoints, Overrides, ResponseContext
 from chat.protocol import ThoughtStep as Thought
+from chat.stream_filters import StreamEditor
 from ridgeline.protocols import ChatModel, Retriever
 from ridgeline.settings import RetrievalMode
-from ridgeline.types import Answer, SearchFilters, SearchHit
+from ridgeline.types import AccessScope, Answer, SearchFilters, SearchHit
+
+ContentName = Callable[[str], str]
+
+
+@dataclass
+class _Turn:
+    """Everything decided before the answer is written."""
+
+    request: ChatRequest
+    hits: list[SearchHit]
+    sources: list[SearchHit]
+    model: ChatModel
+    # An LLM (a tunable model) writes its own follow-up questions as <<markup>>.
+    writes_followups: bool = False
+    thoughts: list[Thought] = field(default_factory=list)
+
+    @property
+    def overrides(self) -> Overrides:
+        return self.request.overrides
 
 
 class ChatService:
-    """Answers one chat request: last user message -> search -> chat model -> cited response."""
+    """Answers chat requests: conversation -> (plan) -> search -> chat model -> cited response.
+
+    ``planner`` rewrites the question into a query and filters (optional); ``content_name``
+    turns a stored image path into its name under ``/content/`` for the data points.
+    """
 
     def __init__(
         self,
@@ -30,43 +66,242 @@ class ChatService:
         model: ChatModel,
         default_top: int = 5,
         default_mode: RetrievalMode = "hybrid",
+        planner: QueryPlanner | None = None,
+        content_name: ContentName = str,
     ) -> None:
         self.retriever = retriever
         self.model = model
         self.default_top = default_top
         self.default_mode = default_mode
+        self.planner = planner
+        self.content_name = content_name
 
-    def chat(self, request: ChatRequest) -> ChatResponse:
-        overrides = request.overrides
-        query = request.question  # first depth: the question as asked, no query rewriting
-        mode = overrides.retrieval_mode or self.default_mode
-        top = overrides.top or self.default_top
-        filters = _filters(overrides)
-        hits = self.retriever.search(query, mode=mode, top=top, filters=filters)
-        answer = self._model_for(overrides).answer(request.chat_messages(), hits)
-        text, removed = keep_known_citations(answer.text, _known_citations(hits))
-        thoughts = [
-            _search_thought(query, mode=mode, top=top, filters=filters),
-            _results_thought(hits),
-            _answer_thought(answer, overrides),
-            *_notes(removed, overrides),
+    def chat(self, request: ChatRequest, *, scope: AccessScope | None = None) -> ChatResponse:
+        """The whole answer at once. ``scope``: whose documents may be searched (None: all)."""
+        turn = self._prepare(request, scope)
+        answer = self._answer(turn)
+        text, removed = keep_known_citations(answer.text, _known_citations(turn.sources))
+        text, followups = self._followups(turn, text)
+        turn.thoughts += [
+            thoughts.answer_thought(answer, turn.overrides),
+            *thoughts.removed_citations_note(removed),
         ]
-        context = ResponseContext(data_points=_data_points(hits), thoughts=thoughts)
-        return ChatResponse(output_text=text, context=context, session_state=request.session_state)
+        return ChatResponse(
+            output_text=text,
+            context=self._context(turn, followups),
+            session_state=request.session_state,
+        )
+
+    def stream(
+        self, request: ChatRequest, *, scope: AccessScope | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """NDJSON events as in the reference sample: a first ``response.context`` event with the
+        sources and thoughts, ``response.output_text.delta`` events, and a final
+        ``response.context`` event with the follow-up questions and token usage."""
+        turn = self._prepare(request, scope)
+        yield self._context_event(turn, [])
+        editor = StreamEditor(known=_known_citations(turn.sources))
+        answer = Answer(text="", model=turn.model.name)
+        for event in self._answer_events(turn):
+            if isinstance(event, Answer):
+                answer = event
+                continue
+            if shown := editor.feed(event):
+                yield {"type": "response.output_text.delta", "delta": shown}
+        if rest := editor.finish():
+            yield {"type": "response.output_text.delta", "delta": rest}
+        _, followups = self._followups(turn, editor.followup_text)
+        turn.thoughts += [
+            thoughts.answer_thought(answer, turn.overrides),
+            *thoughts.removed_citations_note(editor.removed),
+        ]
+        yield self._context_event(turn, followups)
+
+    # -- before the answer -------------------------------------------------------------------
+
+    def _prepare(self, request: ChatRequest, scope: AccessScope | None) -> _Turn:
+        overrides = request.overrides
+        plan = self._plan(request)
+        mode, mode_notes = self._mode(overrides)
+        top = overrides.top or self.default_top
+        filters = merge_filters(plan.filters, _override_filters(overrides), _scoped(scope))
+        image_url = _query_image(request)
+        hits = self._search(plan.query, image_url, mode=mode, top=top, filters=filters)
+        hits = _above(_readable(hits, scope), overrides.minimum_search_score)
+        model = self._model_for(overrides)
+        sources = _sources_for_model(hits, overrides)
+        turn = _Turn(
+            request=request,
+            hits=hits,
+            sources=sources,
+            model=model,
+            writes_followups=isinstance(self.model, TunableChatModel),
+        )
+        turn.thoughts = [
+            thoughts.search_thought(
+                plan.query,
+                mode=mode,
+                top=top,
+                filters=filters,
+                plan=plan.details,
+                image_query=image_url is not None,
+            ),
+            *mode_notes,
+            thoughts.results_thought(hits, minimum_score=overrides.minimum_search_score),
+            thoughts.prompt_thought(_prompt_of(model, request, sources), model=model.name),
+        ]
+        return turn
+
+    def _plan(self, request: ChatRequest) -> Plan:
+        if self.planner is None:
+            return PlannedQuery(query=request.question)
+        return self.planner(request.chat_messages())
+
+    def _mode(self, overrides: Overrides) -> tuple[RetrievalMode, list[Thought]]:
+        mode = overrides.retrieval_mode or self.default_mode
+        if overrides.search_text_embeddings or mode == "text":
+            return mode, []
+        why = "search_text_embeddings is off: the query is matched by its words only"
+        return "text", [thoughts.note("Retrieval mode changed", why, requested=mode)]
+
+    def _search(
+        self,
+        query: str,
+        image_url: str | None,
+        *,
+        mode: RetrievalMode,
+        top: int,
+        filters: SearchFilters | None,
+    ) -> list[SearchHit]:
+        if image_url is None:
+            if not query.strip():
+                return []
+            return self.retriever.search(query, mode=mode, top=top, filters=filters)
+        with ExitStack() as stack:
+            image = stack.enter_context(attached_image_file(image_url))
+            return self.retriever.search(query, mode=mode, top=top, filters=filters, image=image)
 
     def _model_for(self, overrides: Overrides) -> ChatModel:
-        wants_options = overrides.temperature is not None or overrides.seed is not None
-        if wants_options and isinstance(self.model, TunableChatModel):
-            return self.model.with_options(temperature=overrides.temperature, seed=overrides.seed)
-        return self.model
+        if not isinstance(self.model, TunableChatModel):
+            return self.model
+        return self.model.with_options(
+            temperature=overrides.temperature,
+            seed=overrides.seed,
+            prompt_template=overrides.prompt_template,
+            suggest_followups=overrides.suggest_followup_questions,
+        )
+
+    # -- the answer --------------------------------------------------------------------------
+
+    def _answer(self, turn: _Turn) -> Answer:
+        if not turn.hits:
+            return Answer(text=DONT_KNOW, model=turn.model.name)
+        return turn.model.answer(turn.request.chat_messages(), turn.sources)
+
+    def _answer_events(self, turn: _Turn) -> Iterator[str | Answer]:
+        if not turn.hits:
+            yield DONT_KNOW
+            yield Answer(text=DONT_KNOW, model=turn.model.name)
+            return
+        yield from stream_answer(turn.model, turn.request.chat_messages(), turn.sources)
+
+    def _followups(self, turn: _Turn, text: str) -> tuple[str, list[str]]:
+        if not turn.overrides.suggest_followup_questions:
+            return text, []
+        if turn.writes_followups:
+            return split_followups(text)
+        return text, offline_followups(turn.request.question, turn.hits)
+
+    # -- the response ------------------------------------------------------------------------
+
+    def _context(self, turn: _Turn, followups: list[str]) -> ResponseContext:
+        return ResponseContext(
+            data_points=self._data_points(turn),
+            thoughts=list(turn.thoughts),
+            followup_questions=followups,
+        )
+
+    def _context_event(self, turn: _Turn, followups: list[str]) -> dict[str, Any]:
+        context = self._context(turn, followups).model_dump(mode="json")
+        return {
+            "type": "response.context",
+            "context": context,
+            "session_state": turn.request.session_state,
+        }
+
+    def _data_points(self, turn: _Turn) -> DataPoints:
+        sources = turn.sources
+        text = [
+            f"{hit.chunk.citation}: {' '.join(hit.chunk.content.split())}"
+            for hit in sources
+            if hit.chunk.content
+        ]
+        images = [self.content_name(image.path) for hit in sources for image in hit.chunk.images]
+        return DataPoints(
+            text=text, images=list(dict.fromkeys(images)), citations=_citations(sources)
+        )
 
 
-def _filters(overrides: Overrides) -> SearchFilters | None:
+def _override_filters(overrides: Overrides) -> SearchFilters | None:
     if overrides.include_category is None and overrides.exclude_category is None:
         return None
     return SearchFilters(
         include_category=overrides.include_category, exclude_category=overrides.exclude_category
     )
+
+
+def _scoped(scope: AccessScope | None) -> SearchFilters | None:
+    return SearchFilters(access=scope) if scope is not None else None
+
+
+def _query_image(request: ChatRequest) -> str | None:
+    """The first attached ``data:`` image, when image search is on."""
+    if not request.overrides.search_image_embeddings:
+        return None
+    return next((url for url in request.attached_images if url.startswith("data:")), None)
+
+
+def _readable(hits: list[SearchHit], scope: AccessScope | None) -> list[SearchHit]:
+    """Defence in depth: the index filters by access, and nothing it lets through by mistake
+    reaches the answer either."""
+    if scope is None:
+        return hits
+    return [hit for hit in hits if _may_read(hit, scope)]
+
+
+def _may_read(hit: SearchHit, scope: AccessScope) -> bool:
+    chunk = hit.chunk
+    if not chunk.access_users and not chunk.access_groups:
+        return True
+    if scope.user_id is not None and scope.user_id in chunk.access_users:
+        return True
+    return bool(set(scope.group_ids) & set(chunk.access_groups))
+
+
+def _above(hits: list[SearchHit], minimum: float | None) -> list[SearchHit]:
+    return hits if minimum is None else [hit for hit in hits if hit.score >= minimum]
+
+
+def _sources_for_model(hits: list[SearchHit], overrides: Overrides) -> list[SearchHit]:
+    """The hits as the model sees them: without text or images when the request says so."""
+    update: dict[str, Any] = {}
+    if not overrides.send_text_sources:
+        update["content"] = ""
+    if not overrides.send_image_sources:
+        update["images"] = ()
+    if not update:
+        return hits
+    return [hit.model_copy(update={"chunk": hit.chunk.model_copy(update=update)}) for hit in hits]
+
+
+def _prompt_of(
+    model: ChatModel, request: ChatRequest, sources: Sequence[SearchHit]
+) -> list[dict[str, Any]] | None:
+    build = getattr(model, "request", None)
+    if build is None or not sources:
+        return None
+    messages: list[dict[str, Any]] = build(request.chat_messages(), sources)["messages"]
+    return messages
 
 
 def _citations(hits: Sequence[SearchHit]) -> list[str]:
@@ -79,73 +314,5 @@ def _known_citations(hits: Sequence[SearchHit]) -> set[str]:
     known = set(_citations(hits))
     for hit in hits:
         for image in hit.chunk.images:
-            known.add(f"{hit.chunk.citation}({PurePosixPath(image.path).name})")
+            known.add(f"{hit.chunk.citation}({PurePosixPath(Path(image.path).as_posix()).name})")
     return known
-
-
-def _data_points(hits: Sequence[SearchHit]) -> DataPoints:
-    text = [f"{hit.chunk.citation}: {' '.join(hit.chunk.content.split())}" for hit in hits]
-    images = [image.path for hit in hits for image in hit.chunk.images]
-    return DataPoints(text=text, images=list(dict.fromkeys(images)), citations=_citations(hits))
-
-
-def _search_thought(
-    query: str, *, mode: RetrievalMode, top: int, filters: SearchFilters | None
-) -> Thought:
-    props = {
-        "retrieval_mode": mode,
-        "top": top,
-        "filters": filters.model_dump(exclude_none=True) if filters else None,
-        "use_text_search": mode in ("text", "hybrid"),
-        "use_vector_search": mode in ("vectors", "hybrid"),
-    }
-    return Thought(title="Search query and filters", description=query, props=props)
-
-
-def _results_thought(hits: Sequence[SearchHit]) -> Thought:
-    results = [
-        {
-            "rank": rank,
-            "citation": hit.chunk.citation,
-            "score": hit.score,
-            "text_rank": hit.text_rank,
-            "vector_rank": hit.vector_rank,
-            "category": hit.chunk.category,
-            "content": hit.chunk.content,
-        }
-        for rank, hit in enumerate(hits, start=1)
-    ]
-    return Thought(title="Search results", description=results, props={"count": len(hits)})
-
-
-def _answer_thought(answer: Answer, overrides: Overrides) -> Thought:
-    props = {
-        "model": answer.model,
-        "token_usage": {
-            "prompt_tokens": answer.prompt_tokens,
-            "completion_tokens": answer.completion_tokens,
-        },
-        "requested_temperature": overrides.temperature,
-        "requested_seed": overrides.seed,
-    }
-    return Thought(title="Answer generation", description=answer.model, props=props)
-
-
-def _notes(removed: list[str], overrides: Overrides) -> list[Thought]:
-    notes = []
-    if removed:
-        notes.append(
-            Thought(
-                title="Citations removed",
-                description="The answer cited sources that were not retrieved; they were removed.",
-                props={"citations": removed},
-            )
-        )
-    if overrides.suggest_followup_questions:
-        notes.append(
-            Thought(
-                title="Follow-up questions",
-                description="Follow-up question suggestions are not available yet.",
-            )
-        )
-    return notes

@@ -61,3 +61,15 @@ def page_key(ref: str) -> str:
     if "#" not in key:
         return key
     return _FIGURE_SUFFIX.sub("", key).rstrip()
+
+
+def figure_name(ref: str) -> str | None:
+    """The figure part of a reference (``"figure1_2.png"``), or ``None`` when it has none."""
+    key = citation_key(ref)
+    match = _FIGURE_SUFFIX.search(key) if "#" in key else None
+    return match.group(0)[1:-1].strip() if match else None
+
+
+def strip_citations(text: str) -> str:
+    """``text`` without its citation brackets, so scoring compares words, not references."""
+    return _CITATION.sub(" ", text)

@@ -1,8 +1,9 @@
-"""What an evaluation run writes: one :class:`EvalRow` per question and one :class:`EvalSummary`.
+"""What an evaluation run writes: one :class:`EvalRow` per question and one :class:`RunSummary`.
 
-A metric is ``None`` where it does not apply: every metric on a row whose target call failed, and
-the citation metrics on a row whose truth has no citation. Summaries average the rows where a
-metric applies and say how many those were.
+A metric is ``None`` where it does not apply: every metric on a row whose target call failed, the
+citation metrics on a row whose truth has no citation, the answer-vs-truth metrics on a question
+that should be refused. Summaries average the rows where a metric applies and say how many
+those were.
 """
 
 from __future__ import annotations
@@ -15,18 +16,30 @@ class EvalRow(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
+    key: str
     question: str
     truth: str
     truth_citations: list[str] = Field(default_factory=list)
+    image: str | None = None
+    expect_refusal: bool = False
     answer: str = ""
     answer_citations: list[str] = Field(default_factory=list)
     source_citations: list[str] = Field(default_factory=list)
+    contexts: list[str] = Field(default_factory=list)
+    images: list[str] = Field(default_factory=list)
     latency_s: float
+    attempts: int = 1
     error: str | None = None
-    citations_matched: float | None = None
-    any_citation: bool | None = None
-    retrieval_hit: bool | None = None
-    answer_length: int | None = None
+    metrics: dict[str, float | None] = Field(default_factory=dict)
+    judge_reasons: dict[str, str] = Field(default_factory=dict)
+
+
+class MetricSummary(BaseModel):
+    """The mean of one metric over ``count`` rows; ``pass_rate`` for judge metrics (score >= 4)."""
+
+    mean: float | None = None
+    count: int = 0
+    pass_rate: float | None = None
 
 
 class LatencySummary(BaseModel):
@@ -37,22 +50,10 @@ class LatencySummary(BaseModel):
     p95: float | None = None
 
 
-class MetricCounts(BaseModel):
-    """How many rows each mean in the summary is taken over."""
-
-    answered: int = 0
-    citations_matched: int = 0
-    retrieval_hit: int = 0
-
-
-class EvalSummary(BaseModel):
-    """The figures of a whole run; field names are the keys of ``summary.json``."""
+class RunSummary(BaseModel):
+    """The figures of a whole run; the content of ``summary.json``."""
 
     rows: int
     errors: int
-    citations_matched: float | None = None
-    any_citation: float | None = None
-    retrieval_hit_rate_at_5: float | None = None
-    answer_length: float | None = None
+    metrics: dict[str, MetricSummary] = Field(default_factory=dict)
     latency: LatencySummary = Field(default_factory=LatencySummary)
-    counts: MetricCounts = Field(default_factory=MetricCounts)

@@ -10,13 +10,24 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ingestion.parsers import (
+    AUDIO_EXTENSIONS,
+    DOCUMENT_INTELLIGENCE_EXTENSIONS,
     IMAGE_EXTENSIONS,
+    ArchiveLimits,
+    AudioParser,
     CsvCatalogParser,
+    DocumentIntelligenceParser,
+    DocxParser,
+    HtmlParser,
     ImageParser,
     JsonCatalogParser,
     MarkdownParser,
     PdfParser,
+    PptxParser,
     TextParser,
+    Transcriber,
+    WhisperTranscriber,
+    XlsxParser,
 )
 from ridgeline.errors import UnsupportedFileError
 from ridgeline.protocols import OcrEngine, Parser
@@ -67,15 +78,46 @@ class ParserRegistry:
         return factory()
 
 
-def default_parser_registry(*, ocr: OcrEngine, max_image_pixels: int) -> ParserRegistry:
-    """The built-in parsers: text, Markdown, PDF, CSV/JSON catalogs and images (OCR)."""
+def default_parser_registry(
+    *,
+    ocr: OcrEngine,
+    max_image_pixels: int,
+    assets_dir: Path | None = None,
+    max_pdf_pages: int = 2000,
+    pdf_page_images: bool = False,
+    archive_limits: ArchiveLimits | None = None,
+    transcriber: Transcriber | None = None,
+    document_intelligence: DocumentIntelligenceParser | None = None,
+) -> ParserRegistry:
+    """The built-in parsers for every supported format.
+
+    ``assets_dir`` is where figures and embedded pictures are saved (none are without it).
+    ``transcriber`` defaults to offline Whisper (the ``audio`` extra; audio files fail with an
+    "install ridgeline[audio]" error when it is missing). With ``document_intelligence`` set, that
+    parser reads PDF, Office, HTML and scanned-image files instead of the local ones.
+    """
+    limits = archive_limits or ArchiveLimits()
     registry = ParserRegistry()
     registry.register([".txt"], TextParser)
     registry.register([".md", ".markdown"], MarkdownParser)
-    registry.register([".pdf"], PdfParser)
     registry.register([".csv"], CsvCatalogParser)
     registry.register([".json"], JsonCatalogParser)
+    registry.register([".html", ".htm"], HtmlParser)
+    registry.register(
+        [".pdf"],
+        lambda: PdfParser(
+            ocr=ocr, assets_dir=assets_dir, max_pages=max_pdf_pages, page_images=pdf_page_images
+        ),
+    )
+    office = {"assets_dir": assets_dir, "max_image_pixels": max_image_pixels}
+    registry.register([".docx"], lambda: DocxParser(**office, archive_limits=limits))
+    registry.register([".pptx"], lambda: PptxParser(**office, archive_limits=limits))
+    registry.register([".xlsx"], lambda: XlsxParser(archive_limits=limits))
     registry.register(
         IMAGE_EXTENSIONS, lambda: ImageParser(ocr=ocr, max_image_pixels=max_image_pixels)
     )
+    chosen = transcriber or WhisperTranscriber()
+    registry.register(AUDIO_EXTENSIONS, lambda: AudioParser(transcriber=chosen))
+    if document_intelligence is not None:
+        registry.register(DOCUMENT_INTELLIGENCE_EXTENSIONS, lambda: document_intelligence)
     return registry

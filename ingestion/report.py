@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-FileStatus = Literal["added", "updated", "unchanged", "failed"]
+FileStatus = Literal["added", "updated", "unchanged", "removed", "failed"]
+STATUSES: tuple[FileStatus, ...] = ("added", "updated", "unchanged", "removed", "failed")
+# The stages a file goes through, in order; FileResult.stages holds seconds for those it ran.
+STAGES = ("parse", "enrich", "split", "embed", "embed_images", "write")
 
 
 class FileResult(BaseModel):
-    """The outcome for one file; ``error`` says why a failed file was not ingested."""
+    """The outcome for one file; ``error`` says why a failed file was not ingested.
+
+    ``removed``: the file is gone and ``--prune`` took its document out of the index.
+    ``warnings``: problems that did not stop the file (e.g. an image that could not be read).
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -19,8 +27,12 @@ class FileResult(BaseModel):
     source: str
     status: FileStatus
     chunks: int = 0
+    pages: int = 0
+    images: int = 0
     error: str | None = None
     seconds: float = 0.0
+    stages: dict[str, float] = Field(default_factory=dict)
+    warnings: list[str] = Field(default_factory=list)
 
 
 class IngestReport(BaseModel):
@@ -33,6 +45,8 @@ class IngestReport(BaseModel):
 
     files: list[FileResult]
     dry_run: bool = False
+    seconds: float = 0.0  # wall time of the whole run
+    repaired: list[str] = Field(default_factory=list)  # documents fixed after an interrupted run
 
     def _with(self, status: FileStatus) -> list[FileResult]:
         return [result for result in self.files if result.status == status]
@@ -53,17 +67,45 @@ class IngestReport(BaseModel):
     def unchanged(self) -> list[FileResult]:
         return self._with("unchanged")
 
+    @property
+    def removed(self) -> list[FileResult]:
+        return self._with("removed")
+
+    def _written(self) -> list[FileResult]:
+        return [r for r in self.files if r.status in ("added", "updated")]
+
     @computed_field  # type: ignore[prop-decorator]
     @property
     def total_chunks(self) -> int:
         """Chunks written (or, in a dry run, that would be written) by this run."""
-        return sum(r.chunks for r in self.files if r.status in ("added", "updated"))
+        return sum(r.chunks for r in self._written())
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def total_pages(self) -> int:
+        return sum(r.pages for r in self._written())
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def total_images(self) -> int:
+        return sum(r.images for r in self._written())
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def counts(self) -> dict[str, int]:
-        statuses: tuple[FileStatus, ...] = ("added", "updated", "unchanged", "failed")
-        return {status: len(self._with(status)) for status in statuses}
+        return {status: len(self._with(status)) for status in STATUSES}
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def stage_seconds(self) -> dict[str, float]:
+        """Seconds spent in each stage, summed over the files."""
+        return {stage: sum(r.stages.get(stage, 0.0) for r in self.files) for stage in STAGES}
+
+    def to_json(self) -> str:
+        """The report as JSON: totals, one entry per file, and failures with their reasons."""
+        body = self.model_dump(mode="json")
+        body["failures"] = [{"path": str(r.path), "reason": r.error} for r in self.failed]
+        return json.dumps(body, indent=2, ensure_ascii=False)
 
 
 class IngestProgress(Protocol):

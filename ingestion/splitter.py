@@ -12,6 +12,13 @@ against the model's own WordPiece tokenizer) there are 1.03 word pieces per tikt
 average, and 1.21 in the worst 200-token window. So 200 tokens, title included (the title is
 counted against the budget because it is embedded with the chunk), is at most ~242 word pieces
 plus [CLS] and [SEP]: safely under 256.
+
+Tables (Markdown blocks) and figure lines (``[Figure figure3_1.png]``) are never cut: each is one
+indivisible unit that goes whole into a chunk. A table larger than a whole chunk is the one
+exception, and it is split between rows, each part repeating the header rows, so that every part
+still reads as a table. A chunk carries the figures it names; images that no chunk names (a
+standalone image, catalog photos, page renders) go with every chunk of their page. Audio pages
+(with ``fields["start_seconds"]``) are cited ``talk.mp3#t=MM:SS``.
 """
 
 from __future__ import annotations
@@ -20,14 +27,37 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ingestion.parsers.anchors import FIGURE_LINE, figure_marker, timestamp_anchor
 from ridgeline.errors import ConfigError
 from ridgeline.protocols import Tokenizer
-from ridgeline.types import Chunk, ChunkKind, Page, SourceDocument, citation_for
+from ridgeline.types import Chunk, ChunkKind, ImageAsset, Page, SourceDocument, citation_for
 
 _WORD = re.compile(r"\s*\S+")
 # Sentence ends, ASCII and CJK, optionally followed by closing quotes or brackets.
 _SENTENCE_END = re.compile("[.!?\u3002\uff01\uff1f][\"'\u2019\u201d)\\]]*$")
 _PARAGRAPH_BREAK = re.compile(r"\s*\n\s*\n")
+# A Markdown table: two or more consecutive lines that start and end with a pipe.
+_TABLE = re.compile(r"^[ \t]*\|.*\|[ \t]*(?:\n[ \t]*\|.*\|[ \t]*)+$", re.MULTILINE)
+_TABLE_HEADER_LINES = 2  # the header row and the |---| separator
+
+
+def citation_for_page(page: Page) -> str:
+    """``citation_for`` plus the time anchor of audio pages: ``talk.mp3#t=01:23``."""
+    start = page.fields.get("start_seconds")
+    if page.record_id is None and page.page_number is None and isinstance(start, int | float):
+        return f"{page.source}#t={timestamp_anchor(float(start))}"
+    return citation_for(page.source, page_number=page.page_number, record_id=page.record_id)
+
+
+def _atomic_spans(text: str) -> list[tuple[int, int]]:
+    """Where the tables and figure lines are, in order; they must not be cut."""
+    spans = [m.span() for m in _TABLE.finditer(text)]
+    spans += [m.span() for m in FIGURE_LINE.finditer(text) if not _within(m.span(), spans)]
+    return sorted(spans)
+
+
+def _within(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(start <= span[0] < end for start, end in spans)
 
 
 def embedding_text(chunk: Chunk) -> str:
@@ -99,7 +129,53 @@ class TokenSplitter:
             whole_limit = max(self.max_tokens - title_cost, budget)
         if self._tokenizer.count(text) <= whole_limit:
             return [text]
-        return self.split_text(text, budget=budget)
+        pieces: list[str] = []
+        for part, is_big_table in self._parts(text, budget):
+            if is_big_table:
+                pieces.extend(self.split_table(part, budget=budget))
+            else:
+                pieces.extend(self.split_text(part, budget=budget))
+        return [piece for piece in pieces if piece]
+
+    def _parts(self, text: str, budget: int) -> list[tuple[str, bool]]:
+        """The text cut around tables too big for one chunk: (part, is_big_table) in order."""
+        parts: list[tuple[str, bool]] = []
+        position = 0
+        for match in _TABLE.finditer(text):
+            if self._tokenizer.count(match.group()) <= budget:
+                continue
+            parts.append((text[position : match.start()], False))
+            parts.append((match.group(), True))
+            position = match.end()
+        parts.append((text[position:], False))
+        return [(part, big) for part, big in parts if part.strip()]
+
+    def split_table(self, table: str, *, budget: int) -> list[str]:
+        """A Markdown table too big for one chunk, cut between rows; each part repeats the header.
+
+        Rows are never cut, except a single row bigger than a whole chunk, which is split as text.
+        """
+        lines = table.strip().split("\n")
+        header = "\n".join(lines[:_TABLE_HEADER_LINES])
+        row_budget = budget - self._tokenizer.count(header) - 1
+        if row_budget < budget // 4:  # a header this large leaves no room: treat it as text
+            return self.split_text(table, budget=budget)
+        pieces: list[str] = []
+        rows: list[str] = []
+        used = 0
+        for row in lines[_TABLE_HEADER_LINES:]:
+            cost = self._tokenizer.count(row) + 1
+            if cost > row_budget:
+                pieces.extend(self.split_text(row, budget=budget))
+                continue
+            if rows and used + cost > row_budget:
+                pieces.append("\n".join([header, *rows]))
+                rows, used = [], 0
+            rows.append(row)
+            used += cost
+        if rows:
+            pieces.append("\n".join([header, *rows]))
+        return pieces
 
     def split_text(self, text: str, *, budget: int) -> list[str]:
         """Pack words into pieces of at most ``budget`` tokens, cutting at sentences if possible."""
@@ -122,7 +198,21 @@ class TokenSplitter:
 
     def _units(self, text: str, budget: int) -> list[_Unit]:
         units: list[_Unit] = []
-        for match in _WORD.finditer(text):
+        position = 0
+        for start, end in _atomic_spans(text):
+            units.extend(self._prose_units(text, position, start, budget))
+            tokens = self._tokenizer.count(text[start:end])
+            if tokens > budget:  # only an oversized figure line: cut it like text
+                units.extend(self._prose_units(text, start, end, budget))
+            else:
+                units.append(_Unit(start, end, tokens, strong=True))
+            position = end
+        units.extend(self._prose_units(text, position, len(text), budget))
+        return units
+
+    def _prose_units(self, text: str, begin: int, stop: int, budget: int) -> list[_Unit]:
+        units: list[_Unit] = []
+        for match in _WORD.finditer(text, begin, stop):
             after = text[match.end() : match.end() + 8]
             strong = bool(_SENTENCE_END.search(match.group())) or bool(
                 _PARAGRAPH_BREAK.match(after)
@@ -209,7 +299,7 @@ def _chunk(page: Page, content: str, document: SourceDocument, *, index: int) ->
         chunk_id=f"{document.document_id}:{index:05d}",
         document_id=document.document_id,
         source=page.source,
-        citation=citation_for(page.source, page_number=page.page_number, record_id=page.record_id),
+        citation=citation_for_page(page),
         content=content,
         kind=page.kind,
         page_number=page.page_number,
@@ -217,5 +307,15 @@ def _chunk(page: Page, content: str, document: SourceDocument, *, index: int) ->
         category=_text_field(page.fields.get("category")),
         brand=_text_field(page.fields.get("brand")),
         price=_price_field(page.fields.get("price")),
-        images=page.images,
+        images=_chunk_images(page, content),
     )
+
+
+def _chunk_images(page: Page, content: str) -> tuple[ImageAsset, ...]:
+    """The figures this chunk names, plus the page's images that no line of the page names."""
+    kept = []
+    for image in page.images:
+        marker = figure_marker(image.figure_name) if image.figure_name else None
+        if marker is None or marker not in page.text or marker in content:
+            kept.append(image)
+    return tuple(kept)

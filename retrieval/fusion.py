@@ -1,10 +1,11 @@
-"""Reciprocal rank fusion (RRF) of a BM25 ranking and a vector ranking.
+"""Reciprocal rank fusion (RRF) of a BM25 ranking, a text-vector ranking and an image ranking.
 
 Each list contributes ``1 / (k + rank)`` (rank 1-based) to every chunk it contains; the fused
 score is the sum. Only ranks matter, so BM25 scores and cosine similarities need no
 normalisation.
 
     >>> fused = reciprocal_rank_fusion(text_hits, vector_hits, k=60)
+    >>> fused = reciprocal_rank_fusion(text_hits, vector_hits, image_hits=image_hits)
 """
 
 from __future__ import annotations
@@ -22,23 +23,31 @@ class _Fused:
     chunk: Chunk
     text_rank: int | None = None
     vector_rank: int | None = None
+    image_rank: int | None = None
+
+    def ranks(self) -> list[int]:
+        return [r for r in (self.text_rank, self.vector_rank, self.image_rank) if r is not None]
 
     def score(self, k: int) -> float:
-        ranks = (r for r in (self.text_rank, self.vector_rank) if r is not None)
-        return sum(1.0 / (k + rank) for rank in ranks)
+        return sum(1.0 / (k + rank) for rank in self.ranks())
 
-    def best_rank(self) -> int:
-        return min(r for r in (self.text_rank, self.vector_rank) if r is not None)
+
+def _merge(fused: dict[str, _Fused], hits: Sequence[SearchHit], field: str) -> None:
+    for rank, hit in enumerate(hits, start=1):
+        entry = fused.setdefault(hit.chunk.chunk_id, _Fused(chunk=hit.chunk))
+        if getattr(entry, field) is None:
+            setattr(entry, field, rank)
 
 
 def reciprocal_rank_fusion(
     text_hits: Sequence[SearchHit],
     vector_hits: Sequence[SearchHit],
     *,
+    image_hits: Sequence[SearchHit] = (),
     k: int = DEFAULT_RRF_K,
     top: int | None = None,
 ) -> list[SearchHit]:
-    """Fuse two rankings (best first) into one, keeping each chunk's rank in both lists.
+    """Fuse up to three rankings (best first) into one, keeping each chunk's rank in each list.
 
     Ties are broken by the better single rank, then by chunk id, so the order is deterministic.
     A chunk listed twice in one ranking counts at its first (best) position.
@@ -46,18 +55,19 @@ def reciprocal_rank_fusion(
     if k < 1:
         raise ValueError(f"rrf k must be at least 1, got {k}")
     fused: dict[str, _Fused] = {}
-    for rank, hit in enumerate(text_hits, start=1):
-        entry = fused.setdefault(hit.chunk.chunk_id, _Fused(chunk=hit.chunk))
-        if entry.text_rank is None:
-            entry.text_rank = rank
-    for rank, hit in enumerate(vector_hits, start=1):
-        entry = fused.setdefault(hit.chunk.chunk_id, _Fused(chunk=hit.chunk))
-        if entry.vector_rank is None:
-            entry.vector_rank = rank
-    ordered = sorted(fused.values(), key=lambda e: (-e.score(k), e.best_rank(), e.chunk.chunk_id))
+    _merge(fused, text_hits, "text_rank")
+    _merge(fused, vector_hits, "vector_rank")
+    _merge(fused, image_hits, "image_rank")
+    ordered = sorted(fused.values(), key=lambda e: (-e.score(k), min(e.ranks()), e.chunk.chunk_id))
     if top is not None:
         ordered = ordered[:top]
     return [
-        SearchHit(chunk=e.chunk, score=e.score(k), text_rank=e.text_rank, vector_rank=e.vector_rank)
+        SearchHit(
+            chunk=e.chunk,
+            score=e.score(k),
+            text_rank=e.text_rank,
+            vector_rank=e.vector_rank,
+            image_rank=e.image_rank,
+        )
         for e in ordered
     ]

@@ -1,15 +1,30 @@
-"""Hybrid retrieval: BM25 and vector rankings from a SearchIndex, fused by reciprocal rank.
+"""Hybrid retrieval: BM25, text-vector and image-vector rankings, fused by reciprocal rank.
 
 >>> retriever = HybridRetriever(index=index, embedder=embedder)
 >>> retriever.search("waterproof trail shoes", mode="hybrid", top=5)
+>>> retriever.search("", mode="hybrid", top=5, image=Path("photo.jpg"))   # query by image
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
 from retrieval.fusion import DEFAULT_RRF_K, reciprocal_rank_fusion
-from ridgeline.protocols import SearchIndex, TextEmbedder
+from retrieval.query.stopwords import without_stop_words
+from retrieval.rerank import Reranker
+from ridgeline.protocols import Captioner, ImageEmbedder, OcrEngine, SearchIndex, TextEmbedder
 from ridgeline.settings import RetrievalMode
 from ridgeline.types import SearchFilters, SearchHit
+
+_MODES = ("text", "vectors", "hybrid")
+
+
+@dataclass(frozen=True)
+class _Query:
+    text: str  # the user's text plus what was read off the query image
+    image_vector: list[float] | None = None
 
 
 class HybridRetriever:
@@ -18,6 +33,12 @@ class HybridRetriever:
     The query is embedded only in ``vectors`` and ``hybrid`` modes. In ``hybrid`` mode
     ``candidates`` hits are fetched from each ranking, fused with RRF (``rrf_k``) and cut to
     ``top``; the fusion is the same function the index's own hybrid mode uses.
+
+    A query ``image`` adds its OCR text (``ocr``) and caption (``captioner``) to the query text,
+    and, in ``vectors``/``hybrid`` modes, an image-vector ranking (``image_embedder``) fused with
+    the others. Each of the three is optional. ``reranker`` re-scores the fused candidates.
+    ``drop_stop_words`` sends only content words to BM25; ``distinct_pages`` returns at most one
+    hit per citation (page), so ``top`` hits cover ``top`` places.
     """
 
     def __init__(
@@ -27,6 +48,12 @@ class HybridRetriever:
         embedder: TextEmbedder,
         rrf_k: int = DEFAULT_RRF_K,
         candidates: int = 50,
+        image_embedder: ImageEmbedder | None = None,
+        ocr: OcrEngine | None = None,
+        captioner: Captioner | None = None,
+        reranker: Reranker | None = None,
+        drop_stop_words: bool = False,
+        distinct_pages: bool = False,
     ) -> None:
         if rrf_k < 1:
             raise ValueError(f"rrf_k must be at least 1, got {rrf_k}")
@@ -36,6 +63,12 @@ class HybridRetriever:
         self._embedder = embedder
         self._rrf_k = rrf_k
         self._candidates = candidates
+        self._image_embedder = image_embedder
+        self._ocr = ocr
+        self._captioner = captioner
+        self._reranker = reranker
+        self._drop_stop_words = drop_stop_words
+        self._distinct_pages = distinct_pages
 
     def search(
         self,
@@ -44,25 +77,92 @@ class HybridRetriever:
         mode: RetrievalMode,
         top: int,
         filters: SearchFilters | None = None,
+        image: Path | None = None,
+        skip: int = 0,
     ) -> list[SearchHit]:
         if top < 1:
             raise ValueError(f"top must be at least 1, got {top}")
-        if mode == "text":
-            return self._index.search(text=text, vector=None, mode="text", top=top, filters=filters)
-        if mode not in ("vectors", "hybrid"):
+        if skip < 0:
+            raise ValueError(f"skip must be at least 0, got {skip}")
+        if mode not in _MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}: use text, vectors or hybrid")
-        if not text.strip():
-            return []
-        vector = self._embedder.embed_query(text)
-        if mode == "vectors":
-            return self._index.search(
-                text=text, vector=vector, mode="vectors", top=top, filters=filters
+        query = self._query(text, image=image, mode=mode)
+        hits = self._ranked(query, mode=mode, depth=self._depth(top + skip), filters=filters)
+        if self._reranker is not None and query.text.strip():
+            hits = self._reranker.rerank(query.text, hits)
+        if self._distinct_pages:
+            hits = _one_per_citation(hits)
+        return hits[skip : skip + top]
+
+    def _depth(self, wanted: int) -> int:
+        """How many hits to fetch so that reranking and page grouping have room to work."""
+        if self._reranker is None and not self._distinct_pages:
+            return wanted
+        return max(wanted * (3 if self._distinct_pages else 1), self._candidates)
+
+    def _query(self, text: str, *, image: Path | None, mode: RetrievalMode) -> _Query:
+        if image is None:
+            return _Query(text=text)
+        parts = [text.strip()]
+        ocr_text = self._ocr.read_text(image).strip() if self._ocr is not None else ""
+        if self._captioner is not None:
+            parts.append(self._captioner.caption(image, ocr_text=ocr_text).strip())
+        parts.append(ocr_text)
+        vector = None
+        if self._image_embedder is not None and mode != "text":
+            vector = self._image_embedder.embed_images([image])[0]
+        return _Query(text=" ".join(p for p in parts if p), image_vector=vector)
+
+    def _ranked(
+        self, query: _Query, *, mode: RetrievalMode, depth: int, filters: SearchFilters | None
+    ) -> list[SearchHit]:
+        lists = _Rankings()
+        fused = mode == "hybrid" or query.image_vector is not None
+        size = max(depth, self._candidates) if fused else depth
+        if query.text.strip():
+            if mode in ("text", "hybrid"):
+                bm25_text = without_stop_words(query.text) if self._drop_stop_words else query.text
+                lists.text = self._index.search(
+                    text=bm25_text, vector=None, mode="text", top=size, filters=filters
+                )
+            if mode in ("vectors", "hybrid"):
+                vector = self._embedder.embed_query(query.text)
+                lists.vector = self._index.search(
+                    text=query.text, vector=vector, mode="vectors", top=size, filters=filters
+                )
+        if query.image_vector is not None:
+            lists.image = self._index.search(
+                text="",
+                vector=None,
+                mode="vectors",
+                top=size,
+                filters=filters,
+                image_vector=query.image_vector,
             )
-        candidates = max(top, self._candidates)
-        text_hits = self._index.search(
-            text=text, vector=None, mode="text", top=candidates, filters=filters
+        return lists.fused(k=self._rrf_k, top=depth)
+
+
+@dataclass
+class _Rankings:
+    text: list[SearchHit] | None = None
+    vector: list[SearchHit] | None = None
+    image: list[SearchHit] | None = None
+
+    def fused(self, *, k: int, top: int) -> list[SearchHit]:
+        present = [r for r in (self.text, self.vector, self.image) if r is not None]
+        if len(present) <= 1:
+            # One ranking keeps its own scores (BM25 or cosine), as in the index.
+            return present[0][:top] if present else []
+        return reciprocal_rank_fusion(
+            self.text or [], self.vector or [], image_hits=self.image or [], k=k, top=top
         )
-        vector_hits = self._index.search(
-            text=text, vector=vector, mode="vectors", top=candidates, filters=filters
-        )
-        return reciprocal_rank_fusion(text_hits, vector_hits, k=self._rrf_k, top=top)
+
+
+def _one_per_citation(hits: Sequence[SearchHit]) -> list[SearchHit]:
+    seen: set[str] = set()
+    kept = []
+    for hit in hits:
+        if hit.chunk.citation not in seen:
+            seen.add(hit.chunk.citation)
+            kept.append(hit)
+    return kept

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from datetime import datetime
@@ -35,16 +36,29 @@ def row_to_document(row: dict[str, Any]) -> SourceDocument:
     )
 
 
-def chunk_to_row(chunk: Chunk, vector: Sequence[float], *, dimension: int) -> dict[str, Any]:
-    """A ``chunks`` row; rejects a vector of the wrong width or with NaN/inf values."""
+def checked_vector(
+    vector: Sequence[float], *, dimension: int, what: str, field: str = "vector"
+) -> list[float]:
+    """``vector`` as floats; rejects a wrong width or NaN/inf values, naming ``what``."""
     if len(vector) != dimension:
-        raise ValueError(
-            f"chunk {chunk.chunk_id!r}: vector has {len(vector)} values, the index expects "
-            f"{dimension}"
-        )
-    if not all(math.isfinite(v) for v in vector):
-        raise ValueError(f"chunk {chunk.chunk_id!r}: vector contains NaN or infinite values")
-    return {
+        raise ValueError(f"{what}: {field} has {len(vector)} values, the index expects {dimension}")
+    values = [float(v) for v in vector]
+    if not all(math.isfinite(v) for v in values):
+        raise ValueError(f"{what}: {field} contains NaN or infinite values")
+    return values
+
+
+def chunk_to_row(
+    chunk: Chunk,
+    vector: Sequence[float],
+    *,
+    dimension: int,
+    image_vector: Sequence[float] | None = None,
+    image_dimension: int | None = None,
+) -> dict[str, Any]:
+    """A ``chunks`` row; vectors are checked for width and finiteness."""
+    what = f"chunk {chunk.chunk_id!r}"
+    row = {
         "chunk_id": chunk.chunk_id,
         "document_id": chunk.document_id,
         "source": chunk.source,
@@ -56,9 +70,22 @@ def chunk_to_row(chunk: Chunk, vector: Sequence[float], *, dimension: int) -> di
         "category": chunk.category,
         "brand": chunk.brand,
         "price": chunk.price,
-        "images": [image.model_dump() for image in chunk.images],
-        "vector": [float(v) for v in vector],
+        "extra": "{}",  # Chunk carries no other catalog fields yet
+        "access_users": list(chunk.access_users),
+        "access_groups": list(chunk.access_groups),
+        "access_public": not chunk.access_users and not chunk.access_groups,
+        "images": json.dumps([image.model_dump() for image in chunk.images]),
+        "vector": checked_vector(vector, dimension=dimension, what=what),
     }
+    if image_dimension is not None:
+        row["image_vector"] = (
+            None
+            if image_vector is None
+            else checked_vector(
+                image_vector, dimension=image_dimension, what=what, field="image vector"
+            )
+        )
+    return row
 
 
 def row_to_chunk(row: dict[str, Any]) -> Chunk:
@@ -74,5 +101,7 @@ def row_to_chunk(row: dict[str, Any]) -> Chunk:
         category=row["category"],
         brand=row["brand"],
         price=row["price"],
-        images=tuple(ImageAsset(**image) for image in row["images"] or ()),
+        images=tuple(ImageAsset(**image) for image in json.loads(row["images"] or "[]")),
+        access_users=tuple(row["access_users"] or ()),
+        access_groups=tuple(row["access_groups"] or ()),
     )

@@ -1,23 +1,30 @@
-"""The Arrow schemas of the embedded index's two tables, ``documents`` and ``chunks``."""
+"""The Arrow schemas of the embedded index's two tables, ``documents`` and ``chunks``.
+
+Images are stored as one JSON string per chunk (a list of ImageAsset dicts) so that ImageAsset
+can gain fields without a schema migration. The image vector column exists only when the index
+was created with an ``image_dimension``; its rows are null for chunks without an image vector.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyarrow as pa
+
+from ridgeline.errors import ConfigError
 
 DOCUMENTS_TABLE = "documents"
 CHUNKS_TABLE = "chunks"
 VECTOR_COLUMN = "vector"
+IMAGE_VECTOR_COLUMN = "image_vector"
 CONTENT_COLUMN = "content"
-
-IMAGE_TYPE = pa.struct(
-    [
-        pa.field("path", pa.string(), nullable=False),
-        pa.field("ocr_text", pa.string(), nullable=False),
-        pa.field("caption", pa.string(), nullable=False),
-        pa.field("context", pa.string(), nullable=False),
-        pa.field("figure_name", pa.string()),
-    ]
-)
+IMAGES_COLUMN = "images"
+ACCESS_USERS_COLUMN = "access_users"
+ACCESS_GROUPS_COLUMN = "access_groups"
+# True when both access lists are empty: lets the access predicate test one boolean column.
+ACCESS_PUBLIC_COLUMN = "access_public"
+# Columns ``facets()`` can count.
+FACET_COLUMNS = ("category", "brand")
 
 DOCUMENTS_SCHEMA = pa.schema(
     [
@@ -31,35 +38,66 @@ DOCUMENTS_SCHEMA = pa.schema(
     ]
 )
 
+_CHUNK_FIELDS = [
+    pa.field("chunk_id", pa.string(), nullable=False),
+    pa.field("document_id", pa.string(), nullable=False),
+    pa.field("source", pa.string(), nullable=False),
+    pa.field("citation", pa.string(), nullable=False),
+    pa.field("kind", pa.string(), nullable=False),
+    pa.field(CONTENT_COLUMN, pa.string(), nullable=False),
+    pa.field("page_number", pa.int32()),
+    pa.field("title", pa.string()),  # a catalog record's name
+    pa.field("category", pa.string()),
+    pa.field("brand", pa.string()),
+    pa.field("price", pa.float64()),
+    pa.field("extra", pa.string(), nullable=False),  # JSON object: other catalog fields
+    pa.field(ACCESS_USERS_COLUMN, pa.list_(pa.string()), nullable=False),
+    pa.field(ACCESS_GROUPS_COLUMN, pa.list_(pa.string()), nullable=False),
+    pa.field(ACCESS_PUBLIC_COLUMN, pa.bool_(), nullable=False),
+    pa.field(IMAGES_COLUMN, pa.string(), nullable=False),  # JSON list of ImageAsset dicts
+]
 
-def chunks_schema(dimension: int) -> pa.Schema:
-    """The ``chunks`` table's schema for vectors of ``dimension`` float32 values."""
+# The columns a search returns (everything but the vectors).
+RECORD_COLUMNS = [field.name for field in _CHUNK_FIELDS]
+
+
+def chunks_schema(dimension: int, *, image_dimension: int | None = None) -> pa.Schema:
+    """The ``chunks`` table's schema for ``dimension``-wide text vectors (float32)."""
     if dimension <= 0:
         raise ValueError(f"dimension must be positive, got {dimension}")
-    return pa.schema(
-        [
-            pa.field("chunk_id", pa.string(), nullable=False),
-            pa.field("document_id", pa.string(), nullable=False),
-            pa.field("source", pa.string(), nullable=False),
-            pa.field("citation", pa.string(), nullable=False),
-            pa.field("kind", pa.string(), nullable=False),
-            pa.field(CONTENT_COLUMN, pa.string(), nullable=False),
-            pa.field("page_number", pa.int32()),
-            pa.field("title", pa.string()),
-            pa.field("category", pa.string()),
-            pa.field("brand", pa.string()),
-            pa.field("price", pa.float64()),
-            pa.field("images", pa.list_(IMAGE_TYPE), nullable=False),
-            pa.field(VECTOR_COLUMN, pa.list_(pa.float32(), dimension), nullable=False),
-        ]
-    )
+    fields = [
+        *_CHUNK_FIELDS,
+        pa.field(VECTOR_COLUMN, pa.list_(pa.float32(), dimension), nullable=False),
+    ]
+    if image_dimension is not None:
+        if image_dimension <= 0:
+            raise ValueError(f"image_dimension must be positive, got {image_dimension}")
+        fields.append(pa.field(IMAGE_VECTOR_COLUMN, pa.list_(pa.float32(), image_dimension)))
+    return pa.schema(fields)
 
 
-def vector_dimension(schema: pa.Schema) -> int | None:
-    """The vector width of an existing ``chunks`` table, or None if it has no fixed-size vector."""
-    if VECTOR_COLUMN not in schema.names:
+def vector_dimension(table_schema: pa.Schema, column: str = VECTOR_COLUMN) -> int | None:
+    """The width of a fixed-size vector column, or None if the table has no such column."""
+    if column not in table_schema.names:
         return None
-    vector_type = schema.field(VECTOR_COLUMN).type
+    vector_type = table_schema.field(column).type
     if not pa.types.is_fixed_size_list(vector_type):
         return None
     return int(vector_type.list_size)
+
+
+def check_layout(table_schema: pa.Schema, *, directory: Path) -> None:
+    """Raise ConfigError when an existing ``chunks`` table predates the current layout."""
+    expected = {field.name: field.type for field in _CHUNK_FIELDS}
+    missing = [name for name in expected if name not in table_schema.names]
+    changed = [
+        name
+        for name, type_ in expected.items()
+        if name in table_schema.names and table_schema.field(name).type != type_
+    ]
+    if missing or changed:
+        details = ", ".join([*(f"missing {n}" for n in missing), *(f"old {n}" for n in changed)])
+        raise ConfigError(
+            f"the index in {directory} was written by an older Ridgeline ({details}): "
+            "re-create the index (delete the directory, or use a new one) and ingest again"
+        )

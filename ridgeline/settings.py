@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 RetrievalMode = Literal["text", "vectors", "hybrid"]
 ChatModelName = Literal["extractive", "openai", "azure"]
+TextEmbedderName = Literal["minilm", "minilm-onnx", "minilm-onnx-int8"]
 
 
 class Settings(BaseSettings):
@@ -35,11 +36,43 @@ class Settings(BaseSettings):
     # Ingestion limits
     max_file_bytes: int = Field(default=100 * 1024 * 1024, gt=0)
     max_image_pixels: int = Field(default=50_000_000, gt=0)
+    max_pdf_pages: int = Field(default=2000, gt=0)
+
+    # Text embedder (docs/embedders.md): all are the packaged all-MiniLM-L6-v2, 384-d. "minilm" is
+    # sentence-transformers fp32; the ONNX ones export once into onnx_cache_dir (int8: faster).
+    text_embedder: TextEmbedderName = "minilm"
+    onnx_cache_dir: Path | None = None  # default: ~/.cache/ridgeline/onnx
+
+    # Image enrichment and image vectors (docs/ingestion.md). Captions: "offline" assembles one
+    # from OCR text, colours and context; "openai"/"azure" use the chat model's endpoint.
+    captioner: Literal["offline", "openai", "azure"] = "offline"
+    caption_model: str | None = None  # default: openai_model, or the Azure deployment
+    # "visual": offline classical descriptors (image-to-image only); "clip": a local CLIP model;
+    # "azure": Azure AI Vision multimodal embeddings; "none": no image vectors.
+    image_embedder: Literal["visual", "clip", "azure", "none"] = "visual"
+    clip_model_path: Path | None = None
+    clip_allow_download: bool = False  # let a hub id in clip_model_path be downloaded
+    azure_vision_endpoint: str | None = None
+    azure_vision_api_key: SecretStr | None = None
+
+    # Azure AI Document Intelligence (prebuilt-layout): when both are set it parses PDF, Office,
+    # HTML and image files instead of the local parsers.
+    docintel_endpoint: str | None = None
+    docintel_key: SecretStr | None = None
 
     # Retrieval
     retrieval_mode: RetrievalMode = "hybrid"
     top_k: int = Field(default=5, ge=1, le=50)
     rrf_k: int = Field(default=60, ge=1)
+
+    # Index backend: the embedded LanceDB index, or Azure AI Search (docs/azure-search.md)
+    index_backend: Literal["lancedb", "azure"] = "lancedb"
+    azure_search_endpoint: str | None = None
+    azure_search_api_key: SecretStr | None = None
+    azure_search_index: str = "ridgeline"
+    azure_search_semantic_ranker: bool = False
+    # A CA bundle to trust (e.g. the local search service's self-signed certificate).
+    azure_search_ca_bundle: Path | None = None
 
     # Chat model
     chat_model: ChatModelName = "extractive"
@@ -52,7 +85,17 @@ class Settings(BaseSettings):
     azure_openai_deployment: str | None = None
     chat_temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     chat_timeout_s: float = Field(default=60.0, gt=0)
+    # The model accepts image parts (GPT-4o-class): source and attached images are sent to it.
+    chat_vision: bool = False
 
     # HTTP server
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    # Bearer key required on every endpoint but /health (and the static chat page) when set.
+    api_key: SecretStr | None = None
+    # Origins allowed to call the API from a browser (CORS); empty: same origin only.
+    cors_origins: list[str] = Field(default_factory=list)
+    max_request_bytes: int = Field(default=8 * 1024 * 1024, gt=0)
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+    # Where chat history (SQLite) and per-user uploads live; default: beside the index.
+    chat_data_dir: Path | None = None

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from chat.models.terms import QuestionTerms, content_terms, question_terms
@@ -93,15 +93,34 @@ class ExtractiveAnswerer:
         self.rank_decay = rank_decay
 
     def answer(self, messages: Sequence[ChatMessage], sources: Sequence[SearchHit]) -> Answer:
+        return self._answer_from(self._pieces(messages, sources))
+
+    def stream(
+        self, messages: Sequence[ChatMessage], sources: Sequence[SearchHit]
+    ) -> Iterator[str | Answer]:
+        """The answer's cited sentences one at a time, then the whole Answer."""
+        pieces = self._pieces(messages, sources)
+        if not pieces:
+            yield DONT_KNOW
+        for index, (sentence, citation) in enumerate(pieces):
+            yield f"{' ' if index else ''}{sentence} [{citation}]"
+        yield self._answer_from(pieces)
+
+    def _answer_from(self, pieces: list[tuple[str, str]]) -> Answer:
+        if not pieces:
+            return Answer(text=DONT_KNOW, model=self.name)
+        citations = list(dict.fromkeys(citation for _, citation in pieces))
+        text = " ".join(f"{sentence} [{citation}]" for sentence, citation in pieces)
+        return Answer(text=text, citations=citations, model=self.name)
+
+    def _pieces(
+        self, messages: Sequence[ChatMessage], sources: Sequence[SearchHit]
+    ) -> list[tuple[str, str]]:
+        """The chosen sentences, each with its citation; empty when nothing is relevant."""
         question = _last_user_text(messages)
         candidates = list(_candidates(sources[: self.max_sources]))
-        scored = self._score(question_terms(question), candidates)
-        chosen = self._choose(scored)
-        if not chosen:
-            return Answer(text=DONT_KNOW, model=self.name)
-        citations = list(dict.fromkeys(c.citation for c in chosen))
-        text = " ".join(f"{_as_sentence(c.text)} [{c.citation}]" for c in chosen)
-        return Answer(text=text, citations=citations, model=self.name)
+        chosen = self._choose(self._score(question_terms(question), candidates))
+        return [(_as_sentence(c.text), c.citation) for c in chosen]
 
     def _score(self, question: QuestionTerms, candidates: list[_Candidate]) -> list[_Scored]:
         idf = _idf(question.all, candidates)

@@ -41,7 +41,10 @@ def _openai_model(settings: Settings) -> ChatModel:
         timeout=settings.chat_timeout_s,
     )
     return OpenAIChatModel(
-        client_factory=factory, model=settings.openai_model, temperature=settings.chat_temperature
+        client_factory=factory,
+        model=settings.openai_model,
+        temperature=settings.chat_temperature,
+        vision=settings.chat_vision,
     )
 
 
@@ -65,6 +68,7 @@ def _azure_model(settings: Settings) -> ChatModel:
         client_factory=factory,
         model=settings.azure_openai_deployment,
         temperature=settings.chat_temperature,
+        vision=settings.chat_vision,
     )
 
 

@@ -1,25 +1,46 @@
-"""PDF files: the text layer of each page, with 1-based page numbers, read with pypdfium2.
+"""PDF files: one page per PDF page, with tables as Markdown, figures as images, and OCR of scans.
 
-Pages without a text layer (scans) come out with empty text: OCR of scanned pages is a later
-step, and it is not faked here.
+Text comes from pypdfium2's text layer. A page that draws lines or boxes may hold a ruled table:
+pdfplumber looks for tables there (only there: it is ~50x slower than pdfium), and when it finds
+one the page is rebuilt from pdfplumber's text lines outside the tables with each table as one
+Markdown block at its place, so a table is neither lost nor repeated as loose words. Embedded
+raster images of a meaningful size are saved as PNG figures (``figure{page}_{n}.png``) in the
+assets folder and named in the page text by a ``[Figure figureP_N.png]`` line where they stand.
+A page with no text layer (a scan) is rendered and read by the OCR engine when one is given.
 """
 
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from ingestion.parsers.anchors import figure_marker
+from ingestion.parsers.assets import asset_folder, save_png
+from ingestion.parsers.pdf_figures import (
+    CONTEXT_CHARS,
+    Bounds,
+    extract_figures,
+    has_drawings,
+    text_in,
+    text_with_figures,
+)
+from ingestion.parsers.pdf_layout import PageItem, PlumberLayout, compose
 from ridgeline.errors import CorruptFileError, IngestionError
-from ridgeline.types import Page
+from ridgeline.protocols import OcrEngine
+from ridgeline.types import ImageAsset, Page
 
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
+# Scanned pages are rendered at 2x (144 dpi): enough for OCR of body text, small enough to be fast.
+_OCR_SCALE = 2.0
 
 
-def _open(path: Path) -> pdfium.PdfDocument:
+def open_pdf(path: Path) -> pdfium.PdfDocument:
+    """The document, or a clear error for an encrypted or unreadable file."""
     try:
         return pdfium.PdfDocument(path)
     except pdfium.PdfiumError as exc:
@@ -31,21 +52,17 @@ def _open(path: Path) -> pdfium.PdfDocument:
         raise CorruptFileError(path, f"not a readable PDF ({exc})") from exc
 
 
-def _page_text(document: pdfium.PdfDocument, index: int, path: Path) -> str:
-    try:
-        page = document[index]
-        try:
-            textpage = page.get_textpage()
-            try:
-                text = textpage.get_text_bounded()
-            finally:
-                textpage.close()
-        finally:
-            page.close()
-    except pdfium.PdfiumError as exc:
-        raise CorruptFileError(path, f"page {index + 1} cannot be read ({exc})") from exc
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _TRAILING_SPACE.sub("\n", text).strip()  # pdfium pads line ends with spaces
+def check_page_count(path: Path, count: int, max_pages: int) -> None:
+    if count > max_pages:
+        raise IngestionError(
+            path,
+            f"the PDF has {count:,} pages, above the limit of {max_pages:,} "
+            "(raise RIDGELINE_MAX_PDF_PAGES if it is genuine)",
+        )
+
+
+def _text_layer(page: pdfium.PdfPage) -> str:
+    return _TRAILING_SPACE.sub("\n", text_in(page)).strip()  # pdfium pads line ends with spaces
 
 
 def _title(document: pdfium.PdfDocument) -> str | None:
@@ -56,16 +73,107 @@ def _title(document: pdfium.PdfDocument) -> str | None:
 class PdfParser:
     """Parses ``.pdf`` files page by page; citations read ``file.pdf#page=N``.
 
-    >>> [p.page_number for p in PdfParser().parse(Path("a.pdf"), source="a.pdf")]  # doctest: +SKIP
+    Without ``assets_dir`` figures are not extracted; without ``ocr`` scanned pages stay empty.
+    ``page_images`` also saves a picture of every page (off by default: it is slow and big).
+
+    >>> parser = PdfParser(ocr=RapidOcrEngine(), assets_dir=Path("assets"))  # doctest: +SKIP
+    >>> [p.page_number for p in parser.parse(Path("a.pdf"), source="a.pdf")]  # doctest: +SKIP
     [1, 2, 3]
     """
 
+    def __init__(
+        self,
+        *,
+        ocr: OcrEngine | None = None,
+        assets_dir: Path | None = None,
+        max_pages: int = 2000,
+        page_images: bool = False,
+        min_figure_pixels: int = 64,
+    ) -> None:
+        self._ocr = ocr
+        self.assets_dir = assets_dir
+        self.max_pages = max_pages
+        self.page_images = page_images
+        self.min_figure_pixels = min_figure_pixels
+
     def parse(self, path: Path, *, source: str) -> Iterator[Page]:
-        document = _open(path)
+        document = open_pdf(path)
         try:
+            check_page_count(path, len(document), self.max_pages)
             title = _title(document)
-            for index in range(len(document)):
-                text = _page_text(document, index, path)
-                yield Page(source=source, page_number=index + 1, text=text, title=title)
+            with PlumberLayout(path) as layout:
+                for index in range(len(document)):
+                    try:
+                        page = document[index]
+                        try:
+                            text, images = self._content(page, index + 1, path, layout)
+                        finally:
+                            page.close()
+                    except pdfium.PdfiumError as exc:
+                        raise CorruptFileError(
+                            path, f"page {index + 1} cannot be read ({exc})"
+                        ) from exc
+                    yield Page(
+                        source=source, page_number=index + 1, text=text, title=title, images=images
+                    )
         finally:
             document.close()
+
+    def _content(
+        self, page: pdfium.PdfPage, number: int, path: Path, layout: PlumberLayout
+    ) -> tuple[str, tuple[ImageAsset, ...]]:
+        text = _text_layer(page)
+        if not text:
+            # A scan: the whole page is one picture, read by OCR rather than kept as a figure.
+            text = self._ocr_page(page) if self._ocr is not None else ""
+            return text, self._page_image(page, number, path, text)
+        figures = self._figures(page, number, path)
+        tabled = self._with_tables(page, number, layout, figures) if has_drawings(page) else None
+        if tabled is not None:
+            text = tabled
+        elif figures:
+            text = text_with_figures(page, figures)
+        assets = tuple(asset for asset, _ in figures)
+        return text, assets + self._page_image(page, number, path, text)
+
+    def _with_tables(
+        self,
+        page: pdfium.PdfPage,
+        number: int,
+        layout: PlumberLayout,
+        figures: list[tuple[ImageAsset, Bounds]],
+    ) -> str | None:
+        """The page laid out by pdfplumber when it finds tables on it, else ``None``."""
+        table_count, items = layout.items(number - 1)
+        if not table_count:
+            return None
+        height = page.get_height()
+        items.extend(
+            PageItem(height - bounds[3], figure_marker(str(asset.figure_name)), block=True)
+            for asset, bounds in figures
+        )
+        return compose(items)
+
+    def _figures(
+        self, page: pdfium.PdfPage, number: int, path: Path
+    ) -> list[tuple[ImageAsset, Bounds]]:
+        if self.assets_dir is None:
+            return []
+        folder = asset_folder(self.assets_dir, path)
+        return extract_figures(page, number, folder, min_pixels=self.min_figure_pixels)
+
+    def _ocr_page(self, page: pdfium.PdfPage) -> str:
+        assert self._ocr is not None
+        with tempfile.TemporaryDirectory(prefix="ridgeline-ocr-") as folder:
+            image_path = Path(folder) / "page.png"
+            page.render(scale=_OCR_SCALE).to_pil().save(image_path)
+            return self._ocr.read_text(image_path).strip()
+
+    def _page_image(
+        self, page: pdfium.PdfPage, number: int, path: Path, text: str
+    ) -> tuple[ImageAsset, ...]:
+        if not self.page_images or self.assets_dir is None:
+            return ()
+        folder = asset_folder(self.assets_dir, path)
+        saved = save_png(page.render(scale=_OCR_SCALE).to_pil(), folder, f"page{number}.png")
+        return (ImageAsset(path=str(saved), context=" ".join(text.split())[:CONTEXT_CHARS]),)

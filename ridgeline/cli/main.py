@@ -13,13 +13,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from ridgeline.cli import render
+from ridgeline.cli import eval_cmd, render, search_service_cmd
 from ridgeline.errors import RidgelineError
 from ridgeline.settings import RetrievalMode, Settings
 
 app = typer.Typer(help="Ridgeline: multimodal RAG indexing and chat.", no_args_is_help=True)
-eval_app = typer.Typer(help="Offline evaluation runs.", no_args_is_help=True)
-app.add_typer(eval_app, name="eval")
+app.add_typer(eval_cmd.eval_app, name="eval")
+app.command("search-service")(search_service_cmd.search_service)
 
 console = Console()
 err_console = Console(stderr=True)
@@ -54,19 +54,35 @@ def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> N
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
     index: IndexOption = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Parse and split only.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Parse and split only; change nothing.")
+    ] = False,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Remove documents whose files are gone from PATHS.")
+    ] = False,
+    report_file: Annotated[
+        Path | None, typer.Option("--report", help="Write a JSON report (failures with reasons).")
+    ] = None,
 ) -> None:
-    """Parse, split, embed and index files; unchanged files are skipped."""
+    """Parse, enrich, split, embed and index files; unchanged files are skipped.
+
+    Exits with 1 when any file failed (the others are still ingested).
+    """
     from ridgeline.cli import wiring
 
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise _fail(f"no such file or folder: {', '.join(missing)}")
     settings = _settings(index)
-    pipeline = wiring.build_pipeline(settings, wiring.build_index(settings))
-    with render.IngestProgressBar(console) as progress:
-        report = pipeline.run(paths, progress=progress, dry_run=dry_run)
+    try:
+        pipeline = wiring.build_pipeline(settings, wiring.build_index(settings))
+        with render.IngestProgressBar(console) as progress:
+            report = pipeline.run(paths, progress=progress, dry_run=dry_run, prune=prune)
+    except RidgelineError as exc:
+        raise _fail(str(exc)) from exc
     render.ingest_summary(console, report, index_dir=settings.index_dir)
+    if report_file is not None:
+        report_file.write_text(report.to_json() + "\n", encoding="utf-8")
     if report.failed:
         raise typer.Exit(1)
 
@@ -107,34 +123,11 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Bind address.")] = None,
     port: Annotated[int | None, typer.Option(help="TCP port.")] = None,
 ) -> None:
-    """Serve the chat API (POST /chat, GET /health)."""
+    """Serve the chat API, the OpenAI-compatible endpoint and the web page."""
     import uvicorn
 
-    from chat.app import create_app
     from ridgeline.cli import wiring
 
     settings = _settings(index)
-    service = wiring.build_chat_service(settings, wiring.build_index(settings))
-    uvicorn.run(create_app(service), host=host or settings.host, port=port or settings.port)
-
-
-@eval_app.command("run")
-def eval_run(
-    dataset: Annotated[Path, typer.Option("--dataset", help="JSONL of {question, truth}.")],
-    out: Annotated[Path, typer.Option("--out", help="Folder for the results.")],
-    index: IndexOption = None,
-    mode: Annotated[RetrievalMode | None, typer.Option(help="Retrieval mode override.")] = None,
-    limit: Annotated[int | None, typer.Option(help="Only the first N questions.")] = None,
-) -> None:
-    """Run a QA dataset against the local pipeline and score it."""
-    from ridgeline.cli import evaluation
-
-    if not dataset.is_file():
-        raise _fail(f"dataset not found: {dataset}")
-    try:
-        summary = evaluation.run_local(
-            _settings(index), dataset=dataset, out=out, mode=mode, limit=limit, console=console
-        )
-    except RidgelineError as exc:
-        raise _fail(str(exc)) from exc
-    render.eval_summary(console, summary, out=out)
+    app = wiring.build_chat_app(settings, wiring.build_index(settings))
+    uvicorn.run(app, host=host or settings.host, port=port or settings.port)

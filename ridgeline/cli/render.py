@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import time
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -21,22 +21,24 @@ from rich.table import Table
 
 
 class IngestProgressBar:
-    """A rich progress bar that follows an ingestion run (files done, chunks, ETA)."""
+    """A rich progress bar that follows an ingestion run: files done, chunks, chunks/s, ETA."""
 
     def __init__(self, console: Console) -> None:
         self._progress = Progress(
             TextColumn("[bold]ingest[/]"),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("{task.fields[chunks]} chunks"),
+            TextColumn("{task.fields[chunks]} chunks ({task.fields[rate]} chunks/s)"),
             TextColumn("[dim]{task.fields[current]}"),
             TimeElapsedColumn(),
+            TextColumn("ETA"),
             TimeRemainingColumn(),
             console=console,
             transient=False,
         )
         self._task: Any = None
         self._chunks = 0
+        self._started = 0.0
 
     def __enter__(self) -> IngestProgressBar:
         self._progress.start()
@@ -51,31 +53,78 @@ class IngestProgressBar:
         self._progress.stop()
 
     def on_start(self, total: int) -> None:
-        self._task = self._progress.add_task("ingest", total=total, chunks=0, current="")
+        self._started = time.perf_counter()
+        self._task = self._progress.add_task("ingest", total=total, chunks=0, rate="-", current="")
 
     def on_file(self, result: Any) -> None:
         self._chunks += result.chunks
+        elapsed = time.perf_counter() - self._started
+        rate = f"{self._chunks / elapsed:.1f}" if elapsed > 0 else "-"
+        current = escape(f"{result.source}: {result.status}")
         self._progress.update(
-            self._task, advance=1, chunks=self._chunks, current=f"{result.source}: {result.status}"
+            self._task, advance=1, chunks=self._chunks, rate=rate, current=current
         )
 
 
+_SUMMARY_STATUSES = ("added", "updated", "unchanged", "removed", "failed")
+
+
 def ingest_summary(console: Console, report: Any, *, index_dir: Path) -> None:
-    counts = Counter(r.status for r in report.files)
-    table = Table(title=f"Ingestion into {index_dir}")
-    for column in ("added", "updated", "unchanged", "failed", "chunks", "seconds"):
-        table.add_column(column, justify="right")
-    seconds = sum(r.seconds for r in report.files)
-    table.add_row(
-        *(str(counts.get(s, 0)) for s in ("added", "updated", "unchanged", "failed")),
-        str(sum(r.chunks for r in report.files)),
-        f"{seconds:.1f}",
-    )
-    console.print(table)
+    """Totals by outcome, then time per stage, then each failure and warning by file."""
+    if report.dry_run:
+        console.print("[bold yellow]dry run:[/] nothing was embedded, written or removed")
+        _dry_run_plan(console, report)
+    console.print(_outcome_table(report, index_dir))
+    console.print(_stage_table(report))
+    if report.repaired:
+        console.print(
+            f"[yellow]repaired after an interrupted run:[/] {len(report.repaired)} file(s)"
+        )
+    for result in report.files:
+        for warning in result.warnings:
+            console.print(f"[yellow]warning[/] {escape(result.source)}: {escape(warning)}")
     for failure in report.failed:
         console.print(
             f"[bold red]failed[/] {escape(str(failure.path))}: {escape(str(failure.error))}"
         )
+
+
+_PLAN = {"added": "would add", "updated": "would update", "removed": "would remove"}
+
+
+def _dry_run_plan(console: Console, report: Any) -> None:
+    for result in report.files:
+        action = _PLAN.get(result.status)
+        if action is not None:
+            chunks = f" ({result.chunks} chunks)" if result.status != "removed" else ""
+            console.print(f"{action} {escape(str(result.path))}{chunks}")
+
+
+def _outcome_table(report: Any, index_dir: Path) -> Table:
+    verb = "Would ingest" if report.dry_run else "Ingested"
+    table = Table(title=f"{verb} into {escape(str(index_dir))}", padding=(0, 0))
+    for column in (*_SUMMARY_STATUSES, "pages", "images", "chunks", "seconds", "chunks/s"):
+        table.add_column(column, justify="right", no_wrap=True, min_width=len(column))
+    counts = report.counts
+    rate = report.total_chunks / report.seconds if report.seconds > 0 else 0.0
+    table.add_row(
+        *(str(counts.get(status, 0)) for status in _SUMMARY_STATUSES),
+        str(report.total_pages),
+        str(report.total_images),
+        str(report.total_chunks),
+        f"{report.seconds:.1f}",
+        f"{rate:.1f}",
+    )
+    return table
+
+
+def _stage_table(report: Any) -> Table:
+    table = Table(title="Seconds per stage")
+    stages = report.stage_seconds
+    for stage in stages:
+        table.add_column(stage, justify="right", no_wrap=True)
+    table.add_row(*(f"{seconds:.2f}" for seconds in stages.values()))
+    return table
 
 
 def answer(console: Console, question: str, response: Any) -> None:

@@ -6,16 +6,30 @@ kernel's protocols. Nothing here loads a model: the components load lazily on fi
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
+from fastapi import FastAPI
+
+from chat.app import create_app
+from chat.config import UPLOAD_SUFFIXES, AppConfig
+from chat.content import ContentStore
+from chat.history import HistoryStore
 from chat.models.registry import build_chat_model
+from chat.query_cache import CachedQueryEmbedder
 from chat.service import ChatService
+from chat.uploads import PipelineUploadIngestor, UserUploads
+from ingestion.enrich.factory import build_enricher, build_image_embedder, cached_ocr
+from ingestion.journal import JOURNAL_FILE, WriteJournal
+from ingestion.parsers import DocumentIntelligenceParser
 from ingestion.pipeline import IngestionPipeline
 from ingestion.registry import default_parser_registry
 from ingestion.splitter import TokenSplitter
 from retrieval.lancedb_index import LanceDbIndex
+from retrieval.query.planner import QueryPlanner
 from retrieval.retriever import HybridRetriever
-from ridgeline.providers.embedder import SentenceTransformerEmbedder
+from ridgeline.protocols import ImageEmbedder, TextEmbedder
+from ridgeline.providers.embedder_registry import default_embedder_registry
 from ridgeline.providers.ocr import RapidOcrEngine
 from ridgeline.providers.tokenizer import TiktokenTokenizer
 from ridgeline.settings import Settings
@@ -24,12 +38,30 @@ from ridgeline.settings import Settings
 EMBEDDING_DIMENSION = 384
 
 
-def build_embedder(settings: Settings) -> SentenceTransformerEmbedder:
-    return SentenceTransformerEmbedder()
+def build_embedder(settings: Settings) -> TextEmbedder:
+    registry = default_embedder_registry(onnx_cache_dir=settings.onnx_cache_dir)
+    return registry.create(settings.text_embedder)
 
 
 def build_index(settings: Settings, index_dir: Path | None = None) -> LanceDbIndex:
+    if settings.index_backend == "azure":
+        # Imported here: the Azure SDK is only needed when this backend is chosen.
+        from retrieval.azure.from_settings import azure_index_from_settings
+
+        return azure_index_from_settings(settings, dimension=EMBEDDING_DIMENSION)  # type: ignore[return-value]
     return LanceDbIndex(index_dir or settings.index_dir, dimension=EMBEDDING_DIMENSION)
+
+
+def build_document_intelligence(settings: Settings) -> DocumentIntelligenceParser | None:
+    """The Document Intelligence parser when its endpoint and key are both configured."""
+    if not settings.docintel_endpoint or settings.docintel_key is None:
+        return None
+    return DocumentIntelligenceParser(
+        endpoint=settings.docintel_endpoint,
+        key=settings.docintel_key.get_secret_value(),
+        assets_dir=settings.index_dir / "assets",
+        max_pages=settings.max_pdf_pages,
+    )
 
 
 def build_pipeline(settings: Settings, index: LanceDbIndex) -> IngestionPipeline:
@@ -38,8 +70,13 @@ def build_pipeline(settings: Settings, index: LanceDbIndex) -> IngestionPipeline
         chunk_tokens=settings.chunk_tokens,
         overlap_tokens=settings.chunk_overlap_tokens,
     )
+    ocr = cached_ocr(settings, RapidOcrEngine())
     registry = default_parser_registry(
-        ocr=RapidOcrEngine(), max_image_pixels=settings.max_image_pixels
+        ocr=ocr,
+        max_image_pixels=settings.max_image_pixels,
+        assets_dir=settings.index_dir / "assets",
+        max_pdf_pages=settings.max_pdf_pages,
+        document_intelligence=build_document_intelligence(settings),
     )
     return IngestionPipeline(
         registry=registry,
@@ -47,16 +84,70 @@ def build_pipeline(settings: Settings, index: LanceDbIndex) -> IngestionPipeline
         embedder=build_embedder(settings),
         index=index,
         max_file_bytes=settings.max_file_bytes,
+        enricher=build_enricher(settings, ocr=ocr),
+        image_embedder=_image_embedder_for(settings, index),
+        journal=WriteJournal(settings.index_dir / JOURNAL_FILE),
     )
 
 
-def build_chat_service(settings: Settings, index: LanceDbIndex) -> ChatService:
+def _image_embedder_for(settings: Settings, index: object) -> ImageEmbedder | None:
+    # Image vectors need an index that stores them (its replace_document takes image_vectors).
+    replace = getattr(index, "replace_document", None)
+    if replace is None or "image_vectors" not in inspect.signature(replace).parameters:
+        return None
+    return build_image_embedder(settings)
+
+
+def build_chat_service(
+    settings: Settings, index: LanceDbIndex, *, content: ContentStore | None = None
+) -> ChatService:
     retriever = HybridRetriever(
-        index=index, embedder=build_embedder(settings), rrf_k=settings.rrf_k
+        index=index,
+        embedder=CachedQueryEmbedder(build_embedder(settings)),
+        rrf_k=settings.rrf_k,
+        image_embedder=build_image_embedder(settings),
+        ocr=RapidOcrEngine(),  # reads text off query images; loads on the first one
     )
+    model = build_chat_model(settings)
+    # No facets: a category or brand named in the question would become a hard filter, and the
+    # manuals (which have neither) would drop out of "what is the warranty on the X tent?".
+    planner = QueryPlanner(chat_model=model if settings.chat_model != "extractive" else None)
     return ChatService(
         retriever=retriever,
-        model=build_chat_model(settings),
+        model=model,
         default_top=settings.top_k,
         default_mode=settings.retrieval_mode,
+        planner=planner.plan,
+        content_name=content.content_name if content else str,
+    )
+
+
+def build_chat_app(settings: Settings, index: LanceDbIndex) -> FastAPI:
+    """The HTTP app of ``ridgeline serve``: chat, content, uploads, history, the web page."""
+    data_dir = settings.chat_data_dir or settings.index_dir.parent / "chat"
+    uploads = UserUploads(
+        root=data_dir / "uploads",
+        ingestor=PipelineUploadIngestor(
+            index=index, pipeline_for=lambda target: build_pipeline(settings, target)
+        ),
+        suffixes=UPLOAD_SUFFIXES,
+    )
+    content = ContentStore(
+        documents=index.list_documents,
+        assets_dir=getattr(settings, "assets_dir", None) or settings.index_dir / "assets",
+        may_read=uploads.may_read,
+    )
+    config = AppConfig(
+        api_key=settings.api_key.get_secret_value() if settings.api_key else None,
+        cors_origins=tuple(settings.cors_origins),
+        max_request_bytes=settings.max_request_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
+        vision=settings.chat_vision,
+    )
+    return create_app(
+        build_chat_service(settings, index, content=content),
+        config=config,
+        content=content,
+        uploads=uploads,
+        history=HistoryStore(data_dir / "history.sqlite3"),
     )

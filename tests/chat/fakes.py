@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ridgeline.settings import RetrievalMode
 from ridgeline.types import (
@@ -26,6 +27,7 @@ def make_hit(
     category: str | None = None,
     title: str | None = None,
     images: tuple[str, ...] = (),
+    access_users: tuple[str, ...] = (),
 ) -> SearchHit:
     source = citation.split("#", 1)[0]
     chunk = Chunk(
@@ -38,6 +40,7 @@ def make_hit(
         category=category,
         title=title,
         images=tuple(ImageAsset(path=path) for path in images),
+        access_users=access_users,
     )
     return SearchHit(chunk=chunk, score=score)
 
@@ -48,6 +51,7 @@ class SearchCall:
     mode: RetrievalMode
     top: int
     filters: SearchFilters | None
+    image_bytes: bytes | None = None
 
 
 @dataclass
@@ -64,9 +68,15 @@ class FakeRetriever:
         mode: RetrievalMode,
         top: int,
         filters: SearchFilters | None = None,
+        image: Path | None = None,
+        skip: int = 0,
     ) -> list[SearchHit]:
-        self.calls.append(SearchCall(text=text, mode=mode, top=top, filters=filters))
-        return [hit for hit in self.hits if _passes(hit, filters)][:top]
+        # The query image is read now: the service removes its temporary file afterwards.
+        image_bytes = image.read_bytes() if image is not None else None
+        self.calls.append(
+            SearchCall(text=text, mode=mode, top=top, filters=filters, image_bytes=image_bytes)
+        )
+        return [hit for hit in self.hits if _passes(hit, filters)][skip : skip + top]
 
 
 def _passes(hit: SearchHit, filters: SearchFilters | None) -> bool:

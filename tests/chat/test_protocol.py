@@ -38,7 +38,7 @@ def test_unknown_overrides_are_ignored_and_blank_categories_mean_none():
         ({"messages": []}, "at least 1 item"),
         ({"messages": [{"role": "assistant", "content": "Hi"}]}, "must come from the user"),
         ({"messages": [{"role": "robot", "content": "Hi"}]}, "'user', 'assistant' or 'system'"),
-        ({"messages": [{"role": "user", "content": "  "}]}, "has no text"),
+        ({"messages": [{"role": "user", "content": "  "}]}, "no text and no image"),
         ({**HI, "context": {"overrides": {"top": 51}}}, "less than or equal to 50"),
         ({**HI, "context": {"overrides": {"retrieval_mode": "magic"}}}, "'text', 'vectors'"),
         ({**HI, "context": {"overrides": {"temperature": "hot"}}}, "valid number"),

@@ -164,8 +164,8 @@ def test_eval_run_writes_a_summary(ingested: Path, tmp_path: Path):
     )
     assert result.exit_code == 0, result.output
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["citations_matched"] == 1.0
-    assert summary["retrieval_hit_rate_at_5"] == 1.0
+    assert summary["metrics"]["citations_matched"]["mean"] == 1.0
+    assert summary["metrics"]["hit_at_5"]["mean"] == 1.0
     assert len((out / "eval_results.jsonl").read_text().splitlines()) == 2
     shutil.rmtree(out)
 

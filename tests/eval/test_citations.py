@@ -55,3 +55,22 @@ def test_citations_without_figures_are_their_own_page_key():
     assert page_key("a.pdf#page=7") == "a.pdf#page=7"
     assert page_key("products.csv#id=3") == "products.csv#id=3"
     assert page_key("notes(draft).md") == "notes(draft).md"
+
+
+def test_figure_name_is_the_part_in_parentheses():
+    from eval.citations import figure_name
+
+    assert figure_name("a.pdf#page=7(figure1_2.png)") == "figure1_2.png"
+    assert figure_name("a.pdf#page=7") is None
+    assert figure_name("products.csv#id=3") is None
+
+
+def test_strip_citations_removes_only_references():
+    from eval.citations import strip_citations
+
+    assert strip_citations("Costs vary.[a.pdf#page=7] See [1].").split() == [
+        "Costs",
+        "vary.",
+        "See",
+        "[1].",
+    ]

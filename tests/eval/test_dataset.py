@@ -73,3 +73,52 @@ def test_an_empty_file_is_an_error(tmp_path: Path):
 def test_a_missing_file_is_named(tmp_path: Path):
     with pytest.raises(DatasetError, match=r"absent\.jsonl: cannot read dataset"):
         load_dataset(tmp_path / "absent.jsonl")
+
+
+def test_optional_fields_image_gold_and_refusal_are_read(tmp_path: Path):
+    (tmp_path / "tent.png").write_bytes(b"not checked here")
+    row = {
+        "question": "Which tent is this?",
+        "truth": "The Ptarmigan.[products.csv#id=3]",
+        "image": "tent.png",
+        "gold_ids": ["products.csv#id=3", "chunk-17"],
+    }
+    refusal = {"question": "Who won in 1998?", "truth": "", "expect_refusal": True}
+    path = _write(tmp_path / "qa.jsonl", [json.dumps(row), json.dumps(refusal)])
+
+    first, second = load_dataset(path)
+    assert first.image == str((tmp_path / "tent.png").resolve())
+    assert first.gold_citations == ["products.csv#id=3", "chunk-17"]
+    assert first.retrieval_gold == ["products.csv#id=3", "chunk-17"]
+    assert not first.expect_refusal
+    assert second.expect_refusal and second.truth_citations == []
+
+
+def test_a_whole_file_can_be_marked_as_questions_to_refuse(tmp_path: Path):
+    path = _write(
+        tmp_path / "dontknows.jsonl",
+        [_row("Is the Platinum plan good?", "Generated from this prompt: [x.pdf#page=1]")],
+    )
+    item = load_dataset(path, expect_refusal=True)[0]
+    assert item.expect_refusal
+    assert item.truth_citations == []  # the truth is not an answer, so it cites nothing
+
+
+def test_a_missing_image_file_is_named(tmp_path: Path):
+    path = _write(
+        tmp_path / "qa.jsonl", [json.dumps({"question": "Q?", "truth": "A.", "image": "x.png"})]
+    )
+    with pytest.raises(DatasetError, match=r"qa\.jsonl:1: field 'image': no such file"):
+        load_dataset(path)
+
+
+def test_image_urls_are_kept_as_they_are(tmp_path: Path):
+    row = {"question": "Q?", "truth": "A.", "image": "https://example.com/a.png"}
+    path = _write(tmp_path / "qa.jsonl", [json.dumps(row)])
+    assert load_dataset(path)[0].image == "https://example.com/a.png"
+
+
+def test_the_key_depends_on_question_and_image_only(tmp_path: Path):
+    path = _write(tmp_path / "qa.jsonl", [_row("Q?", "A."), _row("Q?", "B."), _row("R?", "A.")])
+    first, second, third = load_dataset(path)
+    assert first.key == second.key != third.key

@@ -20,19 +20,32 @@ class InMemoryIndex:
         self.documents: dict[str, SourceDocument] = {}
         self.chunks: dict[str, list[Chunk]] = {}
         self.vectors: dict[str, list[list[float]]] = {}
+        self.image_vectors: dict[str, list[list[float] | None] | None] = {}
         self.writes: list[str] = []  # document ids, one per replace_document call
 
     def get_document(self, document_id: str) -> SourceDocument | None:
         return self.documents.get(document_id)
 
     def replace_document(
-        self, document: SourceDocument, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]
+        self,
+        document: SourceDocument,
+        chunks: Sequence[Chunk],
+        vectors: Sequence[Sequence[float]],
+        *,
+        image_vectors: Sequence[Sequence[float] | None] | None = None,
     ) -> None:
         if len(chunks) != len(vectors):
             raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
+        if image_vectors is not None and len(image_vectors) != len(chunks):
+            raise ValueError(f"{len(chunks)} chunks but {len(image_vectors)} image vectors")
         self.documents[document.document_id] = document
         self.chunks[document.document_id] = list(chunks)
         self.vectors[document.document_id] = [list(v) for v in vectors]
+        self.image_vectors[document.document_id] = (
+            None
+            if image_vectors is None
+            else [None if v is None else list(v) for v in image_vectors]
+        )
         self.writes.append(document.document_id)
 
     def delete_document(self, document_id: str) -> None:
@@ -57,6 +70,8 @@ class InMemoryIndex:
         mode: RetrievalMode,
         top: int,
         filters: SearchFilters | None = None,
+        image_vector: Sequence[float] | None = None,
+        skip: int = 0,
     ) -> list[SearchHit]:
         """Scores by shared words (text) or dot product (vectors); filters are not supported."""
         if filters is not None:
@@ -71,7 +86,7 @@ class InMemoryIndex:
                     score = math.fsum(a * b for a, b in zip(vector, chunk_vector, strict=True))
                 scored.append(SearchHit(chunk=chunk, score=score))
         scored.sort(key=lambda hit: hit.score, reverse=True)
-        return scored[:top]
+        return scored[skip : skip + top]
 
 
 class FixedOcr:
@@ -98,3 +113,47 @@ class RecordingProgress:
 
     def on_file(self, result: object) -> None:
         self.results.append(getattr(result, "source", "?"))
+
+
+class CountingCaptioner:
+    """A Captioner that writes what it was given into the caption and counts its calls."""
+
+    name = "counting-test-captioner"
+
+    def __init__(self) -> None:
+        self.calls: list[Path] = []
+
+    def caption(self, image_path: Path, *, context: str = "", ocr_text: str = "") -> str:
+        self.calls.append(image_path)
+        return f"A picture of {image_path.stem} ({context}; text: {ocr_text})"
+
+
+class MeanColourImageEmbedder:
+    """An ImageEmbedder (not text-aligned) whose vector is the image's mean RGB, normalised."""
+
+    name = "mean-colour-test-embedder"
+    text_aligned = False
+
+    def __init__(self) -> None:
+        self.calls: list[list[Path]] = []
+
+    @property
+    def dimension(self) -> int:
+        return 3
+
+    def embed_images(self, image_paths: Sequence[Path]) -> list[list[float]]:
+        from PIL import Image, ImageStat
+
+        self.calls.append(list(image_paths))
+        vectors = []
+        for path in image_paths:
+            with Image.open(path) as image:
+                mean = ImageStat.Stat(image.convert("RGB")).mean
+            norm = math.sqrt(sum(v * v for v in mean)) or 1.0
+            vectors.append([v / norm for v in mean])
+        return vectors
+
+    def embed_text(self, text: str) -> list[float]:
+        from ridgeline.errors import FeatureNotAvailableError
+
+        raise FeatureNotAvailableError("mean-colour vectors are not text-aligned")

@@ -33,3 +33,55 @@ def test_a_later_registration_overrides_and_extensions_are_normalised() -> None:
 
     assert registry.extensions == [".log", ".txt"]
     assert isinstance(registry.for_path(Path("x.txt")), TextParser)
+
+
+def test_every_supported_format_has_a_parser(tmp_path: Path) -> None:
+    from ingestion.parsers import (
+        AudioParser,
+        CsvCatalogParser,
+        DocxParser,
+        HtmlParser,
+        JsonCatalogParser,
+        PptxParser,
+        XlsxParser,
+    )
+
+    registry = default_parser_registry(
+        ocr=FixedOcr(""), max_image_pixels=1000, assets_dir=tmp_path, max_pdf_pages=5
+    )
+
+    expected = {
+        "a.docx": DocxParser,
+        "a.pptx": PptxParser,
+        "a.xlsx": XlsxParser,
+        "a.html": HtmlParser,
+        "a.htm": HtmlParser,
+        "a.csv": CsvCatalogParser,
+        "a.json": JsonCatalogParser,
+        "a.wav": AudioParser,
+        "a.mp3": AudioParser,
+        "a.m4a": AudioParser,
+        "a.tiff": ImageParser,
+        "a.webp": ImageParser,
+        "a.gif": ImageParser,
+        "a.bmp": ImageParser,
+    }
+    for name, parser_type in expected.items():
+        assert isinstance(registry.for_path(Path(name)), parser_type), name
+    pdf = registry.for_path(Path("a.pdf"))
+    assert isinstance(pdf, PdfParser) and (pdf.assets_dir, pdf.max_pages) == (tmp_path, 5)
+    word = registry.for_path(Path("a.docx"))
+    assert isinstance(word, DocxParser) and word.assets_dir == tmp_path
+
+
+def test_document_intelligence_replaces_the_local_parsers_it_covers() -> None:
+    from ingestion.parsers import DocumentIntelligenceParser
+
+    service = DocumentIntelligenceParser(endpoint="http://127.0.0.1:1", key="k")
+    registry = default_parser_registry(
+        ocr=FixedOcr(""), max_image_pixels=1000, document_intelligence=service
+    )
+
+    for name in ("a.pdf", "a.docx", "a.pptx", "a.xlsx", "a.png", "a.tif"):
+        assert registry.for_path(Path(name)) is service, name
+    assert isinstance(registry.for_path(Path("a.md")), MarkdownParser)

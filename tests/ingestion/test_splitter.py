@@ -155,3 +155,79 @@ def test_default_chunks_fit_the_embedders_word_piece_limit() -> None:
     lengths = [len(word_pieces.encode(embedding_text(c)).ids) for c in chunks]
     assert len(chunks) > 3
     assert max(lengths) <= 256
+
+
+TABLE = "\n".join(
+    ["| Model | Sleeps | Weight |", "|---|---|---|"]
+    + [f"| Tent model {n} | {n % 6 + 1} | {n}.5 kg |" for n in range(1, 9)]
+)
+
+
+def test_a_table_that_fits_is_never_cut_even_across_chunk_boundaries() -> None:
+    text = " ".join(SENTENCES[:5]) + "\n\n" + TABLE + "\n\n" + " ".join(SENTENCES[5:10])
+    page = Page(source="a.pdf", page_number=1, text=text)
+
+    chunks = splitter(chunk_tokens=160, overlap_tokens=12).split([page], DOCUMENT)
+
+    holding = [c for c in chunks if "| Model |" in c.content]
+    assert len(holding) == 1 and TABLE in holding[0].content
+    assert all(c.content.count("| Tent model") in (0, 8) for c in chunks)
+    assert all(TOKENIZER.count(c.content) <= 160 for c in chunks)
+
+
+def test_a_table_bigger_than_a_chunk_is_split_by_rows_repeating_the_header() -> None:
+    page = Page(source="a.pdf", page_number=2, text="Weights:\n\n" + TABLE)
+
+    chunks = splitter(chunk_tokens=60, overlap_tokens=0).split([page], DOCUMENT)
+
+    parts = [c.content for c in chunks if "| Model" in c.content]
+    assert len(parts) > 1
+    assert all(
+        p.startswith("| Model | Sleeps | Weight |\n|---|---|---|\n| Tent model") for p in parts
+    )
+    rows = [line for p in parts for line in p.split("\n")[2:]]
+    assert rows == TABLE.split("\n")[2:]  # every row once, in order, none cut
+    assert all(TOKENIZER.count(c.content) <= 60 for c in chunks)
+
+
+def test_a_chunk_carries_the_figures_it_names_and_unnamed_images_go_everywhere() -> None:
+    figure = ImageAsset(path="/a/figure1_1.png", figure_name="figure1_1.png")
+    render = ImageAsset(path="/a/page1.png")
+    text = " ".join(SENTENCES[:8]) + "\n\n[Figure figure1_1.png]\n\n" + " ".join(SENTENCES[8:16])
+    page = Page(source="a.pdf", page_number=1, text=text, images=(figure, render))
+
+    chunks = splitter(chunk_tokens=60, overlap_tokens=0).split([page], DOCUMENT)
+
+    for chunk in chunks:
+        named = "[Figure figure1_1.png]" in chunk.content
+        assert chunk.images == ((figure, render) if named else (render,))
+    assert sum("[Figure figure1_1.png]" in c.content for c in chunks) == 1
+
+
+def test_an_audio_page_is_cited_by_its_start_time() -> None:
+    page = Page(source="talk.mp3", text="Hello.", fields={"start_seconds": 754.9})
+
+    (chunk,) = splitter().split([page], DOCUMENT)
+
+    assert chunk.citation == "talk.mp3#t=12:34"
+
+
+@pytest.mark.models
+def test_table_chunks_fit_the_embedders_word_piece_limit() -> None:
+    from tokenizers import Tokenizer
+
+    from ridgeline.providers.embedder import packaged_model_path
+
+    word_pieces = Tokenizer.from_file(str(Path(packaged_model_path()) / "tokenizer.json"))
+    rows = [
+        f"| SKU-{n:05d} | 3.{n}kg | ${n * 7.25:,.2f} | 2024-0{n % 9 + 1}-1{n % 9} |"
+        for n in range(90)
+    ]
+    table = "\n".join(["| SKU | Weight | Price | Date |", "|---|---|---|---|", *rows])
+    page = Page(source="p.pdf", page_number=1, title="Price list > 2024", text=table)
+
+    chunks = TokenSplitter(tokenizer=TOKENIZER).split([page], DOCUMENT)
+
+    lengths = [len(word_pieces.encode(embedding_text(c)).ids) for c in chunks]
+    assert len(chunks) > 3
+    assert max(lengths) <= 256

@@ -4,8 +4,8 @@ import math
 
 import pytest
 
-from retrieval.filters import quote_sql_string, where_clause
-from ridgeline.types import SearchFilters
+from retrieval.filters import access_clause, quote_sql_string, where_clause
+from ridgeline.types import AccessScope, SearchFilters
 
 
 def test_no_filters_give_no_predicate() -> None:
@@ -37,3 +37,22 @@ def test_nul_character_is_rejected() -> None:
 def test_non_finite_price_is_rejected_naming_the_field(bad: float) -> None:
     with pytest.raises(ValueError, match="max_price"):
         where_clause(SearchFilters(max_price=bad))
+
+
+def test_brand_is_matched_exactly_and_quoted() -> None:
+    assert where_clause(SearchFilters(brand="O'Neil")) == "brand = 'O''Neil'"
+
+
+def test_access_scope_admits_public_rows_the_user_and_the_groups() -> None:
+    scope = AccessScope(user_id="ann", group_ids=("staff", "x'y"))
+    assert where_clause(SearchFilters(include_category="tents", access=scope)) == (
+        "category = 'tents' AND (access_public OR array_has_any(access_users, ['ann']) "
+        "OR array_has_any(access_groups, ['staff', 'x''y']))"
+    )
+
+
+def test_an_anonymous_scope_reads_public_rows_only() -> None:
+    assert where_clause(SearchFilters(access=AccessScope())) == "(access_public)"
+    assert access_clause(AccessScope(group_ids=("g",))) == (
+        "(access_public OR array_has_any(access_groups, ['g']))"
+    )

@@ -60,3 +60,17 @@ def test_one_empty_side_keeps_the_other_order() -> None:
 def test_k_below_one_is_rejected() -> None:
     with pytest.raises(ValueError, match="k"):
         reciprocal_rank_fusion([], [], k=0)
+
+
+def test_an_image_ranking_adds_a_third_term_and_keeps_its_rank() -> None:
+    fused = reciprocal_rank_fusion(_hits("a"), _hits("b"), image_hits=_hits("b", "a"), k=60)
+    by_id = {h.chunk.chunk_id: h for h in fused}
+    assert by_id["b"].score == pytest.approx(1 / 61 + 1 / 61)
+    assert by_id["a"].score == pytest.approx(1 / 61 + 1 / 62)
+    assert (by_id["a"].text_rank, by_id["a"].vector_rank, by_id["a"].image_rank) == (1, None, 2)
+    assert [h.chunk.chunk_id for h in fused] == ["b", "a"]
+
+
+def test_image_ranking_alone_is_fused_too() -> None:
+    fused = reciprocal_rank_fusion([], [], image_hits=_hits("x"))
+    assert [(h.chunk.chunk_id, h.image_rank, h.score) for h in fused] == [("x", 1, 1 / 61)]

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+import threading
+from datetime import timedelta
 from pathlib import Path
 
+import lancedb
+import pyarrow as pa
 import pytest
 
 from retrieval.lancedb_index import LanceDbIndex
-from ridgeline.errors import ConfigError
+from ridgeline.errors import ConfigError, FeatureNotAvailableError
 from ridgeline.protocols import SearchIndex
 from ridgeline.settings import RetrievalMode
-from ridgeline.types import Chunk, SearchFilters
+from ridgeline.types import Chunk, ImageAsset, SearchFilters
 from tests.fakes import HashingEmbedder
 from tests.retrieval.conftest import IndexWriter, make_chunks, make_document
 
@@ -312,3 +316,193 @@ def test_ann_index_is_built_past_the_threshold_and_still_finds_exact_matches(
     assert any("vector" in i.columns for i in index._tables().chunks.list_indices())
     hits = index.search(text="", vector=embedder.embed_query(texts[123]), mode="vectors", top=3)
     assert hits[0].chunk.content == texts[123]
+
+
+# -- image vectors ---------------------------------------------------------------------------
+
+
+def _image_index(tmp_path: Path, embedder: HashingEmbedder) -> tuple[LanceDbIndex, list[Chunk]]:
+    """Three chunks; the first two carry 4-d image vectors pointing along different axes."""
+    index = LanceDbIndex(tmp_path / "img", dimension=embedder.dimension, image_dimension=4)
+    chunks = make_chunks("cat.csv", [("red tent", {}), ("blue boot", {}), ("plain text", {})])
+    images = [[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0], None]
+    vectors = embedder.embed_documents([c.content for c in chunks])
+    index.replace_document(make_document("cat.csv"), chunks, vectors, image_vectors=images)
+    return index, chunks
+
+
+def test_image_only_search_ranks_by_the_image_vector(
+    tmp_path: Path, hashing_embedder: HashingEmbedder
+) -> None:
+    index, _ = _image_index(tmp_path, hashing_embedder)
+    hits = index.search(
+        text="", vector=None, mode="vectors", top=5, image_vector=[0.1, 0.9, 0.0, 0.0]
+    )
+    assert _ids(hits) == ["cat.csv-1", "cat.csv-0"]  # the chunk without an image is not ranked
+    assert hits[0].image_rank == 1 and hits[0].vector_rank is None
+    assert hits[0].score == pytest.approx(0.9 / (0.82**0.5), abs=1e-5)
+
+
+def test_image_vector_joins_the_hybrid_fusion(
+    tmp_path: Path, hashing_embedder: HashingEmbedder
+) -> None:
+    index, _ = _image_index(tmp_path, hashing_embedder)
+    vector = hashing_embedder.embed_query("red tent")
+    hits = index.search(
+        text="red tent", vector=vector, mode="hybrid", top=3, image_vector=[0.0, 1.0, 0.0, 0.0]
+    )
+    by_id = {h.chunk.chunk_id: h for h in hits}
+    assert by_id["cat.csv-1"].image_rank == 1 and by_id["cat.csv-0"].image_rank == 2
+    assert by_id["cat.csv-0"].score == pytest.approx(1 / 61 + 1 / 61 + 1 / 62)
+    assert hits[0].chunk.chunk_id == "cat.csv-0"
+
+
+def test_an_index_without_image_vectors_refuses_image_queries(
+    index: LanceDbIndex, catalog: list[Chunk]
+) -> None:
+    with pytest.raises(FeatureNotAvailableError, match="holds no image vectors"):
+        index.search(text="x", vector=None, mode="text", top=3, image_vector=[1.0, 0.0])
+
+
+def test_the_first_image_vectors_add_the_column_to_an_existing_index(
+    tmp_path: Path, index: LanceDbIndex, catalog: list[Chunk]
+) -> None:
+    assert index.image_dimension is None
+    chunks = make_chunks("pic.png", [("a photo", {})])
+    index.replace_document(make_document("pic.png"), chunks, [[0.1] * 64], image_vectors=[[0, 1]])
+    assert index.image_dimension == 2
+    hits = index.search(text="", vector=None, mode="vectors", top=5, image_vector=[0.0, 1.0])
+    assert _ids(hits) == ["pic.png-0"]  # older chunks have null image vectors, never ranked
+    reader = LanceDbIndex(tmp_path / "index", dimension=64)
+    assert reader.image_dimension == 2 and reader.count_chunks() == len(catalog) + 1
+
+
+def test_image_vector_of_the_wrong_width_is_rejected_naming_the_chunk(
+    tmp_path: Path, hashing_embedder: HashingEmbedder
+) -> None:
+    index, chunks = _image_index(tmp_path, hashing_embedder)
+    with pytest.raises(ValueError, match=r"'cat\.csv-0': image vector has 2 values"):
+        index.replace_document(
+            make_document("cat.csv"), chunks[:1], [[0.1] * 64], image_vectors=[[1.0, 0.0]]
+        )
+    assert index.count_chunks() == 3
+
+
+def test_image_dimension_mismatch_is_a_config_error(
+    tmp_path: Path, hashing_embedder: HashingEmbedder
+) -> None:
+    _image_index(tmp_path, hashing_embedder)
+    with pytest.raises(ConfigError, match="4-dimensional image vectors but 8"):
+        LanceDbIndex(tmp_path / "img", dimension=64, image_dimension=8).count_chunks()
+    # Without an image embedder configured the index still reads its text side.
+    assert LanceDbIndex(tmp_path / "img", dimension=64).count_chunks() == 3
+
+
+# -- paging, scores, facets, brand -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["text", "vectors", "hybrid"])
+def test_skip_pages_through_the_same_ranking(
+    index: LanceDbIndex, catalog: list[Chunk], hashing_embedder: HashingEmbedder, mode: str
+) -> None:
+    vector = hashing_embedder.embed_query("running shoes")
+    search = {"text": "running shoes", "vector": vector, "mode": mode}
+    whole = _ids(index.search(**search, top=4))  # type: ignore[arg-type]
+    pages = _ids(index.search(**search, top=2)) + _ids(index.search(**search, top=2, skip=2))  # type: ignore[arg-type]
+    assert pages == whole and len(whole) >= 3
+
+
+def test_min_score_drops_weaker_hits(
+    index: LanceDbIndex, catalog: list[Chunk], hashing_embedder: HashingEmbedder
+) -> None:
+    vector = hashing_embedder.embed_query(catalog[2].content)
+    hits = index.search(text="", vector=vector, mode="vectors", top=5, min_score=0.99)
+    assert _ids(hits) == [catalog[2].chunk_id]
+
+
+def test_bad_paging_arguments_are_rejected(index: LanceDbIndex) -> None:
+    with pytest.raises(ValueError, match="skip"):
+        index.search(text="x", vector=None, mode="text", top=3, skip=-1)
+    with pytest.raises(ValueError, match="top"):
+        index.search(text="x", vector=None, mode="text", top=0)
+
+
+def test_facets_count_values_under_the_filters(index: LanceDbIndex, write: IndexWriter) -> None:
+    write(
+        "p.csv",
+        [
+            ("a", {"category": "shoes", "brand": "Acme", "price": 10.0}),
+            ("b", {"category": "shoes", "brand": "Zed", "price": 90.0}),
+            ("c", {"category": "tents", "brand": "Acme", "price": 300.0}),
+            ("d", {}),
+        ],
+    )
+    assert index.facets("category") == {"shoes": 2, "tents": 1}
+    assert index.facets("brand", filters=SearchFilters(max_price=100)) == {"Acme": 1, "Zed": 1}
+    with pytest.raises(ValueError, match="category, brand"):
+        index.facets("price")
+
+
+def test_brand_filter_applies_inside_the_query(index: LanceDbIndex, write: IndexWriter) -> None:
+    write("p.csv", [("tent one", {"brand": "Acme"}), ("tent two", {"brand": "O'Neil"})])
+    hits = index.search(
+        text="tent", vector=None, mode="text", top=1, filters=SearchFilters(brand="O'Neil")
+    )
+    assert _ids(hits) == ["p.csv-1"]
+
+
+def test_access_lists_and_images_round_trip(index: LanceDbIndex, write: IndexWriter) -> None:
+    spec = {
+        "access_users": ("ann",),
+        "access_groups": ("staff", "o'hara"),
+        "images": (ImageAsset(path="a.png", caption="c", context="ctx", figure_name="f1.png"),),
+    }
+    [chunk] = write("secret.pdf", [("private words", spec)])
+    hits = index.search(text="private", vector=None, mode="text", top=1)
+    assert hits[0].chunk == chunk
+
+
+# -- layout and maintenance --------------------------------------------------------------------
+
+
+def test_an_index_in_the_old_layout_asks_to_be_re_created(tmp_path: Path) -> None:
+    old_image = pa.struct([pa.field("path", pa.string()), pa.field("ocr_text", pa.string())])
+    old_schema = pa.schema(
+        [
+            pa.field("chunk_id", pa.string()),
+            pa.field("content", pa.string()),
+            pa.field("images", pa.list_(old_image)),
+            pa.field("vector", pa.list_(pa.float32(), 4)),
+        ]
+    )
+    lancedb.connect(tmp_path).create_table("chunks", schema=old_schema)
+    with pytest.raises(ConfigError, match="re-create the index"):
+        LanceDbIndex(tmp_path, dimension=4).count_chunks()
+
+
+def test_optimize_keeps_recent_versions_and_readers_keep_reading(
+    tmp_path: Path, index: LanceDbIndex, write: IndexWriter
+) -> None:
+    for n in range(5):
+        write(f"d{n}.txt", [(f"word{n} shared", {})])
+    reader = LanceDbIndex(tmp_path / "index", dimension=64)
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def read() -> None:
+        while not done.is_set():
+            try:
+                assert len(reader.search(text="shared", vector=None, mode="text", top=10)) == 5
+            except BaseException as error:  # reported by the main thread
+                errors.append(error)
+                return
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    versions = len(index._tables().chunks.list_versions())  # white-box: versions are the point
+    index.optimize(cleanup_older_than=timedelta(0))
+    index.optimize(cleanup_older_than=timedelta(0))
+    done.set()
+    thread.join()
+    assert errors == []
+    assert len(index._tables().chunks.list_versions()) > versions  # nothing recent was deleted

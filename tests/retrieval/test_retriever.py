@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 
 from retrieval.lancedb_index import LanceDbIndex
 from retrieval.retriever import HybridRetriever
 from ridgeline.protocols import Retriever, TextEmbedder
-from ridgeline.types import Chunk, SearchFilters
+from ridgeline.types import Chunk, SearchFilters, SearchHit
 from tests.fakes import HashingEmbedder
 from tests.retrieval.conftest import make_chunks, make_document
 
@@ -118,3 +120,194 @@ def test_real_embedder_finds_a_paraphrase_that_bm25_misses(
     assert _ids(retriever.search(query, mode="text", top=5)) == [keywords]
     assert _ids(retriever.search(query, mode="vectors", top=1)) == [paraphrase]
     assert set(_ids(retriever.search(query, mode="hybrid", top=2))) == {paraphrase, keywords}
+
+
+# -- query by image, reranking, paging ----------------------------------------------------------
+
+
+class SpyIndex:
+    """Delegates to a real LanceDbIndex and answers image-vector queries from its own table.
+
+    LanceDbIndex gains an image-vector column in this phase; until then this stand-in ranks the
+    chunks by cosine similarity with vectors given per chunk, which is what the index will do.
+    """
+
+    def __init__(
+        self,
+        index: LanceDbIndex,
+        image_vectors: dict[str, list[float]],
+        chunks: Sequence[Chunk] = (),
+    ) -> None:
+        self._index = index
+        self._image_vectors = image_vectors
+        self._chunks = {c.chunk_id: c for c in chunks}
+        self.calls: list[dict[str, object]] = []
+
+    def search(self, **kwargs: Any) -> list[SearchHit]:
+        self.calls.append(kwargs)
+        image_vector = kwargs.pop("image_vector", None)
+        if image_vector is None:
+            return self._index.search(**kwargs)
+        scored = sorted(
+            ((float(np.dot(v, image_vector)), cid) for cid, v in self._image_vectors.items()),
+            reverse=True,
+        )[: kwargs["top"]]
+        return [
+            SearchHit(chunk=self._chunks[cid], score=score, image_rank=rank)
+            for rank, (score, cid) in enumerate(scored, start=1)
+        ]
+
+
+class FixedImageEmbedder:
+    name = "fixed"
+    text_aligned = False
+    dimension = 2
+
+    def __init__(self, vector: list[float]) -> None:
+        self.vector = vector
+        self.seen: list[Path] = []
+
+    def embed_images(self, image_paths: Sequence[Path]) -> list[list[float]]:
+        self.seen.extend(image_paths)
+        return [self.vector for _ in image_paths]
+
+    def embed_text(self, text: str) -> list[float]:
+        raise NotImplementedError
+
+
+class FixedOcr:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def read_text(self, image_path: Path) -> str:
+        return self.text
+
+
+class FixedCaptioner:
+    name = "fixed"
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.ocr_seen: list[str] = []
+
+    def caption(self, image_path: Path, *, context: str = "", ocr_text: str = "") -> str:
+        self.ocr_seen.append(ocr_text)
+        return self.text
+
+
+class ShortestFirst:
+    """A reranker that prefers short chunks, to make its effect visible."""
+
+    name = "shortest"
+
+    def __init__(self) -> None:
+        self.queries: list[str] = []
+
+    def rerank(self, query: str, hits: Sequence[SearchHit]) -> list[SearchHit]:
+        self.queries.append(query)
+        return sorted(hits, key=lambda h: len(h.chunk.content))
+
+
+IMAGE_VECTORS = {
+    "products.csv-0": [1.0, 0.0],
+    "products.csv-1": [0.9, 0.1],
+    "products.csv-2": [0.0, 1.0],
+    "products.csv-3": [0.6, 0.8],
+}
+
+
+@pytest.fixture
+def photo(tmp_path: Path) -> Path:
+    path = tmp_path / "query.png"
+    path.write_bytes(b"not read by the fakes")
+    return path
+
+
+def test_an_image_alone_queries_the_image_vectors(
+    index: LanceDbIndex, catalog: list[Chunk], photo: Path
+) -> None:
+    spy = SpyIndex(index, IMAGE_VECTORS, catalog)
+    images = FixedImageEmbedder([0.0, 1.0])
+    retriever = HybridRetriever(index=spy, embedder=HashingEmbedder(), image_embedder=images)
+    hits = retriever.search("", mode="hybrid", top=2, image=photo)
+    assert _ids(hits) == ["products.csv-2", "products.csv-3"]
+    assert hits[0].image_rank == 1 and hits[0].text_rank is None
+    assert images.seen == [photo]
+
+
+def test_ocr_and_caption_text_join_the_query_and_all_lists_are_fused(
+    index: LanceDbIndex, catalog: list[Chunk], photo: Path
+) -> None:
+    spy = SpyIndex(index, IMAGE_VECTORS, catalog)
+    captioner = FixedCaptioner("a pair of socks")
+    retriever = HybridRetriever(
+        index=spy,
+        embedder=HashingEmbedder(),
+        image_embedder=FixedImageEmbedder([0.6, 0.8]),
+        ocr=FixedOcr("WOOL"),
+        captioner=captioner,
+        candidates=10,
+    )
+    hits = retriever.search("running", mode="hybrid", top=3, image=photo)
+    assert hits[0].chunk.chunk_id == "products.csv-3"
+    assert None not in (hits[0].text_rank, hits[0].vector_rank, hits[0].image_rank)
+    assert spy.calls[0]["text"] == "running a pair of socks WOOL"
+    assert captioner.ocr_seen == ["WOOL"]
+
+
+def test_text_mode_reads_the_image_but_skips_the_image_vector(
+    index: LanceDbIndex, catalog: list[Chunk], photo: Path
+) -> None:
+    images = FixedImageEmbedder([1.0, 0.0])
+    retriever = HybridRetriever(
+        index=index, embedder=HashingEmbedder(), image_embedder=images, ocr=FixedOcr("jacket")
+    )
+    assert _ids(retriever.search("", mode="text", top=3, image=photo)) == ["products.csv-2"]
+    assert images.seen == []
+
+
+def test_skip_pages_through_the_same_ranking(
+    retriever: HybridRetriever, catalog: list[Chunk]
+) -> None:
+    everything = retriever.search("running shoes", mode="hybrid", top=5)
+    assert retriever.search("running shoes", mode="hybrid", top=2, skip=2) == everything[2:4]
+    with pytest.raises(ValueError, match="skip"):
+        retriever.search("x", mode="text", top=3, skip=-1)
+
+
+def test_a_reranker_reorders_the_fused_candidates(
+    index: LanceDbIndex, embedder: CountingEmbedder, catalog: list[Chunk]
+) -> None:
+    reranker = ShortestFirst()
+    retriever = HybridRetriever(index=index, embedder=embedder, reranker=reranker, candidates=10)
+    hits = retriever.search("running", mode="text", top=2)
+    assert [h.chunk.content for h in hits] == [
+        "Wool running socks",
+        "Road running shoes, light and fast",
+    ]
+    assert reranker.queries == ["running"]
+
+
+def test_distinct_pages_returns_one_hit_per_citation(
+    index: LanceDbIndex, hashing_embedder: HashingEmbedder
+) -> None:
+    chunks = [
+        c.model_copy(update={"citation": "guide.pdf#page=1" if n < 3 else "guide.pdf#page=2"})
+        for n, c in enumerate(
+            make_chunks("guide.pdf", [(f"tent pitching step {n}", {}) for n in range(4)])
+        )
+    ]
+    vectors = hashing_embedder.embed_documents([c.content for c in chunks])
+    index.replace_document(make_document("guide.pdf"), chunks, vectors)
+    retriever = HybridRetriever(index=index, embedder=hashing_embedder, distinct_pages=True)
+    hits = retriever.search("tent pitching", mode="text", top=5)
+    assert [h.chunk.citation for h in hits] == ["guide.pdf#page=1", "guide.pdf#page=2"]
+
+
+def test_stop_words_can_be_kept_out_of_the_bm25_query(
+    index: LanceDbIndex, catalog: list[Chunk]
+) -> None:
+    spy = SpyIndex(index, {})
+    retriever = HybridRetriever(index=spy, embedder=HashingEmbedder(), drop_stop_words=True)
+    retriever.search("What is the best jacket?", mode="hybrid", top=3)
+    assert [c["text"] for c in spy.calls] == ["best jacket", "What is the best jacket?"]

@@ -58,3 +58,52 @@ def test_real_ocr_reads_the_printed_words(text_png: Path) -> None:
 
     assert "SUMMIT" in page.images[0].ocr_text.upper()
     assert "LANTERN" in page.text.upper().split("TEXT IN THE IMAGE:")[1]
+
+
+@pytest.mark.parametrize(
+    ("name", "save_as"),
+    [
+        ("tag.png", "PNG"),
+        ("tag.jpg", "JPEG"),
+        ("tag.bmp", "BMP"),
+        ("tag.tiff", "TIFF"),
+        ("tag.webp", "WEBP"),
+        ("tag.gif", "GIF"),
+    ],
+)
+def test_every_supported_format_opens_and_reaches_ocr(
+    tmp_path: Path, name: str, save_as: str
+) -> None:
+    path = tmp_path / name
+    Image.new("RGB", (40, 30), "orange").save(path, format=save_as)
+    shown: list[tuple[str | None, tuple[int, int]]] = []
+
+    class FormatOcr:
+        def read_text(self, image_path: Path) -> str:
+            with Image.open(image_path) as image:
+                shown.append((image.format, image.size))
+            return "SALE"
+
+    (page,) = ImageParser(ocr=FormatOcr(), max_image_pixels=10**6).parse(path, source=name)
+
+    assert page.images[0].ocr_text == "SALE"
+    assert page.images[0].path == str(path.resolve())  # the original file is the asset
+    ((shown_format, shown_size),) = shown  # what OCR got is a format every engine reads
+    assert shown_format in {"PNG", "JPEG", "BMP"} and shown_size == (40, 30)
+
+
+def test_a_gif_is_read_from_its_first_frame(tmp_path: Path) -> None:
+    path = tmp_path / "anim.gif"
+    frames = [Image.new("RGB", (20, 20), colour) for colour in ("red", "blue")]
+    frames[0].save(path, save_all=True, append_images=frames[1:])
+    seen_colours: list[tuple[int, ...]] = []
+
+    class ColourOcr:
+        def read_text(self, image_path: Path) -> str:
+            with Image.open(image_path) as image:
+                seen_colours.append(image.convert("RGB").getpixel((5, 5)))
+            return ""
+
+    list(ImageParser(ocr=ColourOcr(), max_image_pixels=10**6).parse(path, source="anim.gif"))
+
+    assert seen_colours == [(255, 0, 0)]

@@ -1,0 +1,321 @@
+"""Retrieval quality: SciFact (BEIR, test split) and the Northwind QA set.
+
+SciFact: nDCG@10 and recall@100 for bm25, vector and hybrid through the real LanceDbIndex and the
+packaged MiniLM embedder, for several legitimately tunable variants (what is indexed, RRF k,
+candidate depth, query-side stop words). Document vectors are cached under ``--cache``.
+
+Northwind: ingest ``northwind/`` with the real pipeline into an index under ``--cache`` (reused
+when present), then for every question of ``eval/northwind-qa.jsonl`` check whether the truth's
+page is among the top 5 sources; also with each question lower-cased and with one deterministic
+typo (two letters of its longest word swapped).
+
+Usage:
+    python bench/retrieval_quality.py scifact [--bm25-only] [--data DIR] [--cache DIR]
+    python bench/retrieval_quality.py northwind [--data DIR] [--cache DIR]
+    (defaults: --data ../shared/data, --cache bench/out/retrieval)
+
+(Not named bench/retrieval.py: a script's folder comes first on sys.path, so that name would
+shadow the ``retrieval`` package for every script in bench/.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from retrieval.lancedb_index import LanceDbIndex
+from retrieval.retriever import HybridRetriever
+from ridgeline.providers.embedder import SentenceTransformerEmbedder
+from ridgeline.settings import RetrievalMode
+from ridgeline.types import Chunk, SearchHit, SourceDocument
+
+Search = Callable[[str, RetrievalMode, int], list[SearchHit]]
+
+
+# -- SciFact ------------------------------------------------------------------------------------
+
+
+def _read_jsonl(path: Path) -> list[dict[str, object]]:
+    with path.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def _read_qrels(path: Path) -> dict[str, set[str]]:
+    qrels: dict[str, set[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        query_id, doc_id, score = line.split("\t")
+        if int(score) > 0:
+            qrels.setdefault(query_id, set()).add(doc_id)
+    return qrels
+
+
+def ndcg_at_k(ranked: Sequence[str], relevant: set[str], k: int = 10) -> float:
+    dcg = sum(1 / math.log2(i + 2) for i, d in enumerate(ranked[:k]) if d in relevant)
+    ideal = sum(1 / math.log2(i + 2) for i in range(min(k, len(relevant))))
+    return dcg / ideal
+
+
+def recall_at_k(ranked: Sequence[str], relevant: set[str], k: int = 100) -> float:
+    return len(set(ranked[:k]) & relevant) / len(relevant)
+
+
+def _cached_vectors(texts: Sequence[str], path: Path) -> np.ndarray:
+    if path.exists():
+        vectors = np.load(path)
+        if len(vectors) == len(texts):
+            return vectors
+    started = time.perf_counter()
+    vectors = np.asarray(SentenceTransformerEmbedder().embed_documents(texts), dtype=np.float32)
+    print(f"embedded {len(texts)} documents in {time.perf_counter() - started:.0f} s")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.save(path, vectors)
+    return vectors
+
+
+def _scifact_index(
+    directory: Path, corpus: list[dict[str, object]], vectors: np.ndarray, *, titles: bool
+) -> LanceDbIndex:
+    index = LanceDbIndex(directory, dimension=vectors.shape[1], hybrid_candidates=100)
+    if index.count_chunks() == len(corpus):
+        return index
+    batch = 1000
+    for start in range(0, len(corpus), batch):
+        rows = corpus[start : start + batch]
+        document = SourceDocument(
+            document_id=f"scifact-{start}",
+            path=Path("corpus.jsonl"),
+            source="corpus.jsonl",
+            content_hash=str(start),
+            size_bytes=0,
+        )
+        chunks = [
+            Chunk(
+                chunk_id=str(row["_id"]),
+                document_id=document.document_id,
+                source="corpus.jsonl",
+                citation=f"corpus.jsonl#id={row['_id']}",
+                content=_doc_text(row, titles=titles),
+            )
+            for row in rows
+        ]
+        index.replace_document(document, chunks, vectors[start : start + batch].tolist())
+    index.optimize()
+    return index
+
+
+def _doc_text(row: dict[str, object], *, titles: bool) -> str:
+    return f"{row['title']}. {row['text']}" if titles else str(row["text"])
+
+
+def _score_scifact(
+    search: Search, queries: dict[str, str], qrels: dict[str, set[str]], mode: RetrievalMode
+) -> tuple[float, float]:
+    ndcg, recall = [], []
+    for query_id, relevant in qrels.items():
+        ranked = [h.chunk.chunk_id for h in search(queries[query_id], mode, 100)]
+        ndcg.append(ndcg_at_k(ranked, relevant))
+        recall.append(recall_at_k(ranked, relevant))
+    return float(np.mean(ndcg)), float(np.mean(recall))
+
+
+def _scifact_bm25_only(
+    corpus: list[dict[str, object]],
+    queries: dict[str, str],
+    qrels: dict[str, set[str]],
+    cache: Path,
+) -> None:
+    """BM25 figures without the embedding run (the index stores a constant 1-d vector)."""
+    vectors = np.ones((len(corpus), 1), dtype=np.float32)
+    for titles in (False, True):
+        directory = cache / f"scifact-bm25-titles{int(titles)}"
+        index = _scifact_index(directory, corpus, vectors, titles=titles)
+        label = "title+text" if titles else "text only"
+        for stop in (False, True):
+            retriever = HybridRetriever(index=index, embedder=_NO_TEXT, drop_stop_words=stop)
+            ndcg, recall = _score_scifact(_searcher(retriever), queries, qrels, "text")
+            name = "query stop words removed" if stop else "default"
+            print(f"{label:10s}  {name:28s} text     nDCG@10 {ndcg:.3f}  recall@100 {recall:.3f}")
+
+
+class _NoTextEmbedder:
+    name = "none"
+    dimension = 1
+    max_input_tokens = 1
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        return [[1.0] for _ in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        raise AssertionError("BM25-only run embedded a query")
+
+
+_NO_TEXT = _NoTextEmbedder()
+
+
+def scifact(data: Path, cache: Path, *, bm25_only: bool = False) -> None:
+    root = data / "beir-scifact"
+    corpus = _read_jsonl(root / "corpus.jsonl")
+    queries = {str(q["_id"]): str(q["text"]) for q in _read_jsonl(root / "queries.jsonl")}
+    qrels = _read_qrels(root / "qrels" / "test.tsv")
+    print(f"SciFact: {len(corpus)} documents, {len(qrels)} test queries")
+    if bm25_only:
+        _scifact_bm25_only(corpus, queries, qrels, cache)
+        return
+    embedder = SentenceTransformerEmbedder()
+    for titles in (False, True):
+        # Vectors are always of title + text (the BEIR convention for dense models); the variants
+        # differ in what BM25 indexes. Embedding twice would double a long run on 2 cores.
+        texts = [_doc_text(row, titles=True) for row in corpus]
+        vectors = _cached_vectors(texts, cache / "scifact-vectors-titles1.npy")
+        index = _scifact_index(
+            cache / f"scifact-index-titles{int(titles)}", corpus, vectors, titles=titles
+        )
+        label = "title+text" if titles else "text only"
+        for name, retriever in _scifact_variants(index, embedder):
+            modes: Iterable[RetrievalMode] = ("text", "vectors", "hybrid")
+            if name != "default":
+                modes = ("hybrid",) if "rrf" in name or "candidates" in name else ("text", "hybrid")
+            for mode in modes:
+                started = time.perf_counter()
+                ndcg, recall = _score_scifact(_searcher(retriever), queries, qrels, mode)
+                seconds = time.perf_counter() - started
+                print(
+                    f"{label:10s}  {name:28s} {mode:7s}  nDCG@10 {ndcg:.3f}  "
+                    f"recall@100 {recall:.3f}  ({seconds:.0f} s)"
+                )
+
+
+def _scifact_variants(
+    index: LanceDbIndex, embedder: SentenceTransformerEmbedder
+) -> list[tuple[str, HybridRetriever]]:
+    return [
+        ("default", HybridRetriever(index=index, embedder=embedder)),
+        (
+            "query stop words removed",
+            HybridRetriever(index=index, embedder=embedder, drop_stop_words=True),
+        ),
+        ("rrf k=20", HybridRetriever(index=index, embedder=embedder, rrf_k=20)),
+        ("rrf k=100", HybridRetriever(index=index, embedder=embedder, rrf_k=100)),
+        ("candidates 100", HybridRetriever(index=index, embedder=embedder, candidates=100)),
+        ("candidates 200", HybridRetriever(index=index, embedder=embedder, candidates=200)),
+    ]
+
+
+def _searcher(retriever: HybridRetriever) -> Search:
+    return lambda text, mode, top: retriever.search(text, mode=mode, top=top)
+
+
+# -- Northwind ----------------------------------------------------------------------------------
+
+_CITATION = re.compile(r"\[([^\[\]]+#page=\d+)[^\[\]]*\]")
+
+
+def truth_page(truth: str) -> str:
+    found = _CITATION.findall(truth)
+    if not found:
+        raise ValueError(f"no page citation in truth: {truth[-80:]!r}")
+    return found[-1].split("(")[0].strip()
+
+
+def typo(question: str) -> str:
+    """Swap the two middle letters of the longest word: one deterministic misspelling."""
+    words = re.findall(r"[A-Za-z]+", question)
+    longest = max(words, key=len)
+    mid = len(longest) // 2
+    misspelled = longest[: mid - 1] + longest[mid] + longest[mid - 1] + longest[mid + 1 :]
+    return question.replace(longest, misspelled, 1)
+
+
+def _northwind_index(data: Path, cache: Path) -> LanceDbIndex:
+    """The ingested corpus, reused when a previous run finished ingesting (its marker file)."""
+    import shutil
+
+    from ridgeline.cli import wiring
+    from ridgeline.settings import Settings
+
+    directory, done = cache / "northwind-index", cache / "northwind-index.done"
+    if not done.exists():
+        shutil.rmtree(directory, ignore_errors=True)  # a run cut off mid-ingestion
+    settings = Settings(index_dir=directory)
+    index = wiring.build_index(settings)
+    if not done.exists():
+        started = time.perf_counter()
+        report = wiring.build_pipeline(settings, index).run([data / "northwind"])
+        print(f"ingested {report.total_chunks} chunks in {time.perf_counter() - started:.0f} s")
+        done.write_text("ingested\n", encoding="utf-8")
+    return index
+
+
+def _hit_rate(search: Callable[[str], list[SearchHit]], rows: list[tuple[str, str]]) -> float:
+    hits = 0
+    for question, page in rows:
+        cited = [h.chunk.citation for h in search(question)]
+        hits += page in cited
+    return hits / len(rows)
+
+
+def northwind(data: Path, cache: Path) -> None:
+    rows = [
+        (str(r["question"]), truth_page(str(r["truth"])))
+        for r in _read_jsonl(data / "eval" / "northwind-qa.jsonl")
+    ]
+    index = _northwind_index(data, cache)
+    print(f"Northwind: {len(rows)} questions, {index.count_chunks()} chunks")
+    embedder = SentenceTransformerEmbedder()
+    forms = {"as asked": lambda q: q, "lower-cased": str.lower, "one typo": typo}
+    print(f"{'variant':32s} {'mode':7s}  " + "  ".join(forms))
+    for name, retriever in _northwind_variants(index, embedder):
+        for mode in ("text", "vectors", "hybrid"):
+            figures = [
+                _hit_rate(_top5(retriever, mode, transform), rows) for transform in forms.values()
+            ]
+            cells = "  ".join(f"{f:{len(n)}.3f}" for f, n in zip(figures, forms, strict=True))
+            print(f"{name:32s} {mode:7s}  {cells}")
+
+
+def _top5(
+    retriever: HybridRetriever, mode: RetrievalMode, transform: Callable[[str], str]
+) -> Callable[[str], list[SearchHit]]:
+    return lambda question: retriever.search(transform(question), mode=mode, top=5)
+
+
+def _northwind_variants(
+    index: LanceDbIndex, embedder: SentenceTransformerEmbedder
+) -> list[tuple[str, HybridRetriever]]:
+    def make(**options: object) -> HybridRetriever:
+        return HybridRetriever(index=index, embedder=embedder, **options)  # type: ignore[arg-type]
+
+    return [
+        ("default", make()),
+        ("distinct pages", make(distinct_pages=True)),
+        ("stop words removed", make(drop_stop_words=True)),
+        ("stop words + distinct pages", make(drop_stop_words=True, distinct_pages=True)),
+        ("candidates 100 + both", make(candidates=100, drop_stop_words=True, distinct_pages=True)),
+        ("rrf k=20 + both", make(rrf_k=20, drop_stop_words=True, distinct_pages=True)),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("benchmark", choices=["scifact", "northwind"])
+    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--cache", type=Path, default=Path("bench/out/retrieval"))
+    parser.add_argument("--bm25-only", action="store_true", help="scifact: skip the embeddings")
+    args = parser.parse_args()
+    if args.benchmark == "scifact":
+        scifact(args.data, args.cache, bm25_only=args.bm25_only)
+    else:
+        northwind(args.data, args.cache)
+
+
+if __name__ == "__main__":
+    main()

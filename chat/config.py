@@ -1,0 +1,34 @@
+"""Settings of the chat HTTP app (security, limits, what the web page offers), in one frozen
+record built from :class:`ridgeline.settings.Settings` by the wiring.
+
+Usage::
+
+    config = AppConfig(api_key="s3cret", cors_origins=("https://intranet.example",))
+    app = create_app(service, config=config)
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# Headers and paths that skip the API key: the health probe and the static page (no data).
+PUBLIC_PATHS = ("/health", "/", "/favicon.ico")
+PUBLIC_PREFIXES = ("/static/",)
+USER_HEADER = "X-Ridgeline-User"
+DEFAULT_USER = "anonymous"
+UPLOAD_SUFFIXES = (".pdf", ".txt", ".md", ".html", ".htm", ".csv", ".json", ".png", ".jpg", ".jpeg")
+
+
+class AppConfig(BaseModel):
+    """What the HTTP layer enforces and advertises; the chat logic lives in ChatService."""
+
+    model_config = ConfigDict(frozen=True)
+
+    api_key: str | None = None
+    cors_origins: tuple[str, ...] = ()
+    max_request_bytes: int = Field(default=8 * 1024 * 1024, gt=0)
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+    upload_suffixes: tuple[str, ...] = UPLOAD_SUFFIXES
+    model_name: str = "ridgeline"
+    vision: bool = False
+    image_search: bool = True

@@ -1,0 +1,90 @@
+"""Which files ``GET /content/<name>`` may serve: the ingested documents (by the name their
+citations use) and the files under the index's assets folder (extracted figures, page images).
+
+Nothing else is reachable: names are never joined to a folder without checking that the
+resolved path (symlinks followed) stays inside it.
+
+Usage::
+
+    store = ContentStore(documents=index.list_documents, assets_dir=index_dir / "assets")
+    store.resolve("handbook.pdf#page=3")          # Path("/docs/handbook.pdf")
+    store.resolve("manual-1a2b/figure1_1.png")     # Path(".../assets/manual-1a2b/figure1_1.png")
+    store.resolve("../../etc/passwd")             # None
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path, PurePosixPath
+
+from ridgeline.types import SourceDocument
+
+# "#page=3" and a figure suffix "(figure1_1.png)" name a place in a file, not another file.
+_ANCHOR = re.compile(r"#.*$")
+DocumentLister = Callable[[], Sequence[SourceDocument]]
+# May this user read this document? (uploads are private to their owner)
+ReadPermission = Callable[[SourceDocument, str], bool]
+
+
+def _everyone(_: SourceDocument, __: str) -> bool:
+    return True
+
+
+class ContentStore:
+    """Resolves content names to files, refusing anything outside the allowed roots."""
+
+    def __init__(
+        self,
+        *,
+        documents: DocumentLister,
+        assets_dir: Path | None = None,
+        may_read: ReadPermission = _everyone,
+    ) -> None:
+        self._documents = documents
+        self._assets_dir = assets_dir
+        self._may_read = may_read
+
+    def resolve(self, name: str, *, user: str = "") -> Path | None:
+        """The file ``name`` refers to, or None when it is unknown or not allowed."""
+        name = _ANCHOR.sub("", name).strip()
+        if not _is_plain_relative(name):
+            return None
+        document = self._document_named(name, user)
+        if document is not None:
+            return document
+        return self._asset_named(name)
+
+    def content_name(self, stored_path: str) -> str:
+        """The name under ``/content/`` of a stored image path (relative to the assets dir)."""
+        if self._assets_dir is None:
+            return stored_path
+        try:
+            relative = Path(stored_path).resolve().relative_to(self._assets_dir.resolve())
+        except (ValueError, OSError):
+            return stored_path
+        return relative.as_posix()
+
+    def _document_named(self, name: str, user: str) -> Path | None:
+        for document in self._documents():
+            if document.source == name and self._may_read(document, user):
+                path = Path(document.path)
+                return path if path.is_file() else None
+        return None
+
+    def _asset_named(self, name: str) -> Path | None:
+        if self._assets_dir is None:
+            return None
+        root = self._assets_dir.resolve()
+        candidate = (root / name).resolve()
+        if not candidate.is_relative_to(root) or not candidate.is_file():
+            return None
+        return candidate
+
+
+def _is_plain_relative(name: str) -> bool:
+    """A relative name without "..", backslashes, NUL or a drive: nothing that can climb out."""
+    if not name or "\\" in name or "\x00" in name or ":" in name:
+        return False
+    path = PurePosixPath(name)
+    return not path.is_absolute() and ".." not in path.parts

@@ -1,0 +1,57 @@
+"""The optional query-planning step: turn the conversation into a search query and filters.
+
+Ridgeline's chat service works without a planner (the question is searched as asked); a planner
+(query rewriting, constraints in natural language turned into filters) plugs in as a callable.
+
+Usage::
+
+    def planner(messages: Sequence[ChatMessage]) -> PlannedQuery:
+        return PlannedQuery(query="tents under 300", filters=SearchFilters(max_price=300))
+    ChatService(retriever=retriever, model=model, planner=planner)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ridgeline.types import ChatMessage, SearchFilters
+
+
+class PlannedQuery(BaseModel):
+    """What to search for; ``details`` is shown as is in the answer's thoughts."""
+
+    model_config = ConfigDict(frozen=True)
+
+    query: str
+    filters: SearchFilters | None = None
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class Plan(Protocol):
+    """What a planner returns (``PlannedQuery``, or retrieval's ``QueryPlan``)."""
+
+    @property
+    def query(self) -> str: ...
+
+    @property
+    def filters(self) -> SearchFilters | None: ...
+
+    @property
+    def details(self) -> dict[str, Any]: ...
+
+
+QueryPlanner = Callable[[Sequence[ChatMessage]], Plan]
+
+
+def merge_filters(*parts: SearchFilters | None) -> SearchFilters | None:
+    """One SearchFilters from several; a later part's set fields win."""
+    values: dict[str, Any] = {}
+    for part in parts:
+        if part is not None:
+            values.update(part.model_dump(exclude_none=True, exclude_defaults=True))
+    if "access" in values:
+        values["access"] = next(p.access for p in reversed(parts) if p and p.access)
+    return SearchFilters(**values) if values else None

@@ -1,0 +1,1 @@
+"""HTTP routers of the chat app; each parses input, calls the library and formats output."""

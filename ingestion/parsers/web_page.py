@@ -1,0 +1,116 @@
+"""HTML pages: one page per heading section; scripts, styles and navigation are dropped.
+
+Headings (``h1``-``h6``) start sections titled by their heading path, like Markdown; the
+``<title>`` names the text before the first heading. Tables become Markdown blocks. Block
+elements end lines, inline elements do not, so ``<p>Hello <b>world</b></p>`` stays one line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from ingestion.parsers.sections import SectionCollector
+from ingestion.parsers.tables import markdown_table
+from ingestion.parsers.text_files import read_text_file
+from ridgeline.types import Page
+
+_DROPPED = ("script", "style", "noscript", "template", "nav", "svg", "iframe", "form", "button")
+_HEADINGS = {f"h{level}": level for level in range(1, 7)}
+_BLOCKS = frozenset(
+    [
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "aside",
+        "header",
+        "footer",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "pre",
+        "blockquote",
+        "figure",
+        "figcaption",
+        "address",
+        "hr",
+        "br",
+        "tr",
+    ]
+)
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+
+
+def _inline_text(tag: Tag) -> str:
+    return _SPACES.sub(" ", tag.get_text(" ")).strip()
+
+
+def _table(tag: Tag) -> str:
+    rows = [
+        [_inline_text(cell) for cell in row.find_all(["th", "td"])] for row in tag.find_all("tr")
+    ]
+    return markdown_table(rows)
+
+
+class _Walker:
+    """Walks the body in document order, feeding a SectionCollector."""
+
+    def __init__(self, collector: SectionCollector) -> None:
+        self._collector = collector
+        self._line: list[str] = []
+
+    def walk(self, node: Tag) -> None:
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                self._line.append(str(child))
+            elif isinstance(child, Tag):
+                self._element(child)
+
+    def _element(self, tag: Tag) -> None:
+        if tag.name in _HEADINGS:
+            self.end_line()
+            self._collector.heading(_HEADINGS[tag.name], _inline_text(tag))
+        elif tag.name == "table":
+            self.end_line()
+            self._collector.add(_table(tag))
+        elif tag.name in _BLOCKS:
+            self.end_line()
+            self.walk(tag)
+            self.end_line()
+        else:
+            self.walk(tag)
+
+    def end_line(self) -> None:
+        line = _SPACES.sub(" ", "".join(self._line)).strip()
+        self._line = []
+        self._collector.add(line)
+
+
+class HtmlParser:
+    """Parses ``.html`` / ``.htm`` files into titled sections.
+
+    >>> pages = HtmlParser().parse(Path("faq.html"), source="faq.html")  # doctest: +SKIP
+    >>> [p.title for p in pages]  # doctest: +SKIP
+    ['FAQ', 'FAQ > Returns']
+    """
+
+    def parse(self, path: Path, *, source: str) -> Iterator[Page]:
+        soup = BeautifulSoup(read_text_file(path), "lxml")
+        for tag in soup.find_all(_DROPPED):
+            tag.decompose()
+        for tag in soup.find_all(attrs={"role": "navigation"}):
+            tag.decompose()
+        title = soup.title.get_text().strip() if soup.title else ""
+        collector = SectionCollector(source=source, title=title or None)
+        walker = _Walker(collector)
+        walker.walk(soup.body or soup)
+        walker.end_line()
+        yield from collector.pages()

@@ -1,0 +1,1 @@
+"""The Azure AI Search backend, through the official ``azure-search-documents`` SDK."""

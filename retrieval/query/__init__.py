@@ -1,0 +1,1 @@
+"""Query understanding: history-aware rewriting, constraints in words turned into filters."""

@@ -1,0 +1,175 @@
+"""Constraints said in words become filters: prices, categories and brands.
+
+"tents under $200" -> max_price 200 and category "Tents", when "Tents" is one of the index's
+category facet values. Categories and brands are only ever matched against values the index
+holds (singular or plural, any case), so a filter can never name something that does not exist.
+
+    >>> found = extract_constraints("a backpack under $200", categories=["Backpacks", "Tents"])
+    >>> found.filters
+    SearchFilters(include_category='Backpacks', ..., max_price=200.0, ...)
+    >>> found.remaining_text
+    'a backpack'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from ridgeline.types import SearchFilters
+
+ConstraintKind = Literal["min_price", "max_price", "category", "brand"]
+
+_AMOUNT = r"\$?\s?(\d+(?:[.,]\d+)?)(?:\s*(?:dollars?|usd|bucks)\b)?"
+_CURRENCY = re.compile(r"\$|\b(?:dollars?|usd|bucks)\b", re.IGNORECASE)
+# A bare number is a price only where nothing that could be its unit follows: "under 200?" is,
+# "under 2 kg" and "at least 4 people" are not.
+_BARE_END = re.compile(r"\s*(?:$|[?.!,;:)]|and\b|or\b|for\b|with\b|in\b)", re.IGNORECASE)
+_BETWEEN = re.compile(
+    rf"\b(?:between|from)\s+{_AMOUNT}\s+(?:and|to)\s+{_AMOUNT}|{_AMOUNT}\s*(?:-|\u2013|to)\s*{_AMOUNT}",
+    re.IGNORECASE,
+)
+_AT_MOST = re.compile(
+    r"\b(?:under|below|less than|cheaper than|at most|no more than|up to|max(?:imum)?|"
+    rf"not more than|within)\s+{_AMOUNT}|<=?\s*{_AMOUNT}",
+    re.IGNORECASE,
+)
+_AT_LEAST = re.compile(
+    r"\b(?:over|above|more than|at least|greater than|starting at|no less than|minimum)\s+"
+    rf"{_AMOUNT}|>=?\s*{_AMOUNT}",
+    re.IGNORECASE,
+)
+
+
+_DANGLING = {"for", "at", "with", "of", "in", "and", "or", "costing", "priced", "that", "cost"}
+
+
+class MatchedConstraint(BaseModel):
+    """One constraint found in the text: what it sets, to what, and the words that said so."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: ConstraintKind
+    value: str | float
+    text: str
+
+
+class Constraints(BaseModel):
+    """What :func:`extract_constraints` found, and the query text without the price phrases."""
+
+    model_config = ConfigDict(frozen=True)
+
+    matched: tuple[MatchedConstraint, ...] = ()
+    remaining_text: str
+
+    @property
+    def filters(self) -> SearchFilters | None:
+        values = {
+            c.kind if c.kind != "category" else "include_category": c.value for c in self.matched
+        }
+        return SearchFilters(**values) if values else None  # type: ignore[arg-type]
+
+
+def extract_constraints(
+    text: str, *, categories: Sequence[str] = (), brands: Sequence[str] = ()
+) -> Constraints:
+    """Prices, a category and a brand from ``text``; price phrases are cut from the text query
+    (their words only add noise to BM25 and to the embedding), names are kept (they help)."""
+    matched, remaining = _price_constraints(text)
+    category = match_facet_value(text, categories)
+    if category is not None:
+        matched.append(MatchedConstraint(kind="category", value=category[0], text=category[1]))
+    brand = match_facet_value(text, brands)
+    if brand is not None:
+        matched.append(MatchedConstraint(kind="brand", value=brand[0], text=brand[1]))
+    return Constraints(matched=tuple(matched), remaining_text=remaining or text)
+
+
+def _price_constraints(text: str) -> tuple[list[MatchedConstraint], str]:
+    found: list[MatchedConstraint] = []
+    for pattern, kinds in (
+        (_BETWEEN, ("min_price", "max_price")),
+        (_AT_MOST, ("max_price",)),
+        (_AT_LEAST, ("min_price",)),
+    ):
+        for match in list(pattern.finditer(text)):
+            if not _is_price(match, text) or any(c.kind in kinds for c in found):
+                continue
+            amounts = sorted(_amount(g) for g in match.groups() if g is not None)
+            bounds = (amounts[0], amounts[-1]) if len(kinds) == 2 else (amounts[0],)
+            for kind, value in zip(kinds, bounds, strict=True):
+                found.append(MatchedConstraint(kind=kind, value=value, text=match.group(0).strip()))
+            text = text.replace(match.group(0), " ", 1)
+    return found, _tidy(text)
+
+
+def _tidy(text: str) -> str:
+    """Spaces collapsed, and no dangling "for"/"at"... left where a price phrase was cut."""
+    words = text.split()
+    while words and words[-1].lower() in _DANGLING:
+        words.pop()
+    return " ".join(words).replace(" ?", "?").strip(" ,;")
+
+
+def _is_price(match: re.Match[str], text: str) -> bool:
+    return bool(_CURRENCY.search(match.group(0)) or _BARE_END.match(text, match.end()))
+
+
+def _amount(raw: str) -> float:
+    # "1,200" is a thousands separator; "19,99" a decimal comma.
+    if "," in raw:
+        whole, _, fraction = raw.partition(",")
+        raw = whole + fraction if len(fraction) == 3 else f"{whole}.{fraction}"
+    return float(raw)
+
+
+def _singular(word: str) -> str:
+    for suffix, replacement in (("ies", "y"), ("ches", "ch"), ("shes", "sh"), ("sses", "ss")):
+        if word.endswith(suffix):
+            return word[: -len(suffix)] + replacement
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def _words(text: str) -> list[str]:
+    return [_singular(w) for w in re.findall(r"[a-z0-9]+", text.lower())]
+
+
+def match_facet_value(text: str, values: Sequence[str]) -> tuple[str, str] | None:
+    """The facet value named in ``text`` (longest name first) and the words that named it.
+
+    "two backpacks" matches "Backpacks"; "hiking footwear" matches "Hiking Footwear". A value
+    of several words matches only when all its words appear together, in order.
+    """
+    words = _words(text)
+    for value in sorted(values, key=lambda v: (-len(_words(v)), v)):
+        found = _find(words, _words(value))
+        if found is not None:
+            return value, _original_words(text, found, len(_words(value)))
+    # Then by head noun alone ("stoves" -> "Camping Stoves"), when only one value has it.
+    heads: dict[str, list[str]] = {}
+    for value in values:
+        if _words(value):
+            heads.setdefault(_words(value)[-1], []).append(value)
+    for head, owners in sorted(heads.items()):
+        found = _find(words, [head])
+        if found is not None and len(owners) == 1:
+            return owners[0], _original_words(text, found, 1)
+    return None
+
+
+def _find(words: list[str], wanted: list[str]) -> int | None:
+    if not wanted:
+        return None
+    for start in range(len(words) - len(wanted) + 1):
+        if words[start : start + len(wanted)] == wanted:
+            return start
+    return None
+
+
+def _original_words(text: str, start: int, count: int) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower())[start : start + count])

@@ -1,0 +1,154 @@
+"""The query plan: a conversation in, a standalone query and filters out, explained.
+
+:class:`QueryPlanner` rewrites the last user turn (an LLM when configured, rules otherwise),
+turns the price, category and brand constraints in it into filters (categories and brands
+matched against the index's facet values), and returns a :class:`QueryPlan` whose ``details``
+the chat service shows in the answer's thoughts.
+
+    >>> planner = QueryPlanner(facets=index)          # index.facets("category") -> values
+    >>> plan = planner.plan(messages)
+    >>> retriever.search(plan.query, mode="hybrid", top=5, filters=plan.filters)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+from retrieval.query.constraints import MatchedConstraint, extract_constraints
+from retrieval.query.rewrite import LlmQueryRewriter, last_user_message, rewrite_with_rules
+from ridgeline.protocols import ChatModel
+from ridgeline.types import ChatMessage, SearchFilters
+
+RewriteMethod = Literal["none", "rules", "llm"]
+
+
+class FacetSource(Protocol):
+    """Anything that lists a field's values (the search index): a mapping value -> count, or
+    an iterable of values or of (value, count) pairs."""
+
+    def facets(self, field: str, *, filters: SearchFilters | None = None) -> Any: ...
+
+
+class QueryPlan(BaseModel):
+    """What to search for and why; ``details`` is the plan in words for the thoughts panel."""
+
+    model_config = ConfigDict(frozen=True)
+
+    question: str
+    rewritten: str
+    rewrite_method: RewriteMethod
+    query: str
+    filters: SearchFilters | None = None
+    constraints: tuple[MatchedConstraint, ...] = ()
+
+    @property
+    def details(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "rewritten_query": self.rewritten,
+            "rewrite": self.rewrite_method,
+            "search_query": self.query,
+            "constraints": [c.model_dump() for c in self.constraints],
+            "filters": self.filters.model_dump(exclude_none=True) if self.filters else {},
+        }
+
+
+def facet_values(source: FacetSource, field: str) -> list[str]:
+    """The distinct non-empty values of ``field`` in ``source``, whatever shape it answers in."""
+    answer = source.facets(field)
+    items: Iterable[Any] = answer.keys() if isinstance(answer, Mapping) else answer
+    values = []
+    for item in items:
+        value = item[0] if isinstance(item, tuple) else getattr(item, "value", item)
+        if isinstance(value, str) and value.strip():
+            values.append(value)
+    return values
+
+
+def merge_filters(found: SearchFilters | None, given: SearchFilters | None) -> SearchFilters | None:
+    """Filters from the text, overridden field by field by filters the caller set explicitly."""
+    if found is None:
+        return given
+    if given is None:
+        return found
+    return found.model_copy(
+        update=given.model_dump(exclude_none=True, exclude={"access"}) | {"access": given.access}
+    )
+
+
+class QueryPlanner:
+    """Plans a search from a conversation. Configuration only in ``__init__``.
+
+    ``facets``: where category and brand names come from (the index, asked at each plan so new
+    catalog rows count); ``categories``/``brands``: fixed lists instead. ``chat_model``: rewrite
+    with it (rules when absent). ``rewrite``: turn rewriting off entirely.
+    """
+
+    def __init__(
+        self,
+        *,
+        facets: FacetSource | None = None,
+        categories: Sequence[str] = (),
+        brands: Sequence[str] = (),
+        chat_model: ChatModel | None = None,
+        rewrite: bool = True,
+    ) -> None:
+        self._facets = facets
+        self._categories = tuple(categories)
+        self._brands = tuple(brands)
+        self._llm = LlmQueryRewriter(model=chat_model) if chat_model is not None else None
+        self._rewrite = rewrite
+
+    def plan(
+        self, messages: Sequence[ChatMessage], *, filters: SearchFilters | None = None
+    ) -> QueryPlan:
+        question = last_user_message(messages)
+        rewritten, method = self._rewritten(messages, question)
+        categories, brands = self._names()
+        found = extract_constraints(rewritten, categories=categories, brands=brands)
+        return QueryPlan(
+            question=question,
+            rewritten=rewritten,
+            rewrite_method=method,
+            query=found.remaining_text,
+            filters=merge_filters(found.filters, filters),
+            constraints=found.matched,
+        )
+
+    def _rewritten(
+        self, messages: Sequence[ChatMessage], question: str
+    ) -> tuple[str, RewriteMethod]:
+        if not self._rewrite:
+            return question, "none"
+        if self._llm is not None:
+            rewritten = self._llm.rewrite(messages)
+            if rewritten is not None:
+                return rewritten, "llm"
+        rewritten = rewrite_with_rules(messages)
+        return rewritten, "rules" if rewritten != question else "none"
+
+    def _names(self) -> tuple[list[str], list[str]]:
+        categories, brands = list(self._categories), list(self._brands)
+        if self._facets is not None:
+            categories += facet_values(self._facets, "category")
+            brands += facet_values(self._facets, "brand")
+        return categories, brands
+
+
+def plan_query(
+    messages: Sequence[ChatMessage],
+    *,
+    facets: FacetSource | None = None,
+    categories: Sequence[str] = (),
+    brands: Sequence[str] = (),
+    chat_model: ChatModel | None = None,
+    filters: SearchFilters | None = None,
+) -> QueryPlan:
+    """One-shot :meth:`QueryPlanner.plan`."""
+    planner = QueryPlanner(
+        facets=facets, categories=categories, brands=brands, chat_model=chat_model
+    )
+    return planner.plan(messages, filters=filters)

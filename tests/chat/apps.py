@@ -1,0 +1,123 @@
+"""A full chat app over fakes and small real files, served by a real uvicorn on 127.0.0.1."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from chat.app import create_app
+from chat.config import AppConfig
+from chat.content import ContentStore
+from chat.history import HistoryStore
+from chat.models.extractive import ExtractiveAnswerer
+from chat.service import ChatService
+from chat.uploads import UserUploads
+from ridgeline.protocols import ChatModel
+from ridgeline.types import ChunkKind, SourceDocument
+from tests.chat.fakes import FakeRetriever, make_hit
+from tests.chat.servers import serve_in_thread
+
+
+class IndexingIngestor:
+    """Makes each uploaded text file one hit of the fake retriever, readable by its owner."""
+
+    def __init__(self, retriever: FakeRetriever, documents: list[SourceDocument]) -> None:
+        self._retriever = retriever
+        self._documents = documents
+
+    def ingest(self, path: Path, *, owner: str) -> int:
+        hit = make_hit(path.name, path.read_text(), access_users=(owner,), score=2.0)
+        self._retriever.hits.insert(0, hit)
+        self._documents.append(
+            SourceDocument(
+                document_id=str(path), path=path, source=path.name, content_hash="h", size_bytes=1
+            )
+        )
+        return 1
+
+    def forget(self, path: Path) -> None:
+        self._retriever.hits[:] = [h for h in self._retriever.hits if h.chunk.source != path.name]
+        self._documents[:] = [d for d in self._documents if d.path != path]
+
+
+@dataclass
+class ChatApp:
+    client: httpx.Client
+    base_url: str
+    root: Path
+    retriever: FakeRetriever
+
+
+def make_hits(root: Path) -> list:
+    figure = root / "assets" / "manual-1a2b" / "figure1_1.png"
+    return [
+        make_hit(
+            "products.csv#id=7",
+            "Name: TrailMaster X4 Tent\nPrice: $250.00",
+            kind=ChunkKind.CATALOG,
+            title="TrailMaster X4 Tent",
+            images=(str(figure),),
+        ),
+        make_hit("manual.pdf#page=4", "Pitch the tent on flat ground.", title="Camping manual"),
+    ]
+
+
+def write_files(root: Path) -> list[SourceDocument]:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.cell(text="Pitch the tent on flat ground.")
+    manual = root / "docs" / "manual.pdf"
+    manual.parent.mkdir(parents=True)
+    pdf.output(str(manual))
+    figure = root / "assets" / "manual-1a2b" / "figure1_1.png"
+    figure.parent.mkdir(parents=True)
+    from PIL import Image
+
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(figure)
+    (root / "secret.txt").write_text("top secret")
+    return [
+        SourceDocument(
+            document_id="manual",
+            path=manual,
+            source="manual.pdf",
+            content_hash="h",
+            size_bytes=manual.stat().st_size,
+        )
+    ]
+
+
+@contextmanager
+def running_app(
+    root: Path, *, config: AppConfig | None = None, model: ChatModel | None = None
+) -> Iterator[ChatApp]:
+    documents = write_files(root)
+    retriever = FakeRetriever(hits=make_hits(root))
+    uploads = UserUploads(
+        root=root / "uploads",
+        ingestor=IndexingIngestor(retriever, documents),
+        suffixes=(".txt", ".pdf", ".png"),
+    )
+    content = ContentStore(
+        documents=lambda: list(documents), assets_dir=root / "assets", may_read=uploads.may_read
+    )
+    service = ChatService(
+        retriever=retriever,
+        model=model or ExtractiveAnswerer(),
+        content_name=content.content_name,
+    )
+    app = create_app(
+        service,
+        config=config or AppConfig(),
+        content=content,
+        uploads=uploads,
+        history=HistoryStore(root / "history.sqlite3"),
+    )
+    with serve_in_thread(app) as base_url, httpx.Client(base_url=base_url, timeout=10) as client:
+        yield ChatApp(client=client, base_url=base_url, root=root, retriever=retriever)

@@ -1,0 +1,73 @@
+"""/chat/stream, /config and /auth_setup on a real uvicorn server, read with httpx."""
+
+import json
+
+import pytest
+
+from tests.chat.apps import running_app
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    with running_app(tmp_path_factory.mktemp("chat")) as running:
+        yield running
+
+
+def ask(question, **overrides):
+    return {
+        "messages": [{"role": "user", "content": question}],
+        "context": {"overrides": overrides},
+        "session_state": "s1",
+    }
+
+
+def test_the_stream_is_ndjson_context_deltas_and_final_context(app):
+    body = ask("How much is the TrailMaster tent?", suggest_followup_questions=True)
+    with app.client.stream("POST", "/chat/stream", json=body) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("application/x-ndjson")
+        events = [json.loads(line) for line in response.iter_lines() if line]
+    assert events[0]["type"] == "response.context"
+    assert events[0]["context"]["data_points"]["images"] == ["manual-1a2b/figure1_1.png"]
+    text = "".join(e["delta"] for e in events if e["type"] == "response.output_text.delta")
+    assert text == "TrailMaster X4 Tent - Price: $250.00. [products.csv#id=7]"
+    assert events[-1]["context"]["followup_questions"] == ["What does Camping manual say?"]
+
+
+def test_chat_and_stream_reject_a_bad_request_with_a_json_422(app):
+    response = app.client.post("/chat/stream", json={"messages": []})
+    assert response.status_code == 422 and "messages" in response.json()["error"]
+
+
+def test_config_tells_the_frontend_what_is_on(app):
+    config = app.client.get("/config").json()
+    assert config["streamingEnabled"] is True
+    assert config["showUserUpload"] is True and config["showChatHistoryCosmos"] is True
+    assert config["ragSendImageSources"] is False
+
+
+def test_auth_setup_says_no_login(app):
+    setup = app.client.get("/auth_setup").json()
+    assert setup["useLogin"] is False and setup["requireAccessControl"] is False
+    assert setup["msalConfig"]["auth"]["redirectUri"] == "/redirect"
+
+
+def test_an_invalid_user_header_is_a_400(app):
+    response = app.client.post("/chat", json=ask("Hi?"), headers={"X-Ridgeline-User": "a b/c"})
+    assert response.status_code == 400 and "X-Ridgeline-User" in response.json()["error"]
+
+
+def test_a_failure_mid_stream_is_a_last_error_line(tmp_path):
+    from ridgeline.errors import ModelError
+    from tests.chat.fakes import FailingChatModel
+
+    model = FailingChatModel(error=ModelError("chat model 'gpt-test' timed out"))
+    with (
+        running_app(tmp_path, model=model) as failing,
+        failing.client.stream("POST", "/chat/stream", json=ask("Tent?")) as response,
+    ):
+        lines = [json.loads(line) for line in response.iter_lines() if line]
+    assert lines[0]["type"] == "response.context"
+    assert lines[-1] == {"error": "chat model 'gpt-test' timed out"}

@@ -1,0 +1,58 @@
+"""GET /content on a real uvicorn server: cited files and figures, and nothing else."""
+
+import socket
+
+import pytest
+
+from tests.chat.apps import running_app
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    with running_app(tmp_path_factory.mktemp("content")) as running:
+        yield running
+
+
+def test_a_cited_pdf_is_served_inline_with_its_type(app):
+    response = app.client.get("/content/manual.pdf#page=4")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_an_extracted_figure_is_served(app):
+    response = app.client.get("/content/manual-1a2b/figure1_1.png")
+    assert response.status_code == 200 and response.headers["content-type"] == "image/png"
+
+
+def raw_get(base_url: str, target: str) -> bytes:
+    """Send the request line exactly as written (clients would normalise the dots away)."""
+    host, port = base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as conn:
+        conn.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := conn.recv(65536):
+            data += chunk
+    return data
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/content/../secret.txt",
+        "/content/manual-1a2b/../../secret.txt",
+        "/content/..%2F..%2Fsecret.txt",
+        "/content/manual-1a2b%2F..%2F..%2Fsecret.txt",
+        "/content/%2Fetc%2Fpasswd",
+        "//content//etc/passwd",
+        "/content/%5C..%5Csecret.txt",
+        "/content/secret.txt",
+    ],
+)
+def test_traversal_attempts_get_no_file(app, target):
+    reply = raw_get(app.base_url, target)
+    status = reply.split(b"\r\n", 1)[0]
+    assert b" 200 " not in status, status
+    assert b"top secret" not in reply and b"root:" not in reply

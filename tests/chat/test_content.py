@@ -1,0 +1,74 @@
+import os
+from pathlib import Path
+
+import pytest
+
+from chat.content import ContentStore
+from ridgeline.types import SourceDocument
+
+
+@pytest.fixture
+def layout(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "handbook.pdf").write_bytes(b"%PDF-1.4 handbook")
+    assets = tmp_path / "index" / "assets" / "handbook-1a2b"
+    assets.mkdir(parents=True)
+    (assets / "figure1_1.png").write_bytes(b"\x89PNG figure")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("top secret")
+    os.symlink(secret, assets / "escape.png")
+    document = SourceDocument(
+        document_id="d1",
+        path=docs / "handbook.pdf",
+        source="handbook.pdf",
+        content_hash="h",
+        size_bytes=17,
+    )
+    store = ContentStore(documents=lambda: [document], assets_dir=tmp_path / "index" / "assets")
+    return store, tmp_path
+
+
+def test_a_cited_document_resolves_by_its_citation_name_without_the_anchor(layout):
+    store, root = layout
+    assert store.resolve("handbook.pdf#page=3") == root / "docs" / "handbook.pdf"
+
+
+def test_an_extracted_image_resolves_inside_the_assets_folder(layout):
+    store, root = layout
+    path = store.resolve("handbook-1a2b/figure1_1.png")
+    assert path == (root / "index" / "assets" / "handbook-1a2b" / "figure1_1.png").resolve()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../secret.txt",
+        "handbook-1a2b/../../../secret.txt",
+        "/etc/passwd",
+        "handbook-1a2b\\..\\..\\secret.txt",
+        "handbook-1a2b/escape.png",  # a symlink pointing out of the assets folder
+        "secret.txt",
+        "nothing.pdf",
+        "",
+    ],
+)
+def test_names_outside_the_allowed_roots_resolve_to_nothing(layout, name):
+    store, _ = layout
+    assert store.resolve(name) is None
+
+
+def test_a_stored_image_path_gets_its_name_under_content(layout):
+    store, root = layout
+    stored = str(root / "index" / "assets" / "handbook-1a2b" / "figure1_1.png")
+    assert store.content_name(stored) == "handbook-1a2b/figure1_1.png"
+    assert store.content_name("/elsewhere/x.png") == "/elsewhere/x.png"
+
+
+def test_a_document_the_user_may_not_read_is_not_served(layout):
+    store, root = layout
+    private = ContentStore(
+        documents=store._documents, may_read=lambda document, user: user == "alice"
+    )
+    assert private.resolve("handbook.pdf", user="bob") is None
+    assert private.resolve("handbook.pdf", user="alice") == Path(root / "docs" / "handbook.pdf")

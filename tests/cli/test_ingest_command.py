@@ -1,0 +1,76 @@
+"""``ridgeline ingest`` options: --dry-run, --prune and --report. The text embedder is swapped
+for the fast hashing embedder through the composition root; the index is real LanceDB."""
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ridgeline.cli import main, wiring
+from tests.fakes import HashingEmbedder
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(autouse=True)
+def fast_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(wiring, "build_embedder", lambda settings: HashingEmbedder(dimension=384))
+
+
+def ingest(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main.app, ["ingest", *args], env={"COLUMNS": "200"})
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "tent.md").write_text("# Tent\n\nPitch it on flat ground.\n", encoding="utf-8")
+    (folder / "stove.txt").write_text("Light the stove outdoors.", encoding="utf-8")
+    return folder
+
+
+def test_a_dry_run_says_what_it_would_do_and_writes_nothing(docs: Path, tmp_path: Path) -> None:
+    code, output = ingest(str(docs), "--index", str(tmp_path / "index"), "--dry-run")
+
+    assert code == 0
+    assert "dry run: nothing was embedded, written or removed" in output
+    assert f"would add {docs / 'stove.txt'} (1 chunks)" in output
+    assert "Would ingest into" in output
+    assert _chunks(tmp_path) == 0
+
+
+def _chunks(tmp_path: Path) -> int:
+    return wiring.build_index(main.Settings(index_dir=tmp_path / "index")).count_chunks()
+
+
+def test_failures_exit_non_zero_and_the_json_report_gives_each_reason(
+    docs: Path, tmp_path: Path
+) -> None:
+    (docs / "notes.xyz").write_text("?", encoding="utf-8")
+    report = tmp_path / "report.json"
+
+    code, output = ingest(str(docs), "--index", str(tmp_path / "index"), "--report", str(report))
+
+    assert code == 1 and "failed" in output and "notes.xyz" in output
+    body = json.loads(report.read_text(encoding="utf-8"))
+    (failure,) = body["failures"]
+    assert failure["path"] == str(docs / "notes.xyz")
+    assert failure["reason"].startswith("unsupported file type '.xyz'")
+    assert body["counts"]["added"] == 2 and _chunks(tmp_path) == 2
+
+
+def test_prune_removes_the_documents_of_deleted_files(docs: Path, tmp_path: Path) -> None:
+    index = str(tmp_path / "index")
+    ingest(str(docs), "--index", index)
+    (docs / "stove.txt").unlink()
+
+    code, output = ingest(str(docs), "--index", index, "--prune")
+
+    assert code == 0 and _chunks(tmp_path) == 1, output
+    sources = [
+        d.source for d in wiring.build_index(main.Settings(index_dir=Path(index))).list_documents()
+    ]
+    assert sources == ["tent.md"]

@@ -1,0 +1,83 @@
+"""The LLM judge, exercised with the real ``openai`` SDK against a local server on 127.0.0.1
+that speaks the OpenAI chat-completions protocol (``POST /v1/chat/completions``)."""
+
+from pathlib import Path
+
+import pytest
+
+from eval.judge import JUDGE_METRICS, LlmJudge
+from ridgeline.errors import ConfigError, ModelError
+from tests.eval.servers import chat_completions_app, serve_in_thread
+
+REPLIES = {
+    "GROUNDEDNESS": '{"score": 5, "reason": "All claims are in the sources."}',
+    "RELEVANCE": "Score: 4",
+    "COHERENCE": "I would say 3/5.",
+    "FLUENCY": "no score here",
+}
+
+
+def _reply(prompt: str) -> str:
+    for word, reply in REPLIES.items():
+        if f"Rate the {word}" in prompt:
+            return reply
+    return "Rating: 2"  # similarity
+
+
+@pytest.mark.integration
+def test_each_metric_is_scored_from_its_prompt_file():
+    prompts: list[str] = []
+    with serve_in_thread(chat_completions_app(_reply, prompts=prompts)) as base:
+        judge = LlmJudge(model="judge-1", base_url=f"{base}/v1", api_key="test")
+        scores = judge.judge(
+            question="What is covered?",
+            answer="Eye exams.[plan.pdf#page=3]",
+            truth="Eye exams and glasses.[plan.pdf#page=3]",
+            contexts=["plan.pdf#page=3: The plan covers eye exams and glasses."],
+        )
+    assert {name: score.score for name, score in scores.items()} == {
+        "groundedness": 5.0,
+        "relevance": 4.0,
+        "coherence": 3.0,
+        "fluency": None,
+        "similarity": 2.0,
+    }
+    assert scores["groundedness"].reason == "All claims are in the sources."
+    assert scores["fluency"].reason == "no score here"  # kept visible, not guessed
+    grounded_prompt = next(p for p in prompts if "GROUNDEDNESS" in p)
+    assert "The plan covers eye exams and glasses." in grounded_prompt
+    assert "Eye exams.[plan.pdf#page=3]" in grounded_prompt
+
+
+@pytest.mark.integration
+def test_several_samples_keep_the_median():
+    replies = iter(["Score: 2", "Score: 5", "Score: 4"])
+    with serve_in_thread(chat_completions_app(lambda _: next(replies), prompts=[])) as base:
+        judge = LlmJudge(model="j", base_url=f"{base}/v1", samples=3, metrics=["relevance"])
+        scores = judge.judge(question="Q?", answer="A.", truth="", contexts=[])
+    assert scores["relevance"].samples == [2.0, 5.0, 4.0]
+    assert scores["relevance"].score == 4.0
+
+
+@pytest.mark.integration
+def test_similarity_is_skipped_without_a_truth_and_a_dead_endpoint_is_a_model_error():
+    judge = LlmJudge(
+        model="j", base_url="http://127.0.0.1:9/v1", max_retries=0, metrics=["similarity"]
+    )
+    assert judge.judge(question="Q?", answer="A.", truth="", contexts=[]) == {}
+    with pytest.raises(ModelError, match="judge model 'j' failed"):
+        judge.judge(question="Q?", answer="A.", truth="T.", contexts=[])
+
+
+def test_prompt_files_exist_for_every_metric():
+    folder = Path(__file__).resolve().parents[2] / "eval" / "prompts"
+    for metric in JUDGE_METRICS:
+        text = (folder / f"{metric}.txt").read_text(encoding="utf-8")
+        assert "{answer}" in text and "1 to 5" in text
+
+
+def test_bad_judge_settings_are_config_errors():
+    with pytest.raises(ConfigError, match="unknown judge metrics"):
+        LlmJudge(model="j", metrics=["taste"])
+    with pytest.raises(ConfigError, match="at least 1"):
+        LlmJudge(model="j", samples=0)

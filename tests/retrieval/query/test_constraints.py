@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import pytest
+
+from retrieval.query.constraints import extract_constraints, match_facet_value
+from ridgeline.types import SearchFilters
+
+CATEGORIES = ["Tents", "Backpacks", "Hiking Clothing", "Hiking Footwear", "Camping Stoves"]
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("tents under $200", None, 200.0),
+        ("a tent for less than 200 dollars", None, 200.0),
+        ("tents below 150 USD", None, 150.0),
+        ("tents between $50 and $100", 50.0, 100.0),
+        ("tents from 100 to 50 dollars", 50.0, 100.0),
+        ("tents $50-$120", 50.0, 120.0),
+        ("tents over $300", 300.0, None),
+        ("tents at least 99.50 dollars", 99.5, None),
+        ("tents no more than 1,200 dollars", None, 1200.0),
+        ("what tents cost under 300?", None, 300.0),
+    ],
+)
+def test_price_phrases_become_bounds(text: str, low: float | None, high: float | None) -> None:
+    filters = extract_constraints(text).filters
+    assert filters is not None
+    assert (filters.min_price, filters.max_price) == (low, high)
+
+
+@pytest.mark.parametrize(
+    "text", ["a tent for at least 4 people", "sleeping bags under 2 kg", "over 3 days of hiking"]
+)
+def test_numbers_with_other_units_are_not_prices(text: str) -> None:
+    found = extract_constraints(text)
+    assert found.filters is None and found.remaining_text == text
+
+
+def test_price_words_leave_the_text_query() -> None:
+    found = extract_constraints("a backpack for less than 200 dollars")
+    assert found.remaining_text == "a backpack"
+    assert [c.text for c in found.matched] == ["less than 200 dollars"]
+
+
+def test_categories_match_facet_values_in_any_number_and_case() -> None:
+    assert match_facet_value("a Backpack for school", CATEGORIES) == ("Backpacks", "backpack")
+    assert match_facet_value("TENTS", CATEGORIES) == ("Tents", "tents")
+    assert match_facet_value("light hiking footwear", CATEGORIES) == (
+        "Hiking Footwear",
+        "hiking footwear",
+    )
+
+
+def test_a_head_noun_alone_matches_only_when_unambiguous() -> None:
+    assert match_facet_value("cheap stoves", CATEGORIES) == ("Camping Stoves", "stoves")
+    assert match_facet_value("hiking gear", CATEGORIES) is None
+
+
+def test_nothing_is_matched_that_the_index_does_not_hold() -> None:
+    assert extract_constraints("jackets over $300", categories=CATEGORIES).filters == (
+        SearchFilters(min_price=300.0)
+    )
+
+
+def test_category_brand_and_price_together() -> None:
+    found = extract_constraints(
+        "MountainStyle tents under $250", categories=CATEGORIES, brands=["MountainStyle"]
+    )
+    assert found.filters == SearchFilters(
+        include_category="Tents", brand="MountainStyle", max_price=250.0
+    )
+    assert found.remaining_text == "MountainStyle tents"
+    assert {c.kind for c in found.matched} == {"category", "brand", "max_price"}
+
+
+def test_a_query_that_is_only_a_price_keeps_its_text() -> None:
+    assert extract_constraints("under $20").remaining_text == "under $20"

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from retrieval.query.planner import QueryPlanner, facet_values, plan_query
+from ridgeline.types import AccessScope, Answer, ChatMessage, SearchFilters, SearchHit
+
+
+class FacetIndex:
+    """Answers facets the way a search index does: value -> count."""
+
+    def __init__(self, facets: dict[str, dict[str, int]]) -> None:
+        self._facets = facets
+        self.asked: list[str] = []
+
+    def facets(self, field: str, *, filters: SearchFilters | None = None) -> dict[str, int]:
+        self.asked.append(field)
+        return self._facets.get(field, {})
+
+
+class EchoModel:
+    name = "echo"
+
+    def answer(self, messages: Sequence[ChatMessage], sources: Sequence[SearchHit]) -> Answer:
+        return Answer(text="Ptarmigan 2 tent price")
+
+
+def _user(text: str) -> ChatMessage:
+    return ChatMessage(role="user", content=text)
+
+
+INDEX = FacetIndex({"category": {"Tents": 3, "Backpacks": 2}, "brand": {"AlpineGear": 2, "": 1}})
+
+
+def test_a_follow_up_with_a_price_is_rewritten_and_filtered() -> None:
+    messages = [
+        _user("Do you sell tents?"),
+        ChatMessage(role="assistant", content="Yes, several."),
+        _user("Which of them are under $200?"),
+    ]
+    plan = QueryPlanner(facets=INDEX).plan(messages)
+    assert plan.rewrite_method == "rules"
+    assert plan.rewritten == "Which of the tents are under $200?"
+    assert plan.filters == SearchFilters(include_category="Tents", max_price=200.0)
+    assert plan.query == "Which of the tents are?"
+    assert plan.details["filters"] == {"include_category": "Tents", "max_price": 200.0}
+    assert [c["kind"] for c in plan.details["constraints"]] == ["max_price", "category"]
+
+
+def test_explicit_filters_win_over_words_and_access_is_kept() -> None:
+    access = AccessScope(user_id="u1")
+    given = SearchFilters(include_category="Backpacks", access=access)
+    plan = QueryPlanner(facets=INDEX).plan([_user("tents under $90")], filters=given)
+    assert plan.filters == SearchFilters(
+        include_category="Backpacks", max_price=90.0, access=access
+    )
+
+
+def test_an_llm_rewrite_is_used_when_configured() -> None:
+    messages = [_user("Tell me about the Ptarmigan 2 tent"), _user("How much is it?")]
+    plan = plan_query(messages, chat_model=EchoModel())
+    assert (plan.rewrite_method, plan.query) == ("llm", "Ptarmigan 2 tent price")
+
+
+def test_rewriting_can_be_turned_off() -> None:
+    messages = [_user("Tell me about the Ptarmigan 2 tent"), _user("How much is it?")]
+    plan = QueryPlanner(rewrite=False).plan(messages)
+    assert (plan.rewrite_method, plan.query, plan.filters) == ("none", "How much is it?", None)
+
+
+def test_facet_values_accepts_mappings_pairs_and_plain_values() -> None:
+    assert facet_values(INDEX, "brand") == ["AlpineGear"]
+
+    class Pairs:
+        def facets(self, field: str, *, filters: SearchFilters | None = None) -> list[object]:
+            return [("Tents", 3), "Backpacks"]
+
+    assert facet_values(Pairs(), "category") == ["Tents", "Backpacks"]
