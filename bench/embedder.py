@@ -11,7 +11,7 @@ document plus unjudged ones up to N in all, for a quicker relative comparison on
 (its nDCG is higher than the full corpus's and only comparable between variants).
 
 Usage:
-    python bench/embedder.py [--data ../shared/data/beir-scifact] [--texts 200] [--rounds 2]
+    python -m bench.embedder [--data ../shared/data/beir-scifact] [--texts 200] [--rounds 2]
         [--variants minilm minilm-onnx minilm-onnx-int8] [--corpus-sample N]
         [--skip-quality] [--skip-throughput]
 """

@@ -1,6 +1,6 @@
 """Time the local metrics over 1,000 answered rows (the target is not part of the timing).
 
-Usage: python bench/eval_metrics.py [--rows 1000] [--from-run RUN_DIR] [--embedder hashing|minilm]
+Usage: python -m bench.eval_metrics [--rows 1000] [--from-run RUN_DIR] [--embedder hashing|minilm]
 
 Rows come from a saved run (its questions, truths, answers and contexts, repeated to the wanted
 count) or are synthetic (sentences drawn from a fixed vocabulary, seeded). Every local metric is

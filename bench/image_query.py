@@ -5,7 +5,7 @@ the gallery. Each held-out photo queries the gallery; a product's score is its b
 similarity. Prints top-1 and top-3 product accuracy for several descriptor designs, first
 index-free (numpy cosine over the gallery), then through the real LanceDB index and retriever.
 
-Usage: python bench/image_query.py [--data ../shared/data] [--variants all|default] [--no-index]
+Usage: python -m bench.image_query [--data ../shared/data] [--variants all|default] [--no-index]
 """
 
 from __future__ import annotations

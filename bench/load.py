@@ -2,7 +2,7 @@
 
 Usage::
 
-    python bench/load.py [--seconds 60] [--concurrency 16] [--workers 1] [--mode hybrid]
+    python -m bench.load [--seconds 60] [--concurrency 16] [--workers 1] [--mode hybrid]
 
 Ingests the demo corpus (examples/manuals, examples/catalog) into a temporary index, starts
 ``uvicorn`` serving Ridgeline's app in a child process (``--workers`` processes), then keeps

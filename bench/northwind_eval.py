@@ -1,6 +1,6 @@
 """Ingest ../shared/data/northwind from scratch and run the northwind QA set against it.
 
-Usage: python bench/northwind_eval.py [--data ../shared/data] [--out bench/out/northwind]
+Usage: python -m bench.northwind_eval [--data ../shared/data] [--out bench/out/northwind]
            [--mode hybrid] [--limit N]
 
 Prints the ingestion figures (files, chunks, seconds) and the evaluation summary.

@@ -1,6 +1,6 @@
 """Query latency and ANN recall of the embedded LanceDB index on a synthetic corpus.
 
-Usage: python bench/retrieval_latency.py [N] [--chunks-per-document 1000] [--queries 200]
+Usage: python -m bench.retrieval_latency [N] [--chunks-per-document 1000] [--queries 200]
 
 Writes N chunks (384-d unit vectors, 12 random words, a category, a price and access lists) in
 documents through ``replace_document``, then optimizes and times queries with precomputed

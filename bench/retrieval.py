@@ -10,12 +10,12 @@ page is among the top 5 sources; also with each question lower-cased and with on
 typo (two letters of its longest word swapped).
 
 Usage:
-    python bench/retrieval_quality.py scifact [--bm25-only] [--data DIR] [--cache DIR]
-    python bench/retrieval_quality.py northwind [--data DIR] [--cache DIR]
+    python -m bench.retrieval scifact [--bm25-only] [--data DIR] [--cache DIR]
+    python -m bench.retrieval northwind [--data DIR] [--cache DIR]
     (defaults: --data ../shared/data, --cache bench/out/retrieval)
 
-(Not named bench/retrieval.py: a script's folder comes first on sys.path, so that name would
-shadow the ``retrieval`` package for every script in bench/.)
+Run benchmarks as modules from the repository root (``python -m bench.retrieval``), so that this
+file does not shadow the ``retrieval`` package.
 """
 
 from __future__ import annotations
