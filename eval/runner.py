@@ -35,6 +35,7 @@ from eval.records import EvalRow, RunSummary
 from eval.scoring import Scorer
 from eval.summary import summarize
 from eval.targets import Target, TargetResult
+from ridgeline.errors import RidgelineError
 
 _log = logging.getLogger(__name__)
 
@@ -58,6 +59,32 @@ class RunOptions(BaseModel):
         return {**self.overrides, "seed": self.seed}
 
 
+# What may differ between an interrupted run and its resumption; anything else would mix rows
+# produced under different settings into one summary.
+_RESUMABLE_DIFFERENCES = {"started_at", "finished_at", "versions", "concurrency", "retries"}
+
+
+def _check_same_run(out_dir: Path, params: dict[str, Any]) -> None:
+    """Refuse to resume into a folder whose finished rows came from another configuration."""
+    path = out_dir / PARAMETERS_FILE
+    try:
+        previous = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        previous = None
+    if not isinstance(previous, dict):
+        raise RidgelineError(
+            f"{out_dir} holds answered questions but no readable {PARAMETERS_FILE}: they cannot "
+            "be checked against this run; use --no-resume or another --out folder"
+        )
+    keys = (set(previous) | set(params)) - _RESUMABLE_DIFFERENCES
+    changed = sorted(k for k in keys if previous.get(k) != json.loads(json.dumps(params.get(k))))
+    if changed:
+        raise RidgelineError(
+            f"{out_dir} holds a run with other {', '.join(changed)}: resuming would mix their "
+            "rows into this summary; use --no-resume or another --out folder"
+        )
+
+
 def run_evaluation(
     items: Sequence[QaItem],
     target: Target,
@@ -73,10 +100,12 @@ def run_evaluation(
     options = options or RunOptions()
     out_dir.mkdir(parents=True, exist_ok=True)
     results = out_dir / RESULTS_FILE
+    params = run_parameters(target=target, scorer=scorer, options=options, extra=parameters)
     finished = _finished_rows(results, items) if options.resume else {}
+    if finished:
+        _check_same_run(out_dir, params)
     if not options.resume:
         results.unlink(missing_ok=True)
-    params = run_parameters(target=target, scorer=scorer, options=options, extra=parameters)
     write_json(out_dir / PARAMETERS_FILE, params)
     pending = [item for item in items if item.key not in finished]
     done = len(items) - len(pending)

@@ -9,6 +9,7 @@ from eval.dataset import QaItem
 from eval.runner import RunOptions, read_rows, run_evaluation
 from eval.scoring import Scorer
 from eval.targets import InProcessTarget, TargetResult
+from ridgeline.errors import RidgelineError
 
 ITEMS = [
     QaItem(
@@ -148,6 +149,32 @@ def test_an_interrupted_run_resumes_without_asking_finished_questions(tmp_path: 
     assert asked == ["Is there a Platinum plan?"]
     assert summary.rows == 3
     assert [row.question for row in read_rows(tmp_path)] == [item.question for item in ITEMS]
+
+
+def test_resuming_into_a_run_with_other_overrides_is_refused(tmp_path: Path):
+    run_evaluation(
+        ITEMS[:2],
+        InProcessTarget(fake_chat),
+        tmp_path,
+        options=RunOptions(overrides={"retrieval_mode": "text"}),
+    )
+    rows_before = (tmp_path / "eval_results.jsonl").read_text(encoding="utf-8")
+
+    with pytest.raises(RidgelineError, match="overrides"):
+        run_evaluation(
+            ITEMS,
+            InProcessTarget(fake_chat),
+            tmp_path,
+            options=RunOptions(overrides={"retrieval_mode": "hybrid"}),
+        )
+    assert (tmp_path / "eval_results.jsonl").read_text(encoding="utf-8") == rows_before
+
+
+def test_answered_rows_without_parameters_are_not_resumed(tmp_path: Path):
+    run_evaluation(ITEMS[:1], InProcessTarget(fake_chat), tmp_path)
+    (tmp_path / "parameters.json").unlink()
+    with pytest.raises(RidgelineError, match="no-resume"):
+        run_evaluation(ITEMS, InProcessTarget(fake_chat), tmp_path)
 
 
 def test_without_resume_everything_is_asked_again(tmp_path: Path):
