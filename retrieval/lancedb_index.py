@@ -40,6 +40,7 @@ from lancedb.query import MatchQuery
 from lancedb.table import Table
 
 from retrieval import schema
+from retrieval.chunk_checks import check_document_chunks
 from retrieval.filters import quote_sql_string, where_clause
 from retrieval.fts_query import fts_terms
 from retrieval.fusion import DEFAULT_RRF_K, reciprocal_rank_fusion
@@ -214,7 +215,7 @@ class LanceDbIndex:
         row is written last, so a crash in between leaves the old content hash and the next
         ingestion run redoes the file.
         """
-        _check_chunks(document, chunks, vectors, image_vectors)
+        check_document_chunks(document, chunks, vectors, image_vectors)
         tables = self._tables_for_images(image_vectors)
         rows = [
             chunk_to_row(
@@ -456,30 +457,6 @@ def _run(query: Any, *, depth: int, where: str | None) -> list[dict[str, Any]]:
 
 def _id_predicate(document_id: str) -> str:
     return f"document_id = {quote_sql_string(document_id)}"
-
-
-def _check_chunks(
-    document: SourceDocument,
-    chunks: Sequence[Chunk],
-    vectors: Sequence[Sequence[float]],
-    image_vectors: Sequence[Sequence[float] | None] | None,
-) -> None:
-    name = document.document_id
-    if len(chunks) != len(vectors):
-        raise ValueError(f"document {name!r}: {len(chunks)} chunks but {len(vectors)} vectors")
-    if image_vectors is not None and len(image_vectors) != len(chunks):
-        raise ValueError(
-            f"document {name!r}: {len(chunks)} chunks but {len(image_vectors)} image vectors"
-        )
-    seen: set[str] = set()
-    for chunk in chunks:
-        if chunk.document_id != name:
-            raise ValueError(
-                f"chunk {chunk.chunk_id!r} belongs to document {chunk.document_id!r}, not {name!r}"
-            )
-        if chunk.chunk_id in seen:
-            raise ValueError(f"document {name!r}: duplicate chunk {chunk.chunk_id!r}")
-        seen.add(chunk.chunk_id)
 
 
 def _open_or_create(db: Any, name: str, table_schema: Any) -> Table:

@@ -34,6 +34,7 @@ from retrieval.azure import records, schema
 from retrieval.azure.errors import AzureSearchError
 from retrieval.azure.filters import odata_filter, odata_string
 from retrieval.azure.uploader import Action, BatchUploader
+from retrieval.chunk_checks import check_document_chunks
 from ridgeline.errors import ConfigError, FeatureNotAvailableError
 from ridgeline.settings import RetrievalMode
 from ridgeline.types import Chunk, SearchFilters, SearchHit, SourceDocument
@@ -171,7 +172,7 @@ class AzureSearchIndex:
         vectors: Sequence[Sequence[float]],
         image_vectors: Sequence[Sequence[float] | None] | None,
     ) -> list[dict[str, Any]]:
-        _check_chunks(document, chunks, vectors, image_vectors)
+        check_document_chunks(document, chunks, vectors, image_vectors)
         images = list(image_vectors) if image_vectors is not None else [None] * len(chunks)
         return [
             records.chunk_to_document(
@@ -297,30 +298,6 @@ def _all_documents(
             rows.extend(page)
             if len(page) < _PAGE:
                 return rows
-
-
-def _check_chunks(
-    document: SourceDocument,
-    chunks: Sequence[Chunk],
-    vectors: Sequence[Sequence[float]],
-    image_vectors: Sequence[Sequence[float] | None] | None,
-) -> None:
-    name = document.document_id
-    if len(vectors) != len(chunks):
-        raise ValueError(f"document {name!r}: {len(chunks)} chunks but {len(vectors)} vectors")
-    if image_vectors is not None and len(image_vectors) != len(chunks):
-        raise ValueError(
-            f"document {name!r}: {len(chunks)} chunks, {len(image_vectors)} image vectors"
-        )
-    seen: set[str] = set()
-    for chunk in chunks:
-        if chunk.document_id != name:
-            raise ValueError(
-                f"chunk {chunk.chunk_id!r} belongs to {chunk.document_id!r}, not {name!r}"
-            )
-        if chunk.chunk_id in seen:
-            raise ValueError(f"document {name!r}: duplicate chunk {chunk.chunk_id!r}")
-        seen.add(chunk.chunk_id)
 
 
 @contextmanager

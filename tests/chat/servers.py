@@ -1,33 +1,5 @@
-"""Running an ASGI app on a real uvicorn server on 127.0.0.1, in a background thread."""
+"""The chat tests' local server helper (shared with the other test packages)."""
 
-from __future__ import annotations
+from tests.servers import serve_in_thread
 
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-import uvicorn
-
-
-@contextmanager
-def serve_in_thread(app: object) -> Iterator[str]:
-    """Serve ``app`` on a free loopback port; yields its base URL, stops the server on exit."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    host, port = sock.getsockname()
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))  # type: ignore[arg-type]
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the uvicorn test server did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+__all__ = ["serve_in_thread"]

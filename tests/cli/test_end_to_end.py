@@ -5,31 +5,22 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from typer.testing import CliRunner
 
 from chat.app import create_app
 from ridgeline.cli import wiring
 from ridgeline.cli.main import app
 from ridgeline.settings import Settings
+from tests.servers import serve_in_thread
 
 pytestmark = [pytest.mark.integration, pytest.mark.models]
 
 runner = CliRunner()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
@@ -44,18 +35,8 @@ def ingested(small_corpus: Path, tmp_path: Path) -> Path:
 def server(ingested: Path) -> Iterator[str]:
     settings = Settings(index_dir=ingested)
     service = wiring.build_chat_service(settings, wiring.build_index(settings))
-    port = _free_port()
-    config = uvicorn.Config(create_app(service), host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serve_in_thread(create_app(service)) as base_url:
+        yield base_url
 
 
 def _ask(base_url: str, question: str) -> dict:
