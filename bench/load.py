@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -77,6 +78,18 @@ def server_rss_mb(process: subprocess.Popen) -> float:
     parent = psutil.Process(process.pid)
     processes = [parent, *parent.children(recursive=True)]
     return sum(p.memory_info().rss for p in processes if p.is_running()) / 2**20
+
+
+def server_cpu_s(process: subprocess.Popen) -> float:
+    """CPU seconds (user + system) used so far by the server and its worker processes."""
+    parent = psutil.Process(process.pid)
+    processes = [parent, *parent.children(recursive=True)]
+    return sum(sum(p.cpu_times()[:2]) for p in processes if p.is_running())
+
+
+def client_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def wait_ready(base_url: str, timeout_s: float = 120.0) -> None:
@@ -161,10 +174,14 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-def report(results: Results, seconds: float, rss: list[float]) -> None:
+def report(results: Results, seconds: float, rss: list[float], cpu: tuple[float, float]) -> None:
     every = results.latencies["chat"] + results.latencies["stream"]
     print(f"requests ok: {len(every)}  errors: {len(results.errors)}")
     print(f"throughput: {len(every) / seconds:.1f} req/s over {seconds:.0f} s")
+    # CPU per request is what this box's two cores must pay for each answer: unlike wall
+    # times, it hardly moves when other work shares the machine.
+    per_request = [1000 * c / max(1, len(every)) for c in cpu]
+    print(f"cpu per request: server {per_request[0]:.1f} ms, load client {per_request[1]:.1f} ms")
     for name, values in [("all", every), *results.latencies.items()]:
         print(
             f"{name:>6}: n={len(values)} p50={percentile(values, 0.50):.1f} ms "
@@ -198,12 +215,14 @@ def main() -> None:
             # Warm-up: loads the embedder in every worker before the clock starts.
             asyncio.run(run_load(base_url, questions, seconds=5, concurrency=args.workers * 2))
             rss = [server_rss_mb(server)]
+            cpu_start = (server_cpu_s(server), client_cpu_s())
             half = args.seconds / 2
             load = {"seconds": half, "concurrency": args.concurrency, "unique": args.unique}
             first = asyncio.run(run_load(base_url, questions, **load))  # type: ignore[arg-type]
             rss.append(server_rss_mb(server))
             second = asyncio.run(run_load(base_url, questions, **load))  # type: ignore[arg-type]
             rss.append(server_rss_mb(server))
+            cpu = (server_cpu_s(server) - cpu_start[0], client_cpu_s() - cpu_start[1])
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -214,7 +233,7 @@ def main() -> None:
         f"mode={args.mode} workers={args.workers} concurrency={args.concurrency} "
         f"unique_questions={args.unique} cpus={os.cpu_count()}"
     )
-    report(first, args.seconds, rss)
+    report(first, args.seconds, rss, cpu)
 
 
 if __name__ == "__main__":

@@ -44,14 +44,3 @@ class Plan(Protocol):
 
 
 QueryPlanner = Callable[[Sequence[ChatMessage]], Plan]
-
-
-def merge_filters(*parts: SearchFilters | None) -> SearchFilters | None:
-    """One SearchFilters from several; a later part's set fields win."""
-    values: dict[str, Any] = {}
-    for part in parts:
-        if part is not None:
-            values.update(part.model_dump(exclude_none=True, exclude_defaults=True))
-    if "access" in values:
-        values["access"] = next(p.access for p in reversed(parts) if p and p.access)
-    return SearchFilters(**values) if values else None

@@ -24,13 +24,13 @@ from chat.images import attached_image_file
 from chat.models.extractive import DONT_KNOW
 from chat.models.streaming import stream_answer
 from chat.models.tunable import TunableChatModel
-from chat.planning import Plan, PlannedQuery, QueryPlanner, merge_filters
+from chat.planning import Plan, PlannedQuery, QueryPlanner
 from chat.protocol import ChatRequest, ChatResponse, DataPoints, Overrides, ResponseContext
 from chat.protocol import ThoughtStep as Thought
 from chat.stream_filters import StreamEditor
 from ridgeline.protocols import ChatModel, Retriever
 from ridgeline.settings import RetrievalMode
-from ridgeline.types import AccessScope, Answer, SearchFilters, SearchHit
+from ridgeline.types import AccessScope, Answer, SearchFilters, SearchHit, merge_filters
 
 ContentName = Callable[[str], str]
 

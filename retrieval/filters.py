@@ -45,15 +45,20 @@ def access_clause(scope: AccessScope) -> str:
     return "(" + " OR ".join(parts) + ")"
 
 
+def _label_equals(column: str, value: str, filters: SearchFilters) -> str:
+    equals = f"{column} = {quote_sql_string(value)}"
+    return f"({column} IS NULL OR {equals})" if filters.keep_unlabelled else equals
+
+
 def _catalog_parts(filters: SearchFilters) -> list[str]:
     parts: list[str] = []
     if filters.include_category is not None:
-        parts.append(f"category = {quote_sql_string(filters.include_category)}")
+        parts.append(_label_equals("category", filters.include_category, filters))
     if filters.exclude_category is not None:
         excluded = quote_sql_string(filters.exclude_category)
         parts.append(f"(category IS NULL OR category <> {excluded})")
     if filters.brand is not None:
-        parts.append(f"brand = {quote_sql_string(filters.brand)}")
+        parts.append(_label_equals("brand", filters.brand, filters))
     if filters.min_price is not None:
         parts.append(f"price >= {_sql_number(filters.min_price, field='min_price')}")
     if filters.max_price is not None:

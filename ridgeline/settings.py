@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     retrieval_mode: RetrievalMode = "hybrid"
     top_k: int = Field(default=5, ge=1, le=50)
     rrf_k: int = Field(default=60, ge=1)
+    # How old the category and brand names matched in questions may be (seconds): listing
+    # them scans the index, so chat re-reads them at most this often.
+    facet_cache_s: float = Field(default=30.0, ge=0)
 
     # Index backend: the embedded LanceDB index, or Azure AI Search (docs/azure-search.md)
     index_backend: Literal["lancedb", "azure"] = "lancedb"

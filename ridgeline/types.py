@@ -114,8 +114,30 @@ class SearchFilters(BaseModel):
     brand: str | None = None
     min_price: float | None = None
     max_price: float | None = None
+    # True: include_category and brand also keep chunks that have no category / no brand
+    # (manuals, policies), so a product type named in a question narrows the catalog rows
+    # without dropping the documents about them.
+    keep_unlabelled: bool = False
     # None: no access filtering (single-user mode). Set: only chunks this scope may read.
     access: AccessScope | None = None
+
+
+def merge_filters(*parts: SearchFilters | None) -> SearchFilters | None:
+    """One SearchFilters from several; a later part's set fields win.
+
+    A category or brand set explicitly (not ``keep_unlabelled``) makes the merged label
+    filters strict: what a caller asks for by name is not widened by what the question said.
+    """
+    values: dict[str, object] = {}
+    for part in parts:
+        if part is not None:
+            given = part.model_dump(exclude_none=True, exclude_defaults=True)
+            if not part.keep_unlabelled and {"include_category", "brand"} & given.keys():
+                values["keep_unlabelled"] = False
+            values.update(given)
+    if "access" in values:
+        values["access"] = next(p.access for p in reversed(parts) if p and p.access)
+    return SearchFilters(**values) if values else None
 
 
 class SearchHit(BaseModel):

@@ -39,6 +39,11 @@ def _any_group(group_ids: tuple[str, ...]) -> str:
     return f"search.in(g, {odata_string(','.join(group_ids))}, ',')"
 
 
+def _label_equals(field: str, value: str, filters: SearchFilters) -> str:
+    equals = f"{field} eq {odata_string(value)}"
+    return f"({field} eq null or {equals})" if filters.keep_unlabelled else equals
+
+
 def odata_filter(filters: SearchFilters | None) -> str | None:
     """The OData filter for ``filters``, or None when nothing is constrained.
 
@@ -49,11 +54,11 @@ def odata_filter(filters: SearchFilters | None) -> str | None:
         return None
     parts: list[str] = []
     if filters.include_category is not None:
-        parts.append(f"category eq {odata_string(filters.include_category)}")
+        parts.append(_label_equals("category", filters.include_category, filters))
     if filters.exclude_category is not None:
         parts.append(f"category ne {odata_string(filters.exclude_category)}")
     if filters.brand is not None:
-        parts.append(f"brand eq {odata_string(filters.brand)}")
+        parts.append(_label_equals("brand", filters.brand, filters))
     if filters.min_price is not None:
         parts.append(f"price ge {_number(filters.min_price, field='min_price')}")
     if filters.max_price is not None:

@@ -67,10 +67,15 @@ class Constraints(BaseModel):
 
     @property
     def filters(self) -> SearchFilters | None:
-        values = {
+        values: dict[str, str | float | bool] = {
             c.kind if c.kind != "category" else "include_category": c.value for c in self.matched
         }
-        return SearchFilters(**values) if values else None  # type: ignore[arg-type]
+        if not values:
+            return None
+        # A product type or brand named in words narrows the catalog rows only: documents
+        # without a category or brand (the manuals about those products) stay searchable.
+        values["keep_unlabelled"] = bool({"include_category", "brand"} & values.keys())
+        return SearchFilters(**values)  # type: ignore[arg-type]
 
 
 def extract_constraints(

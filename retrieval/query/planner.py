@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 from retrieval.query.constraints import MatchedConstraint, extract_constraints
 from retrieval.query.rewrite import LlmQueryRewriter, last_user_message, rewrite_with_rules
 from ridgeline.protocols import ChatModel
-from ridgeline.types import ChatMessage, SearchFilters
+from ridgeline.types import ChatMessage, SearchFilters, merge_filters
 
 RewriteMethod = Literal["none", "rules", "llm"]
 
@@ -66,17 +66,6 @@ def facet_values(source: FacetSource, field: str) -> list[str]:
         if isinstance(value, str) and value.strip():
             values.append(value)
     return values
-
-
-def merge_filters(found: SearchFilters | None, given: SearchFilters | None) -> SearchFilters | None:
-    """Filters from the text, overridden field by field by filters the caller set explicitly."""
-    if found is None:
-        return given
-    if given is None:
-        return found
-    return found.model_copy(
-        update=given.model_dump(exclude_none=True, exclude={"access"}) | {"access": given.access}
-    )
 
 
 class QueryPlanner:

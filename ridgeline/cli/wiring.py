@@ -26,6 +26,7 @@ from ingestion.pipeline import IngestionPipeline
 from ingestion.registry import default_parser_registry
 from ingestion.splitter import TokenSplitter
 from retrieval.lancedb_index import LanceDbIndex
+from retrieval.query.facet_cache import CachedFacets
 from retrieval.query.planner import QueryPlanner
 from retrieval.retriever import HybridRetriever
 from ridgeline.protocols import ImageEmbedder, TextEmbedder
@@ -114,9 +115,13 @@ def build_chat_service(
         ocr=RapidOcrEngine(),  # reads text off query images; loads on the first one
     )
     model = build_chat_model(settings)
-    # No facets: a category or brand named in the question would become a hard filter, and the
-    # manuals (which have neither) would drop out of "what is the warranty on the X tent?".
-    planner = QueryPlanner(chat_model=model if settings.chat_model != "extractive" else None)
+    # A category or brand named in the question narrows the catalog rows but keeps documents
+    # without one (keep_unlabelled), so "what is the warranty on the X tent?" still finds
+    # the tent's manual.
+    planner = QueryPlanner(
+        facets=CachedFacets(index, max_age_s=settings.facet_cache_s),
+        chat_model=model if settings.chat_model != "extractive" else None,
+    )
     return ChatService(
         retriever=retriever,
         model=model,

@@ -59,6 +59,16 @@ def test_a_catalog_price_is_answered_with_the_row_citation(server: str):
     assert "229" in answer["output_text"]
 
 
+def test_a_category_named_in_a_question_narrows_products_but_keeps_documents(server: str):
+    answer = _ask(server, "Do employees get a discount on backpacks?")
+    citations = answer["context"]["data_points"]["citations"]
+    assert "products.csv#id=3" in citations  # the backpack
+    assert "staff_guide.pdf#page=3" in citations  # no category, so not filtered out
+    assert not {"products.csv#id=1", "products.csv#id=2"} & set(citations)  # tent, poles
+    search = json.dumps(answer["context"]["thoughts"][0])
+    assert '"include_category": "Backpacks"' in search
+
+
 def test_text_read_from_an_image_is_searchable(server: str):
     answer = _ask(server, "How many litres does the Glacier water filter filter?")
     assert "[filter_label.png]" in answer["output_text"]

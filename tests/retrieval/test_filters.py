@@ -23,6 +23,13 @@ def test_all_filters_are_anded() -> None:
     )
 
 
+def test_keep_unlabelled_widens_category_and_brand_to_rows_without_them() -> None:
+    filters = SearchFilters(include_category="Tents", brand="Halvard", keep_unlabelled=True)
+    assert where_clause(filters) == (
+        "(category IS NULL OR category = 'Tents') AND (brand IS NULL OR brand = 'Halvard')"
+    )
+
+
 def test_quotes_in_values_are_doubled_not_injected() -> None:
     clause = where_clause(SearchFilters(include_category="x' OR '1'='1"))
     assert clause == "category = 'x'' OR ''1''=''1'"

@@ -101,6 +101,11 @@ _SHOES = {"products.csv-0", "products.csv-1"}
             {"products.csv-1", "products.csv-3"},
         ),
         (SearchFilters(include_category="shoes' OR '1'='1"), set(), set()),
+        (  # a category named in a question: other categories go, documents stay
+            SearchFilters(include_category="shoes", keep_unlabelled=True),
+            _SHOES | {"handbook.pdf-0"},
+            _SHOES | {"handbook.pdf-0"},
+        ),
     ],
 )
 @pytest.mark.parametrize("mode", ["text", "vectors", "hybrid"])

@@ -22,6 +22,12 @@ def test_typed_filters_quote_their_values() -> None:
     parse_filter(expression)  # well-formed OData
 
 
+def test_keep_unlabelled_admits_chunks_without_the_label() -> None:
+    expression = odata_filter(SearchFilters(include_category="Tents", keep_unlabelled=True))
+    assert expression == "(category eq null or category eq 'Tents')"
+    parse_filter(expression)
+
+
 def test_access_rule_admits_public_user_and_groups() -> None:
     scope = AccessScope(user_id="ann", group_ids=("staff", "ops"))
     expression = odata_filter(SearchFilters(access=scope))

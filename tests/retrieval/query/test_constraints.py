@@ -68,7 +68,7 @@ def test_category_brand_and_price_together() -> None:
         "MountainStyle tents under $250", categories=CATEGORIES, brands=["MountainStyle"]
     )
     assert found.filters == SearchFilters(
-        include_category="Tents", brand="MountainStyle", max_price=250.0
+        include_category="Tents", brand="MountainStyle", max_price=250.0, keep_unlabelled=True
     )
     assert found.remaining_text == "MountainStyle tents"
     assert {c.kind for c in found.matched} == {"category", "brand", "max_price"}

@@ -41,9 +41,15 @@ def test_a_follow_up_with_a_price_is_rewritten_and_filtered() -> None:
     plan = QueryPlanner(facets=INDEX).plan(messages)
     assert plan.rewrite_method == "rules"
     assert plan.rewritten == "Which of the tents are under $200?"
-    assert plan.filters == SearchFilters(include_category="Tents", max_price=200.0)
+    assert plan.filters == SearchFilters(
+        include_category="Tents", max_price=200.0, keep_unlabelled=True
+    )
     assert plan.query == "Which of the tents are?"
-    assert plan.details["filters"] == {"include_category": "Tents", "max_price": 200.0}
+    assert plan.details["filters"] == {
+        "include_category": "Tents",
+        "max_price": 200.0,
+        "keep_unlabelled": True,
+    }
     assert [c["kind"] for c in plan.details["constraints"]] == ["max_price", "category"]
 
 

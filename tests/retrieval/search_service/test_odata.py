@@ -106,6 +106,7 @@ def test_syntax_errors_are_400(bad: str) -> None:
         ("category ne 'Tents'", ["b", "c", "d"]),  # null is "not equal" in OData
         ("category eq 'O''Neil'", ["d"]),
         ("category eq null", ["c"]),
+        ("(category eq null or category eq 'Tents')", ["a", "c"]),  # keep_unlabelled's shape
         ("price ge 90 and price le 150", ["a", "b"]),
         ("not (price gt 100)", ["b", "c"]),  # two-valued logic: null price is not > 100
         ("pages lt 3 or is_public", ["a", "b"]),
