@@ -99,10 +99,8 @@ def default_parser_registry(
     limits = archive_limits or ArchiveLimits()
     registry = ParserRegistry()
     registry.register([".txt"], TextParser)
-    registry.register([".md", ".markdown"], MarkdownParser)
     registry.register([".csv"], CsvCatalogParser)
     registry.register([".json"], JsonCatalogParser)
-    registry.register([".html", ".htm"], HtmlParser)
     registry.register(
         [".pdf"],
         lambda: PdfParser(
@@ -110,6 +108,8 @@ def default_parser_registry(
         ),
     )
     office = {"assets_dir": assets_dir, "max_image_pixels": max_image_pixels}
+    registry.register([".html", ".htm"], lambda: HtmlParser(**office))
+    registry.register([".md", ".markdown"], lambda: MarkdownParser(**office))
     registry.register([".docx"], lambda: DocxParser(**office, archive_limits=limits))
     registry.register([".pptx"], lambda: PptxParser(**office, archive_limits=limits))
     registry.register([".xlsx"], lambda: XlsxParser(archive_limits=limits))

@@ -3,7 +3,8 @@
 A section's title is its heading path (``"Manual > Warranty"``), so every chunk cut from it keeps
 that context. Markdown has no pages: ``page_number`` stays ``None`` and the citation is the bare
 file name. Only ATX headings (``# Title``) start sections; ``#`` lines inside fenced code blocks do
-not.
+not. Images (``![alt](photos/tent.jpg)``) in the file's folder or inline become figures of their
+section (see :mod:`ingestion.parsers.linked_images`), with their alt text and line as context.
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingestion.parsers.anchors import figure_marker
+from ingestion.parsers.linked_images import LinkedImages
 from ingestion.parsers.text_files import read_text_file
-from ridgeline.types import Page
+from ridgeline.types import ImageAsset, Page
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_IMAGE = re.compile(r'!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<src>[^)\s>]+)>?(?:\s+"[^"]*")?\s*\)')
 
 
 @dataclass
@@ -25,12 +29,31 @@ class _Section:
     headings: list[str]
     lines: list[str] = field(default_factory=list)
 
-    def page(self, source: str) -> Page | None:
-        text = "\n".join(self.lines).strip()
+    def page(self, source: str, images: LinkedImages) -> Page | None:
+        lines, assets = _with_figures(self.lines, images)
+        text = "\n".join(lines).strip()
         if not text:
             return None  # a heading directly followed by a sub-heading has no body of its own
         title = " > ".join(self.headings) or None
-        return Page(source=source, text=text, title=title)
+        return Page(source=source, text=text, title=title, images=tuple(assets))
+
+
+def _with_figures(lines: list[str], images: LinkedImages) -> tuple[list[str], list[ImageAsset]]:
+    """The lines with a figure line after each line whose images were stored, and the images."""
+    kept: list[str] = []
+    assets: list[ImageAsset] = []
+    in_fence = False
+    for line in lines:
+        kept.append(line)
+        in_fence = in_fence != bool(_FENCE.match(line))
+        for match in () if in_fence else _IMAGE.finditer(line):
+            words = _IMAGE.sub(" ", line).strip()
+            context = ". ".join(p for p in (match.group("alt").strip(), words) if p)
+            asset = images.load(match.group("src"), context=context)
+            if asset is not None:
+                assets.append(asset)
+                kept.append(figure_marker(str(asset.figure_name)))
+    return kept, assets
 
 
 def _sections(text: str) -> Iterator[_Section]:
@@ -59,8 +82,15 @@ class MarkdownParser:
     ['Guide', 'Guide > Setup', 'Guide > Care']
     """
 
+    def __init__(
+        self, *, assets_dir: Path | None = None, max_image_pixels: int = 50_000_000
+    ) -> None:
+        self.assets_dir = assets_dir
+        self.max_image_pixels = max_image_pixels
+
     def parse(self, path: Path, *, source: str) -> Iterator[Page]:
+        images = LinkedImages(path, self.assets_dir, max_pixels=self.max_image_pixels)
         for section in _sections(read_text_file(path)):
-            page = section.page(source)
+            page = section.page(source, images)
             if page is not None:
                 yield page

@@ -3,6 +3,9 @@
 Headings (``h1``-``h6``) start sections titled by their heading path, like Markdown; the
 ``<title>`` names the text before the first heading. Tables become Markdown blocks. Block
 elements end lines, inline elements do not, so ``<p>Hello <b>world</b></p>`` stays one line.
+``<img>`` elements whose source is in the page's folder or inline become figures of their
+section (see :mod:`ingestion.parsers.linked_images`), with their ``alt`` text and paragraph as
+context.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
+from ingestion.parsers.linked_images import LinkedImages
 from ingestion.parsers.sections import SectionCollector
 from ingestion.parsers.tables import markdown_table
 from ingestion.parsers.text_files import read_text_file
@@ -63,8 +67,9 @@ def _table(tag: Tag) -> str:
 class _Walker:
     """Walks the body in document order, feeding a SectionCollector."""
 
-    def __init__(self, collector: SectionCollector) -> None:
+    def __init__(self, collector: SectionCollector, images: LinkedImages) -> None:
         self._collector = collector
+        self._images = images
         self._line: list[str] = []
 
     def walk(self, node: Tag) -> None:
@@ -81,12 +86,25 @@ class _Walker:
         elif tag.name == "table":
             self.end_line()
             self._collector.add(_table(tag))
+        elif tag.name == "img":
+            self._image(tag)
         elif tag.name in _BLOCKS:
             self.end_line()
             self.walk(tag)
             self.end_line()
         else:
             self.walk(tag)
+
+    def _image(self, tag: Tag) -> None:
+        source = tag.get("src")
+        if not isinstance(source, str) or not source.strip():
+            return
+        self.end_line()
+        alt = str(tag.get("alt") or "").strip()
+        context = ". ".join(part for part in (alt, self._collector.recent_text) if part)
+        asset = self._images.load(source, context=context)
+        if asset is not None:
+            self._collector.image(asset)
 
     def end_line(self) -> None:
         line = _SPACES.sub(" ", "".join(self._line)).strip()
@@ -102,6 +120,12 @@ class HtmlParser:
     ['FAQ', 'FAQ > Returns']
     """
 
+    def __init__(
+        self, *, assets_dir: Path | None = None, max_image_pixels: int = 50_000_000
+    ) -> None:
+        self.assets_dir = assets_dir
+        self.max_image_pixels = max_image_pixels
+
     def parse(self, path: Path, *, source: str) -> Iterator[Page]:
         soup = BeautifulSoup(read_text_file(path), "lxml")
         for tag in soup.find_all(_DROPPED):
@@ -110,7 +134,8 @@ class HtmlParser:
             tag.decompose()
         title = soup.title.get_text().strip() if soup.title else ""
         collector = SectionCollector(source=source, title=title or None)
-        walker = _Walker(collector)
+        images = LinkedImages(path, self.assets_dir, max_pixels=self.max_image_pixels)
+        walker = _Walker(collector, images)
         walker.walk(soup.body or soup)
         walker.end_line()
         yield from collector.pages()
