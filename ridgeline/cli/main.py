@@ -129,5 +129,8 @@ def serve(
     from ridgeline.cli import wiring
 
     settings = _settings(index)
-    app = wiring.build_chat_app(settings, wiring.build_index(settings))
+    try:
+        app = wiring.build_chat_app(settings, wiring.build_index(settings))
+    except RidgelineError as exc:
+        raise _fail(str(exc)) from exc
     uvicorn.run(app, host=host or settings.host, port=port or settings.port)

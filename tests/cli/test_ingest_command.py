@@ -74,3 +74,18 @@ def test_prune_removes_the_documents_of_deleted_files(docs: Path, tmp_path: Path
         d.source for d in wiring.build_index(main.Settings(index_dir=Path(index))).list_documents()
     ]
     assert sources == ["tent.md"]
+
+
+def test_an_index_built_with_another_image_embedder_is_refused_with_what_to_do(
+    docs: Path, tmp_path: Path
+) -> None:
+    from retrieval.lancedb_index import LanceDbIndex
+
+    index_dir = tmp_path / "index"
+    LanceDbIndex(index_dir, dimension=384, image_dimension=7).count_chunks()  # an old width
+
+    code, output = ingest(str(docs), "--index", str(index_dir))
+
+    assert code == 2
+    assert "holds 7-d image vectors" in output
+    assert "ingest again into a new index directory" in output
