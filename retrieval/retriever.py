@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval.fusion import DEFAULT_RRF_K, reciprocal_rank_fusion
+from retrieval.query.spelling import SpellingCorrector, VocabularySource
 from retrieval.query.stopwords import without_stop_words
 from retrieval.rerank import Reranker
+from ridgeline.errors import FeatureNotAvailableError
 from ridgeline.protocols import Captioner, ImageEmbedder, OcrEngine, SearchIndex, TextEmbedder
 from ridgeline.settings import RetrievalMode
 from ridgeline.types import SearchFilters, SearchHit
@@ -38,7 +40,10 @@ class HybridRetriever:
     and, in ``vectors``/``hybrid`` modes, an image-vector ranking (``image_embedder``) fused with
     the others. Each of the three is optional. ``reranker`` re-scores the fused candidates.
     ``drop_stop_words`` sends only content words to BM25; ``distinct_pages`` returns at most one
-    hit per citation (page), so ``top`` hits cover ``top`` places.
+    hit per citation (page), so ``top`` hits cover ``top`` places. ``correct_spelling`` replaces
+    query words the index does not hold by the closest word it does hold (see
+    :mod:`retrieval.query.spelling`) before either ranking sees the query; it needs an index with
+    a ``vocabulary()`` (LanceDbIndex has one).
     """
 
     def __init__(
@@ -54,6 +59,7 @@ class HybridRetriever:
         reranker: Reranker | None = None,
         drop_stop_words: bool = False,
         distinct_pages: bool = False,
+        correct_spelling: bool = False,
     ) -> None:
         if rrf_k < 1:
             raise ValueError(f"rrf_k must be at least 1, got {rrf_k}")
@@ -69,6 +75,8 @@ class HybridRetriever:
         self._reranker = reranker
         self._drop_stop_words = drop_stop_words
         self._distinct_pages = distinct_pages
+        self._vocabulary_source = _vocabulary_source(index) if correct_spelling else None
+        self._corrector: SpellingCorrector | None = None
 
     def search(
         self,
@@ -101,6 +109,21 @@ class HybridRetriever:
         return max(wanted * (3 if self._distinct_pages else 1), self._candidates)
 
     def _query(self, text: str, *, image: Path | None, mode: RetrievalMode) -> _Query:
+        query = self._query_as_given(text, image=image, mode=mode)
+        if self._vocabulary_source is None or not query.text.strip():
+            return query
+        return _Query(text=self._spelling().correct(query.text), image_vector=query.image_vector)
+
+    def _spelling(self) -> SpellingCorrector:
+        """The corrector for the index's current vocabulary (rebuilt when the index changed)."""
+        assert self._vocabulary_source is not None
+        vocabulary = self._vocabulary_source.vocabulary()
+        corrector = self._corrector
+        if corrector is None or corrector.vocabulary is not vocabulary:
+            corrector = self._corrector = SpellingCorrector(vocabulary)
+        return corrector
+
+    def _query_as_given(self, text: str, *, image: Path | None, mode: RetrievalMode) -> _Query:
         if image is None:
             return _Query(text=text)
         parts = [text.strip()]
@@ -156,6 +179,15 @@ class _Rankings:
         return reciprocal_rank_fusion(
             self.text or [], self.vector or [], image_hits=self.image or [], k=k, top=top
         )
+
+
+def _vocabulary_source(index: SearchIndex) -> VocabularySource:
+    if not callable(getattr(index, "vocabulary", None)):
+        raise FeatureNotAvailableError(
+            f"spelling correction needs an index that lists its words; {type(index).__name__} "
+            "does not: turn correct_spelling off for this index"
+        )
+    return index  # type: ignore[return-value]
 
 
 def _one_per_citation(hits: Sequence[SearchHit]) -> list[SearchHit]:

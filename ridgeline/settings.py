@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     retrieval_mode: RetrievalMode = "hybrid"
     top_k: int = Field(default=5, ge=1, le=50)
     rrf_k: int = Field(default=60, ge=1)
+    # Replace query words the index does not hold by the closest word it holds (chat and eval).
+    spelling_correction: bool = True
     # How old the category and brand names matched in questions may be (seconds): listing
     # them scans the index, so chat re-reads them at most this often.
     facet_cache_s: float = Field(default=30.0, ge=0)

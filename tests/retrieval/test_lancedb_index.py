@@ -7,6 +7,7 @@ from pathlib import Path
 import lancedb
 import pyarrow as pa
 import pytest
+from lancedb.index import IvfPq
 
 from retrieval.lancedb_index import LanceDbIndex
 from ridgeline.errors import ConfigError, FeatureNotAvailableError
@@ -29,14 +30,16 @@ def test_is_a_search_index_and_touches_no_disk_until_used(tmp_path: Path) -> Non
     assert not (tmp_path / "idx").exists()
 
 
-def test_text_search_ranks_by_bm25_without_stemming(
+def test_text_search_ranks_by_bm25_with_english_stemming(
     index: LanceDbIndex, catalog: list[Chunk]
 ) -> None:
     hits = index.search(text="WATERPROOF jacket", vector=None, mode="text", top=5)
     assert _ids(hits) == ["products.csv-2"]
     assert hits[0].text_rank == 1 and hits[0].vector_rank is None and hits[0].score > 0
-    # No stemming: "run" does not match "running".
-    assert index.search(text="run", vector=None, mode="text", top=5) == []
+    # Stemming: "run" matches "running" (three products and the handbook), "jackets" "jacket".
+    assert len(index.search(text="run", vector=None, mode="text", top=5)) == 4
+    jackets = index.search(text="jackets", vector=None, mode="text", top=5)
+    assert _ids(jackets) == ["products.csv-2"]
 
 
 def test_text_search_keeps_stop_words(index: LanceDbIndex, write: IndexWriter) -> None:
@@ -321,6 +324,20 @@ def test_ann_index_is_built_past_the_threshold_and_still_finds_exact_matches(
     assert any("vector" in i.columns for i in index._tables().chunks.list_indices())
     hits = index.search(text="", vector=embedder.embed_query(texts[123]), mode="vectors", top=3)
     assert hits[0].chunk.content == texts[123]
+
+
+def test_an_ivf_pq_index_from_an_older_version_is_still_searched(tmp_path: Path) -> None:
+    embedder = HashingEmbedder(dimension=16)
+    index = LanceDbIndex(tmp_path, dimension=16)
+    texts = [f"item {n} tag{n % 37} group{n % 11}" for n in range(400)]
+    chunks = make_chunks("big.csv", [(t, {}) for t in texts])
+    index.replace_document(make_document("big.csv"), chunks, embedder.embed_documents(texts))
+    config = IvfPq(distance_type="cosine", num_partitions=2, num_sub_vectors=4)
+    index._tables().chunks.create_index("vector", config=config)
+    vector = embedder.embed_query(texts[123])
+    for mode in ("vectors", "hybrid"):
+        hits = index.search(text="item 123", vector=vector, mode=mode, top=3)  # type: ignore[arg-type]
+        assert hits[0].chunk.content == texts[123], mode
 
 
 # -- image vectors ---------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -9,10 +10,11 @@ import pytest
 
 from retrieval.lancedb_index import LanceDbIndex
 from retrieval.retriever import HybridRetriever
+from ridgeline.errors import FeatureNotAvailableError
 from ridgeline.protocols import Retriever, TextEmbedder
 from ridgeline.types import Chunk, SearchFilters, SearchHit
 from tests.fakes import HashingEmbedder
-from tests.retrieval.conftest import make_chunks, make_document
+from tests.retrieval.conftest import IndexWriter, make_chunks, make_document
 
 pytestmark = pytest.mark.integration
 
@@ -311,3 +313,32 @@ def test_stop_words_can_be_kept_out_of_the_bm25_query(
     retriever = HybridRetriever(index=spy, embedder=HashingEmbedder(), drop_stop_words=True)
     retriever.search("What is the best jacket?", mode="hybrid", top=3)
     assert [c["text"] for c in spy.calls] == ["best jacket", "What is the best jacket?"]
+
+
+def test_spelling_correction_fixes_the_query_before_both_rankings(
+    index: LanceDbIndex, catalog: list[Chunk]
+) -> None:
+    spy = SpyIndex(index, {})
+    spy.vocabulary = index.vocabulary  # type: ignore[attr-defined]
+    retriever = HybridRetriever(index=spy, embedder=HashingEmbedder(), correct_spelling=True)
+    hits = retriever.search("waterpoorf jakcet", mode="hybrid", top=1)
+    assert [c["text"] for c in spy.calls] == ["waterproof jacket"] * 2
+    assert _ids(hits) == ["products.csv-2"]
+
+
+def test_spelling_correction_sees_words_written_after_the_first_query(
+    index: LanceDbIndex, write: IndexWriter, hashing_embedder: HashingEmbedder
+) -> None:
+    write("a.md", [("A lantern for the tent", {})])
+    retriever = HybridRetriever(index=index, embedder=hashing_embedder, correct_spelling=True)
+    assert retriever.search("lnatern", mode="text", top=1)
+    write("b.md", [("A kettle for the stove", {})])
+    time.sleep(1.1)  # the index re-checks its version at most once a second
+    assert _ids(retriever.search("ketlte", mode="text", top=1)) == ["b.md-0"]
+
+
+def test_spelling_correction_needs_an_index_that_lists_its_words(index: LanceDbIndex) -> None:
+    with pytest.raises(FeatureNotAvailableError, match="correct_spelling"):
+        HybridRetriever(
+            index=SpyIndex(index, {}), embedder=HashingEmbedder(), correct_spelling=True
+        )
