@@ -6,7 +6,8 @@ chunks under the old content hash, or chunks with no row at all when the file wa
 each write the pipeline notes the document here, and clears the note once the index has the
 document row; on the next start every note still open names a document that may disagree with
 its chunks, and the pipeline repairs it (re-ingests the file, or removes the document when the
-file is gone). SQLite commits are atomic and durable, so the note itself survives a ``kill -9``.
+file is gone). SQLite commits are atomic and reach the operating system before ``begin``
+returns, so the note itself survives a ``kill -9``.
 
     >>> journal = WriteJournal(index_dir / "ingest-journal.sqlite")
     >>> journal.begin(document)
@@ -50,7 +51,10 @@ class WriteJournal:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
             connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=FULL")  # the note must be on disk first
+            # In WAL mode NORMAL hands each commit to the operating system before returning, so
+            # the note survives the process being killed (``kill -9``), without an fsync per
+            # note; like the index files themselves, it is not guarded against power loss.
+            connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute(_SCHEMA)
             connection.commit()
             self._connection = connection

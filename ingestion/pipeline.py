@@ -1,56 +1,41 @@
-"""Ingest files into a search index: parse, enrich, split, embed, write; one file at a time.
+"""Ingest files into a search index: parse, enrich, split, embed, write.
 
-Each file is handled on its own: an error in one is recorded in the report and the run goes on
-with the next file, and nothing is written for a failed file (its previous version, if any, stays
-in the index). A file whose bytes are unchanged since the last run is skipped. A file that yields
-no text at all (an empty file, a scanned PDF before OCR of pages exists) is reported as failed
-with "no text found", so that the user learns it is not searchable instead of seeing it "added".
+Files are parsed, enriched and split one at a time; the chunks of consecutive files are
+embedded together (:mod:`ingestion.batch`) and each file is then written on its own. An error in
+one file is recorded in the report and the run goes on with the next file, and nothing is
+written for a failed file (its previous version, if any, stays in the index). A file whose bytes
+are unchanged since the last run is skipped. A file that yields no text at all (an empty file, a
+scanned PDF before OCR of pages exists) is reported as failed with "no text found", so that the
+user learns it is not searchable instead of seeing it "added".
 
 Crash safety: the index swaps a document's chunks in one commit (readers see the old chunks or
 the new ones, never both or neither) and writes the document row after it. The pipeline notes
 each write in a :class:`~ingestion.journal.WriteJournal` first and clears the note after, so a
 run killed between the two commits is repaired by the next run: the file is ingested again even
 if its document row claims it is current, or its document is removed if the file is gone.
+
+After a run that wrote something, the index is asked to ``optimize()`` (when it can): new rows
+are folded into its full-text, scalar and vector indexes and small files compacted, which halves
+the cost of each later query on a freshly ingested LanceDB index (docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 
+from ingestion.batch import EmbedWriteBatch, FileWork, PreparedFile, failure
 from ingestion.discovery import discover_files
 from ingestion.enrich import EnrichmentResult, ImageEnricher, local_image_path
 from ingestion.hashing import content_hash, document_id_for
 from ingestion.journal import WriteJournal
 from ingestion.registry import ParserRegistry
 from ingestion.report import FileResult, FileStatus, IngestProgress, IngestReport
-from ingestion.splitter import TokenSplitter, embedding_text
+from ingestion.splitter import TokenSplitter
 from ridgeline.errors import IngestionError
 from ridgeline.protocols import ImageEmbedder, SearchIndex, TextEmbedder
-from ridgeline.types import Chunk, Page, SourceDocument
-
-
-@dataclass
-class _FileWork:
-    """What is learnt about one file while it goes through the stages."""
-
-    stages: dict[str, float] = field(default_factory=dict)
-    pages: int = 0
-    images: int = 0
-    chunks: int = 0
-    warnings: list[str] = field(default_factory=list)
-    journal: WriteJournal | None = None
-
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - started
+from ridgeline.types import Page, SourceDocument
 
 
 class IngestionPipeline:
@@ -77,6 +62,7 @@ class IngestionPipeline:
         enricher: ImageEnricher | None = None,
         image_embedder: ImageEmbedder | None = None,
         journal: WriteJournal | None = None,
+        embed_batch_chunks: int = 256,
     ) -> None:
         self._registry = registry
         self._splitter = splitter
@@ -86,6 +72,7 @@ class IngestionPipeline:
         self._image_embedder = image_embedder
         self._journal = journal
         self.max_file_bytes = max_file_bytes
+        self.embed_batch_chunks = embed_batch_chunks
 
     def run(
         self,
@@ -106,17 +93,52 @@ class IngestionPipeline:
         files = _with_forced(discover_files(paths), forced)
         if progress is not None:
             progress.on_start(len(files))
-        results = []
+        # One scan of the document rows up front instead of one look-up per file.
+        known = {document.document_id: document for document in self._index.list_documents()}
+        batch = self._batch(journal=self._journal)
+        results: list[FileResult] = []
         for path in files:
             force = path.resolve() in forced
-            result = self._process(path, dry_run=dry_run, force=force, journal=self._journal)
-            results.append(result)
-            if progress is not None:
-                progress.on_file(result)
+            outcome = self._prepare(path, dry_run=dry_run, force=force, known=known)
+            done = batch.add(outcome) if isinstance(outcome, PreparedFile) else [outcome]
+            self._report(done, results, progress)
+        self._report(batch.flush(), results, progress)
+        order = {path: position for position, path in reversed(list(enumerate(files)))}
+        results.sort(key=lambda result: order.get(result.path, len(order)))  # files' order
         if prune:
             results.extend(self.prune(paths, dry_run=dry_run))
+        if not dry_run and any(r.status in ("added", "updated", "removed") for r in results):
+            self._settle_index()
         seconds = time.perf_counter() - started
         return IngestReport(files=results, dry_run=dry_run, seconds=seconds, repaired=repaired)
+
+    def _batch(self, *, journal: WriteJournal | None) -> EmbedWriteBatch:
+        return EmbedWriteBatch(
+            embedder=self._embedder,
+            index=self._index,
+            image_embedder=self._image_embedder,
+            journal=journal,
+            max_chunks=self.embed_batch_chunks,
+        )
+
+    def _settle_index(self) -> None:
+        """Fold the run's writes into the index's own indexes, where the index can do that."""
+        rebuild = getattr(self._index, "rebuild_text_index", None)
+        is_current = getattr(self._index, "text_index_is_current", None)
+        if rebuild is not None and is_current is not None and not is_current():
+            rebuild()  # an index built before stemming: upgrade it while we are writing anyway
+        optimize = getattr(self._index, "optimize", None)
+        if optimize is not None:
+            optimize()
+
+    @staticmethod
+    def _report(
+        done: list[FileResult], results: list[FileResult], progress: IngestProgress | None
+    ) -> None:
+        results.extend(done)
+        if progress is not None:
+            for result in done:
+                progress.on_file(result)
 
     def repair_interrupted_writes(self) -> tuple[list[str], set[Path]]:
         """Settle writes an earlier run began and never finished.
@@ -160,38 +182,51 @@ class IngestionPipeline:
         :meth:`run`, this writes no journal notes: a caller writing through its own wrapper
         index (chat uploads) would not want a later run to repair its file without it.
         """
-        return self._process(path, dry_run=dry_run, force=force, journal=None)
+        outcome = self._prepare(path, dry_run=dry_run, force=force, known=None)
+        if not isinstance(outcome, PreparedFile):
+            return outcome
+        batch = self._batch(journal=None)
+        batch.add(outcome)
+        (result,) = batch.flush()
+        return result
 
-    def _process(
-        self, path: Path, *, dry_run: bool, force: bool, journal: WriteJournal | None
-    ) -> FileResult:
-        started = time.perf_counter()
-        work = _FileWork(journal=journal)
+    def _prepare(
+        self,
+        path: Path,
+        *,
+        dry_run: bool,
+        force: bool,
+        known: dict[str, SourceDocument] | None,
+    ) -> PreparedFile | FileResult:
+        """The file parsed, enriched and split, or its result when there is nothing to embed
+        (unchanged, a dry run, a failure). ``known``: the index's document rows read at the
+        start of the run (None: look up)."""
+        work = FileWork(path=path)
         try:
-            status = self._ingest(path, work, dry_run=dry_run, force=force)
+            return self._ingest(path, work, dry_run=dry_run, force=force, known=known)
         except IngestionError as exc:
-            return _failure(path, exc.reason, started, work)
+            return failure(work, exc.reason)
         except Exception as exc:  # one broken file must not stop the run; its name is kept
-            reason = f"unexpected error: {type(exc).__name__}: {exc}"
-            return _failure(path, reason, started, work)
-        return FileResult(
-            path=path,
-            source=path.name,
-            status=status,
-            chunks=work.chunks,
-            pages=work.pages,
-            images=work.images,
-            seconds=time.perf_counter() - started,
-            stages=work.stages,
-            warnings=work.warnings,
-        )
+            return failure(work, f"unexpected error: {type(exc).__name__}: {exc}")
 
-    def _ingest(self, path: Path, work: _FileWork, *, dry_run: bool, force: bool) -> FileStatus:
+    def _ingest(
+        self,
+        path: Path,
+        work: FileWork,
+        *,
+        dry_run: bool,
+        force: bool,
+        known: dict[str, SourceDocument] | None,
+    ) -> PreparedFile | FileResult:
         parser = self._registry.for_path(path)
         document = self._describe(path)
-        previous = self._index.get_document(document.document_id)
+        previous = (
+            self._index.get_document(document.document_id)
+            if known is None
+            else known.get(document.document_id)
+        )
         if not force and previous is not None and previous.content_hash == document.content_hash:
-            return "unchanged"
+            return work.result("unchanged")
         with work.stage("parse"):
             pages = list(parser.parse(path, source=document.source))
         work.pages = len(pages)
@@ -201,11 +236,15 @@ class IngestionPipeline:
         if not chunks:
             raise IngestionError(path, "no text found (scanned pages and empty files have none)")
         work.chunks = len(chunks)
-        if not dry_run:
-            self._embed_and_write(document, chunks, enriched.usable_images, work)
-        return "added" if previous is None else "updated"
+        status: FileStatus = "added" if previous is None else "updated"
+        if dry_run:
+            return work.result(status)
+        if known is not None:  # a path met twice in one run is then seen as unchanged
+            known[document.document_id] = document
+        is_new = previous is None and not force  # forced: a crashed write may have left chunks
+        return PreparedFile(work, document, chunks, enriched.usable_images, status, is_new)
 
-    def _enrich(self, pages: list[Page], work: _FileWork, *, dry_run: bool) -> EnrichmentResult:
+    def _enrich(self, pages: list[Page], work: FileWork, *, dry_run: bool) -> EnrichmentResult:
         if self._enricher is None or dry_run:
             usable = {
                 asset.path
@@ -220,47 +259,6 @@ class IngestionPipeline:
         work.images = enriched.images
         work.warnings.extend(enriched.warnings)
         return enriched
-
-    def _embed_and_write(
-        self, document: SourceDocument, chunks: list[Chunk], usable: set[str], work: _FileWork
-    ) -> None:
-        with work.stage("embed"):
-            vectors = self._embedder.embed_documents([embedding_text(c) for c in chunks])
-        image_vectors = None
-        if self._image_embedder is not None:
-            with work.stage("embed_images"):
-                image_vectors = self._image_vectors(self._image_embedder, chunks, usable)
-        with work.stage("write"):
-            self._write(document, chunks, vectors, image_vectors, journal=work.journal)
-
-    def _image_vectors(
-        self, embedder: ImageEmbedder, chunks: list[Chunk], usable: set[str]
-    ) -> list[list[float] | None] | None:
-        """One vector per chunk, of its first usable image; ``None`` when no chunk has one."""
-        primaries = [_primary_image(chunk, usable) for chunk in chunks]
-        unique = sorted({p for p in primaries if p is not None})
-        if not unique:
-            return None
-        vectors = dict(zip(unique, embedder.embed_images([Path(p) for p in unique]), strict=True))
-        return [vectors[p] if p is not None else None for p in primaries]
-
-    def _write(
-        self,
-        document: SourceDocument,
-        chunks: list[Chunk],
-        vectors: list[list[float]],
-        image_vectors: list[list[float] | None] | None,
-        *,
-        journal: WriteJournal | None,
-    ) -> None:
-        if journal is not None:
-            journal.begin(document)
-        if image_vectors is None:  # an index without image vectors need not know the option
-            self._index.replace_document(document, chunks, vectors)
-        else:
-            self._index.replace_document(document, chunks, vectors, image_vectors=image_vectors)
-        if journal is not None:
-            journal.finish(document.document_id)
 
     def _describe(self, path: Path) -> SourceDocument:
         if not path.is_file():
@@ -282,10 +280,6 @@ class IngestionPipeline:
         )
 
 
-def _primary_image(chunk: Chunk, usable: set[str]) -> str | None:
-    return next((asset.path for asset in chunk.images if asset.path in usable), None)
-
-
 def _with_forced(files: list[Path], forced: set[Path]) -> list[Path]:
     """Files to repair come first, then the discovered files, each once."""
     listed = {path.resolve() for path in files}
@@ -294,15 +288,3 @@ def _with_forced(files: list[Path], forced: set[Path]) -> list[Path]:
 
 def _is_under(path: Path, roots: list[Path]) -> bool:
     return any(path == root or root in path.parents for root in roots)
-
-
-def _failure(path: Path, reason: str, started: float, work: _FileWork) -> FileResult:
-    return FileResult(
-        path=path,
-        source=path.name,
-        status="failed",
-        error=reason,
-        seconds=time.perf_counter() - started,
-        stages=work.stages,
-        warnings=work.warnings,
-    )

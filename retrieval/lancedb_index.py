@@ -66,7 +66,7 @@ from retrieval.rows import (
 )
 from ridgeline.errors import ConfigError, FeatureNotAvailableError
 from ridgeline.settings import RetrievalMode
-from ridgeline.types import Chunk, SearchFilters, SearchHit, SourceDocument
+from ridgeline.types import Chunk, NewDocument, SearchFilters, SearchHit, SourceDocument
 
 _log = logging.getLogger(__name__)
 
@@ -104,20 +104,6 @@ class _Leg:
 
     query: Any
     to_hits: RowsToHits
-
-
-@dataclass(frozen=True)
-class NewDocument:
-    """One document for :meth:`LanceDbIndex.bulk_load`: its chunks and their vectors.
-
-    ``vectors`` is a ``(len(chunks), dimension)`` array (or a sequence of vectors);
-    ``image_vectors[i]`` (or None) belongs to ``chunks[i]``.
-    """
-
-    document: SourceDocument
-    chunks: Sequence[Chunk]
-    vectors: Any
-    image_vectors: Sequence[Sequence[float] | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -306,7 +292,9 @@ class LanceDbIndex:
         tables.chunks.delete(predicate)
         tables.documents.delete(predicate)
 
-    def bulk_load(self, documents: Iterable[NewDocument], *, batch_rows: int = 100_000) -> int:
+    def bulk_load(
+        self, documents: Iterable[NewDocument], *, batch_rows: int = 100_000, fold_in: bool = True
+    ) -> int:
         """Add many documents the index does not hold yet; index them once at the end.
 
         Returns the number of chunks written. Documents are grouped into batches of whole
@@ -322,7 +310,9 @@ class LanceDbIndex:
           state a crash inside ``replace_document`` leaves, repaired the same way (a writer that
           journals documents notes the whole load before it and clears it after);
         - rows are searchable as soon as their batch commits (scanned flat); at the end the
-          full-text and scalar indexes absorb them and the ANN index is (re)built, once.
+          full-text and scalar indexes absorb them and the ANN index is (re)built, once. With
+          ``fold_in=False`` (a writer that loads many small groups, like ingestion, and calls
+          ``optimize()`` once after the last) only the usual after-write upkeep runs.
 
         It is not meant to run beside another writer of the same documents.
         """
@@ -342,7 +332,10 @@ class LanceDbIndex:
                 written += self._append_batch(pending)
                 pending = []
         written += self._append_batch(pending)
-        self._index_bulk_load(written)
+        if fold_in:
+            self._index_bulk_load(written)
+        else:
+            self._maintain(self._tables().chunks)
         return written
 
     def _document_ids(self) -> list[str]:

@@ -6,7 +6,7 @@ use, and one typed method does the work.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -15,6 +15,7 @@ from ridgeline.types import (
     Answer,
     ChatMessage,
     Chunk,
+    NewDocument,
     Page,
     SearchFilters,
     SearchHit,
@@ -123,6 +124,17 @@ class SearchIndex(Protocol):
         skip: int = 0,
     ) -> list[SearchHit]:
         """``image_vector`` queries the image-vector field and is fused with the other lists."""
+        ...
+
+
+@runtime_checkable
+class BulkLoadingIndex(Protocol):
+    """An index that can add many new documents in few commits (LanceDbIndex can)."""
+
+    def bulk_load(
+        self, documents: Iterable[NewDocument], *, batch_rows: int = 100_000, fold_in: bool = True
+    ) -> int:
+        """Add documents the index does not hold yet; refuses one it holds (ValueError)."""
         ...
 
 

@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     docintel_endpoint: str | None = None
     docintel_key: SecretStr | None = None
 
+    # Ingestion embeds the chunks of consecutive files together, up to this many per call.
+    embed_batch_chunks: int = Field(default=256, ge=1)
+
     # Retrieval
     retrieval_mode: RetrievalMode = "hybrid"
     top_k: int = Field(default=5, ge=1, le=50)

@@ -7,8 +7,11 @@ name for sources without pages.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -190,3 +193,19 @@ class Answer(BaseModel):
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
     model: str = ""
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """A document with its chunks and their vectors, for an index's bulk load.
+
+    ``vectors`` is a ``(len(chunks), dimension)`` array (or a sequence of vectors);
+    ``image_vectors[i]`` (or None) belongs to ``chunks[i]``. A dataclass, not a pydantic model:
+    it only travels between components in one process, and validating 100,000 chunks again
+    would cost more than writing them.
+    """
+
+    document: SourceDocument
+    chunks: Sequence[Chunk]
+    vectors: Any
+    image_vectors: Sequence[Sequence[float] | None] | None = None

@@ -47,6 +47,7 @@ class EnrichmentCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
             connection.execute("PRAGMA journal_mode=WAL")  # a crash never leaves a torn file
+            connection.execute("PRAGMA synchronous=NORMAL")  # a lost entry is only re-read
             for statement in _SCHEMA:
                 connection.execute(statement)
             connection.commit()

@@ -89,6 +89,7 @@ def build_pipeline(settings: Settings, index: LanceDbIndex) -> IngestionPipeline
         enricher=build_enricher(settings, ocr=ocr),
         image_embedder=_image_embedder_for(settings, index),
         journal=WriteJournal(settings.index_dir / JOURNAL_FILE),
+        embed_batch_chunks=settings.embed_batch_chunks,
     )
 
 

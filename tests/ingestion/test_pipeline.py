@@ -12,6 +12,7 @@ from ingestion.registry import default_parser_registry
 from ingestion.report import STAGES
 from ingestion.splitter import TokenSplitter
 from ridgeline.providers.tokenizer import TiktokenTokenizer
+from ridgeline.types import SourceDocument
 from tests.fakes import HashingEmbedder
 from tests.ingestion.fakes import (
     CountingCaptioner,
@@ -109,6 +110,32 @@ def test_reingesting_an_unchanged_file_writes_nothing(
 
     assert [(r.status, r.chunks) for r in report.files] == [("unchanged", 0)]
     assert len(index.writes) == 1
+
+
+class LookupCountingIndex(InMemoryIndex):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lookups = 0
+
+    def get_document(self, document_id: str) -> SourceDocument | None:
+        self.lookups += 1
+        return super().get_document(document_id)
+
+
+def test_a_run_reads_the_document_rows_once_not_per_file(
+    tmp_path: Path, hashing_embedder: HashingEmbedder
+) -> None:
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_text(f"Notes in {name}.", encoding="utf-8")
+    index = LookupCountingIndex()
+    pipeline = make_pipeline(index, hashing_embedder)
+    pipeline.run([tmp_path])
+    (tmp_path / "b.txt").write_text("Changed notes.", encoding="utf-8")
+
+    report = pipeline.run([tmp_path])
+
+    assert [r.status for r in report.files] == ["unchanged", "updated", "unchanged"]
+    assert index.lookups == 0
 
 
 def test_a_changed_file_replaces_its_chunks(

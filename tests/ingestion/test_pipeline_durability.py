@@ -2,8 +2,10 @@
 
 The ``kill -9`` test runs the real ``ridgeline ingest`` command in a child process; the only
 change there is the text embedder, swapped through the composition root (``wiring``) for the
-fast hashing embedder, which also appends a line to a marker file each time a file is embedded
-so the test knows how far the child got before it kills it.
+fast hashing embedder, which also appends a line to a marker file each time a batch of files is
+embedded so the test knows how far the child got before it kills it. Batches are kept small
+(``RIDGELINE_EMBED_BATCH_CHUNKS``) so that a kill can land between the writes of one batch or
+while the next batch is prepared.
 """
 
 from __future__ import annotations
@@ -80,7 +82,12 @@ def start_child(
 ) -> subprocess.Popen[bytes]:
     script = tmp_path / "child.py"
     script.write_text(CHILD, encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "120"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "COLUMNS": "120",
+        "RIDGELINE_EMBED_BATCH_CHUNKS": "4",  # two files of write_corpus per batch
+    }
     command = [sys.executable, str(script), str(marker), str(docs), str(index_dir)]
     return subprocess.Popen(
         command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
@@ -88,7 +95,7 @@ def start_child(
 
 
 def kill_after(child: subprocess.Popen[bytes], marker: Path, *, files: int, delay_s: float) -> bool:
-    """SIGKILL the child once it began embedding its ``files``-th file; False if it ended first."""
+    """SIGKILL the child once it began embedding its ``files``-th batch; False if it ended first."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and child.poll() is None:
         if marker.exists() and len(marker.read_text("utf-8").splitlines()) >= files:
@@ -113,7 +120,7 @@ def local_pipeline(index: LanceDbIndex, journal: WriteJournal | None = None) -> 
 
 
 def test_kill_9_at_any_point_then_rerun_loses_and_duplicates_nothing(tmp_path: Path) -> None:
-    docs = write_corpus(tmp_path / "docs")
+    docs = write_corpus(tmp_path / "docs", files=16)
     index_dir, marker = tmp_path / "index", tmp_path / "embedded.log"
     killed = []
     for files, delay_s in ((1, 0.0), (2, 0.02), (3, 0.002)):
