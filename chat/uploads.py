@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from ridgeline.errors import IngestionError, RidgelineError
-from ridgeline.protocols import SearchIndex
-from ridgeline.types import Chunk, SourceDocument
+from ridgeline.errors import FeatureNotAvailableError, IngestionError, RidgelineError
+from ridgeline.protocols import BulkLoadingIndex, SearchIndex
+from ridgeline.types import Chunk, NewDocument, SourceDocument
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 # The first bytes a file of each binary type must start with.
@@ -135,7 +136,8 @@ class OwnedIndex:
     """A SearchIndex view that writes every chunk readable by ``owner`` only.
 
     The ingestion pipeline writes through it, so uploads get their access list without the
-    pipeline knowing about users.
+    pipeline knowing about users. Every way of writing chunks must be overridden here: anything
+    not defined is passed to the wrapped index as is.
     """
 
     def __init__(self, index: SearchIndex, *, owner: str) -> None:
@@ -153,8 +155,20 @@ class OwnedIndex:
         *,
         image_vectors: Sequence[Sequence[float] | None] | None = None,
     ) -> None:
-        owned = [c.model_copy(update={"access_users": (self._owner,)}) for c in chunks]
-        self._index.replace_document(document, owned, vectors, image_vectors=image_vectors)
+        self._index.replace_document(
+            document, self._owned(chunks), vectors, image_vectors=image_vectors
+        )
+
+    def bulk_load(
+        self, documents: Iterable[NewDocument], *, batch_rows: int = 100_000, fold_in: bool = True
+    ) -> int:
+        if not isinstance(self._index, BulkLoadingIndex):
+            raise FeatureNotAvailableError(f"{type(self._index).__name__} has no bulk_load")
+        owned = [replace(item, chunks=self._owned(item.chunks)) for item in documents]
+        return self._index.bulk_load(owned, batch_rows=batch_rows, fold_in=fold_in)
+
+    def _owned(self, chunks: Sequence[Chunk]) -> list[Chunk]:
+        return [c.model_copy(update={"access_users": (self._owner,)}) for c in chunks]
 
 
 class IngestResult(Protocol):

@@ -4,7 +4,7 @@ import pytest
 
 from chat.uploads import OwnedIndex, UploadNotFoundError, UploadRejectedError, UserUploads
 from ridgeline.errors import IngestionError
-from ridgeline.types import Chunk, SourceDocument
+from ridgeline.types import Chunk, NewDocument, SourceDocument
 
 
 class RecordingIngestor:
@@ -89,4 +89,22 @@ def test_the_owned_index_writes_chunks_readable_by_the_owner_only():
     )
     chunk = Chunk(chunk_id="c", document_id="d", source="n.txt", citation="n.txt", content="x")
     OwnedIndex(index, owner="alice").replace_document(document, [chunk], [[0.0]])
+    assert index.written[0].access_users == ("alice",)
+
+
+def test_the_owned_index_stamps_the_owner_on_bulk_loads_too():
+    class Index:
+        def __init__(self):
+            self.written: list[Chunk] = []
+
+        def bulk_load(self, documents, *, batch_rows=100_000, fold_in=True):
+            self.written = [chunk for item in documents for chunk in item.chunks]
+            return len(self.written)
+
+    index = Index()
+    document = SourceDocument(
+        document_id="d", path=Path("n.txt"), source="n.txt", content_hash="h", size_bytes=1
+    )
+    chunk = Chunk(chunk_id="c", document_id="d", source="n.txt", citation="n.txt", content="x")
+    OwnedIndex(index, owner="alice").bulk_load([NewDocument(document, [chunk], [[0.0]])])
     assert index.written[0].access_users == ("alice",)
