@@ -114,3 +114,27 @@ def test_new_files_are_appended_together_and_changed_ones_swapped_alone(
     hits = index.search(text="lighter", vector=None, mode="text", top=5)
     assert [h.chunk.source for h in hits] == ["note2.txt"]
     assert index.count_chunks() == 6
+
+
+@pytest.mark.integration
+def test_a_run_that_writes_upgrades_an_index_built_before_stemming(
+    notes: Path, tmp_path: Path
+) -> None:
+    import lancedb
+    from lancedb.index import FTS
+
+    from retrieval import schema
+
+    index = LanceDbIndex(tmp_path / "index", dimension=HashingEmbedder().dimension)
+    pipeline(index, HashingEmbedder(), batch=256).run([notes])
+    table = lancedb.connect(tmp_path / "index").open_table(schema.CHUNKS_TABLE)
+    table.create_index(schema.CONTENT_COLUMN, config=FTS(stem=False), replace=True)  # as before
+    old = LanceDbIndex(tmp_path / "index", dimension=HashingEmbedder().dimension)
+    assert not old.text_index_is_current()
+
+    (notes / "new.txt").write_text("Stoves must be used outdoors.", encoding="utf-8")
+    pipeline(old, HashingEmbedder(), batch=256).run([notes])
+
+    assert old.text_index_is_current()
+    hits = old.search(text="stove", vector=None, mode="text", top=10)
+    assert "new.txt" in {h.chunk.source for h in hits}
