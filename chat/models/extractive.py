@@ -147,13 +147,24 @@ class ExtractiveAnswerer:
         for item in relevant:
             if item.score < best.score * self.companion_ratio or len(chosen) == self.max_sentences:
                 break
-            key = " ".join(item.candidate.text.lower().split())
+            key = _sentence_key(item.candidate.text)
             # A companion must answer the whole question the best sentence answers, not a part
             # of it (the price of *another* tent covers "tent" but not "TrailMaster").
-            if key not in seen and item.coverage >= best.coverage - 1e-9:
+            if not _repeats(key, seen) and item.coverage >= best.coverage - 1e-9:
                 seen.add(key)
                 chosen.append(item.candidate)
         return chosen
+
+
+def _sentence_key(text: str) -> str:
+    """Lower-cased words, without a trailing ellipsis or full stop (a shortened copy)."""
+    return " ".join(text.lower().split()).rstrip(".\u2026 ")
+
+
+def _repeats(key: str, seen: set[str]) -> bool:
+    """Whether ``key`` was said already, in full or as the start of a longer sentence (image
+    captions quote their record's text cut short: "It weighs...")."""
+    return any(other.startswith(key) or key.startswith(other) for other in seen)
 
 
 def _last_user_text(messages: Sequence[ChatMessage]) -> str:

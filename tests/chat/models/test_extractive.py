@@ -106,3 +106,12 @@ def test_a_record_whose_first_line_is_its_name_is_understood():
     sources = [make_hit("products.csv#id=3", record, kind=ChunkKind.CATALOG)]
     answer = ask("How much does the Summit Breeze jacket cost?", sources)
     assert answer.text == "Summit Breeze Jacket - Price: $120.00. [products.csv#id=3]"
+
+
+def test_a_shortened_copy_of_a_chosen_sentence_is_not_repeated():
+    sources = [
+        make_hit("a.md", "The Basecamp tent weighs 4.9 kg and sleeps four."),
+        make_hit("b.md", "A four-person dome. The Basecamp tent weighs\u2026"),
+    ]
+    answer = ask("How much does the Basecamp tent weigh?", sources)
+    assert answer.text == "The Basecamp tent weighs 4.9 kg and sleeps four. [a.md]"
