@@ -118,7 +118,7 @@ def _matching_index(
         f"the index in {directory} holds {stored}-d image vectors but the image embedder "
         f"{embedder.name} makes {embedder.dimension}-d ones (it changed since the index was "
         "built): ingest again into a new index directory, or set RIDGELINE_IMAGE_EMBEDDER to "
-        "the embedder the index was built with"
+        "the embedder the index was built with (or to none: no image vectors)"
     )
 
 
