@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 from ridgeline.errors import FeatureNotAvailableError, IngestionError, RidgelineError
 from ridgeline.protocols import BulkLoadingIndex, SearchIndex
-from ridgeline.types import Chunk, NewDocument, SourceDocument
+from ridgeline.types import Chunk, NewDocument, SearchHit, SourceDocument
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 # The first bytes a file of each binary type must start with.
@@ -136,16 +136,28 @@ class OwnedIndex:
     """A SearchIndex view that writes every chunk readable by ``owner`` only.
 
     The ingestion pipeline writes through it, so uploads get their access list without the
-    pipeline knowing about users. Every way of writing chunks must be overridden here: anything
-    not defined is passed to the wrapped index as is.
+    pipeline knowing about users. Reads are forwarded one by one, never wholesale: a write
+    method the view does not define must not reach the wrapped index unstamped.
     """
 
     def __init__(self, index: SearchIndex, *, owner: str) -> None:
         self._index = index
         self._owner = owner
 
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._index, name)
+    def get_document(self, document_id: str) -> SourceDocument | None:
+        return self._index.get_document(document_id)
+
+    def list_documents(self) -> list[SourceDocument]:
+        return self._index.list_documents()
+
+    def delete_document(self, document_id: str) -> None:
+        self._index.delete_document(document_id)
+
+    def count_chunks(self) -> int:
+        return self._index.count_chunks()
+
+    def search(self, **query: Any) -> list[SearchHit]:
+        return self._index.search(**query)
 
     def replace_document(
         self,

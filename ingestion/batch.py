@@ -119,6 +119,9 @@ class EmbedWriteBatch:
         return self.flush()
 
     def flush(self) -> list[FileResult]:
+        """Embed the waiting files' chunks at once, then write: new files together when the
+        index can bulk-load, the others (or all, if that shared write fails) one by one, so a
+        failure is reported against the file that caused it."""
         batch, self._waiting = self._waiting, []
         if not batch:
             return []
@@ -126,80 +129,32 @@ class EmbedWriteBatch:
             vectors = self._embed(batch)
         except Exception:  # find the file the model fails on: the others are still written
             return [self._alone(prepared) for prepared in batch]
-        if not isinstance(self._index, BulkLoadingIndex):
-            return [self._finish(p, v) for p, v in zip(batch, vectors, strict=True)]
-        return self._finish_together(batch, vectors, self._index)
-
-    def _finish_together(
-        self, batch: list[PreparedFile], vectors: list[list[list[float]]], index: BulkLoadingIndex
-    ) -> list[FileResult]:
-        """New files appended in one commit (two with their document rows); the others alone.
-
-        If the shared write fails, each new file is written on its own so that the failure is
-        reported against the file that caused it.
-        """
         results: dict[int, FileResult] = {}
-        new: list[tuple[int, NewDocument]] = []
+        items: dict[int, NewDocument] = {}
         for position, (prepared, file_vectors) in enumerate(zip(batch, vectors, strict=True)):
-            if not prepared.is_new:
-                results[position] = self._finish(prepared, file_vectors)
-                continue
             try:
-                new.append((position, self._new_document(prepared, file_vectors)))
-            except Exception as exc:
-                results[position] = failure(
-                    prepared.work, f"unexpected error: {type(exc).__name__}: {exc}"
-                )
-        appended = bool(new) and self._append(index, batch, new)
-        for position, item in new:
-            prepared = batch[position]
-            results[position] = (
-                prepared.work.result(prepared.status)
-                if appended
-                else self._finish(prepared, list(item.vectors))
-            )
+                items[position] = self._with_images(prepared, file_vectors)
+            except Exception as exc:  # one file's bad image must not fail the others
+                results[position] = _unexpected(prepared.work, exc)
+        bulk = isinstance(self._index, BulkLoadingIndex)
+        new = {p: item for p, item in items.items() if bulk and batch[p].is_new}
+        for position, item in items.items():
+            if position not in new:
+                results[position] = self._write_alone(batch[position], item)
+        if new and self._append(self._index, batch, new):  # type: ignore[arg-type]
+            results.update({p: batch[p].work.result(batch[p].status) for p in new})
+        for position, item in new.items():
+            if position not in results:  # the shared write failed: each file on its own
+                results[position] = self._write_alone(batch[position], item)
         return [results[position] for position in range(len(batch))]
-
-    def _new_document(self, prepared: PreparedFile, vectors: list[list[float]]) -> NewDocument:
-        image_vectors = None
-        if self._image_embedder is not None:
-            with prepared.work.stage("embed_images"):
-                image_vectors = _image_vectors(
-                    self._image_embedder, prepared.chunks, prepared.usable
-                )
-        return NewDocument(prepared.document, prepared.chunks, vectors, image_vectors)
-
-    def _append(
-        self,
-        index: BulkLoadingIndex,
-        batch: list[PreparedFile],
-        new: list[tuple[int, NewDocument]],
-    ) -> bool:
-        """One bulk write of the new files, journalled; False when it failed (nothing noted)."""
-        started = time.perf_counter()
-        documents = [item for _, item in new]
-        if self._journal is not None:
-            for item in documents:
-                self._journal.begin(item.document)
-        try:
-            index.bulk_load(documents, fold_in=False)
-        except Exception:
-            return False  # the notes stay until each file's own write settles them
-        if self._journal is not None:
-            for item in documents:
-                self._journal.finish(item.document.document_id)
-        seconds = time.perf_counter() - started
-        total = sum(len(item.chunks) for item in documents)
-        for position, item in new:
-            batch[position].work.add_time("write", seconds * len(item.chunks) / max(1, total))
-        return True
 
     def _alone(self, prepared: PreparedFile) -> FileResult:
         try:
             (vectors,) = self._embed([prepared])
+            item = self._with_images(prepared, vectors)
         except Exception as exc:
-            return failure(prepared.work, f"unexpected error: {type(exc).__name__}: {exc}")
-        return self._finish(prepared, vectors)
+            return _unexpected(prepared.work, exc)
+        return self._write_alone(prepared, item)
 
     def _embed(self, batch: list[PreparedFile]) -> list[list[list[float]]]:
         """Each file's chunk vectors, from one embedder call; its time shared by chunk count."""
@@ -217,36 +172,61 @@ class EmbedWriteBatch:
             start += count
         return per_file
 
-    def _finish(self, prepared: PreparedFile, vectors: list[list[float]]) -> FileResult:
+    def _with_images(self, prepared: PreparedFile, vectors: list[list[float]]) -> NewDocument:
+        """The file ready to write: its chunks, their vectors and their image vectors."""
+        image_vectors = None
+        if self._image_embedder is not None:
+            with prepared.work.stage("embed_images"):
+                image_vectors = _image_vectors(
+                    self._image_embedder, prepared.chunks, prepared.usable
+                )
+        return NewDocument(prepared.document, prepared.chunks, vectors, image_vectors)
+
+    def _append(
+        self, index: BulkLoadingIndex, batch: list[PreparedFile], new: dict[int, NewDocument]
+    ) -> bool:
+        """One bulk write of the new files, journalled; False when it failed (the notes stay
+        until each file's own write settles them)."""
+        started = time.perf_counter()
+        documents = list(new.values())
+        if self._journal is not None:
+            for item in documents:
+                self._journal.begin(item.document)
+        try:
+            index.bulk_load(documents, fold_in=False)
+        except Exception:
+            return False
+        if self._journal is not None:
+            for item in documents:
+                self._journal.finish(item.document.document_id)
+        seconds = time.perf_counter() - started
+        total = sum(len(item.chunks) for item in documents)
+        for position, item in new.items():
+            batch[position].work.add_time("write", seconds * len(item.chunks) / max(1, total))
+        return True
+
+    def _write_alone(self, prepared: PreparedFile, item: NewDocument) -> FileResult:
+        """The file's chunks swapped in on their own, with the journal note around the write."""
         work = prepared.work
         try:
-            image_vectors = None
-            if self._image_embedder is not None:
-                with work.stage("embed_images"):
-                    image_vectors = _image_vectors(
-                        self._image_embedder, prepared.chunks, prepared.usable
-                    )
             with work.stage("write"):
-                self._write(prepared, vectors, image_vectors)
-        except Exception as exc:  # one file's bad image or write must not fail the others
-            return failure(work, f"unexpected error: {type(exc).__name__}: {exc}")
+                if self._journal is not None:
+                    self._journal.begin(item.document)
+                if item.image_vectors is None:  # an index without image vectors need not know
+                    self._index.replace_document(item.document, item.chunks, item.vectors)
+                else:
+                    self._index.replace_document(
+                        item.document, item.chunks, item.vectors, image_vectors=item.image_vectors
+                    )
+                if self._journal is not None:
+                    self._journal.finish(item.document.document_id)
+        except Exception as exc:  # one file's failed write must not fail the others
+            return _unexpected(work, exc)
         return work.result(prepared.status)
 
-    def _write(
-        self,
-        prepared: PreparedFile,
-        vectors: list[list[float]],
-        image_vectors: list[list[float] | None] | None,
-    ) -> None:
-        document, chunks = prepared.document, prepared.chunks
-        if self._journal is not None:
-            self._journal.begin(document)
-        if image_vectors is None:  # an index without image vectors need not know the option
-            self._index.replace_document(document, chunks, vectors)
-        else:
-            self._index.replace_document(document, chunks, vectors, image_vectors=image_vectors)
-        if self._journal is not None:
-            self._journal.finish(document.document_id)
+
+def _unexpected(work: FileWork, exc: Exception) -> FileResult:
+    return failure(work, f"unexpected error: {type(exc).__name__}: {exc}")
 
 
 def _image_vectors(
