@@ -11,11 +11,21 @@ import hashlib
 import io
 import re
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(kw_only=True)
+class FigureOptions:
+    """What every parser that stores pictures is configured with: where figures go (none are
+    kept without ``assets_dir``) and the largest picture it decodes, in pixels."""
+
+    assets_dir: Path | None = None
+    max_image_pixels: int = 50_000_000
 
 
 def asset_folder(assets_dir: Path, path: Path) -> Path:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingestion.parsers.anchors import figure_marker
+from ingestion.parsers.assets import FigureOptions
 from ingestion.parsers.linked_images import LinkedImages
 from ingestion.parsers.text_files import read_text_file
 from ridgeline.types import ImageAsset, Page
@@ -74,19 +75,14 @@ def _sections(text: str) -> Iterator[_Section]:
     yield section
 
 
-class MarkdownParser:
+@dataclass(kw_only=True)
+class MarkdownParser(FigureOptions):
     """Parses ``.md`` / ``.markdown`` files into titled sections.
 
     >>> pages = MarkdownParser().parse(Path("guide.md"), source="guide.md")  # doctest: +SKIP
     >>> [page.title for page in pages]  # doctest: +SKIP
     ['Guide', 'Guide > Setup', 'Guide > Care']
     """
-
-    def __init__(
-        self, *, assets_dir: Path | None = None, max_image_pixels: int = 50_000_000
-    ) -> None:
-        self.assets_dir = assets_dir
-        self.max_image_pixels = max_image_pixels
 
     def parse(self, path: Path, *, source: str) -> Iterator[Page]:
         images = LinkedImages(path, self.assets_dir, max_pixels=self.max_image_pixels)

@@ -19,7 +19,12 @@ from pptx.exc import PackageNotFoundError
 
 from ingestion.parsers.anchors import figure_marker
 from ingestion.parsers.archive_limits import ArchiveLimits, check_office_archive
-from ingestion.parsers.assets import asset_folder, open_embedded_image, save_png
+from ingestion.parsers.assets import (
+    FigureOptions,
+    asset_folder,
+    open_embedded_image,
+    save_png,
+)
 from ingestion.parsers.tables import markdown_table
 from ridgeline.errors import CorruptFileError
 from ridgeline.types import ImageAsset, Page
@@ -60,7 +65,8 @@ def _notes(slide: Any) -> str:
     return f"Notes: {text}" if text else ""
 
 
-class PptxParser:
+@dataclass(kw_only=True)
+class PptxParser(FigureOptions):
     """Parses ``.pptx`` files slide by slide.
 
     >>> parser = PptxParser(assets_dir=Path("assets"))  # doctest: +SKIP
@@ -68,16 +74,7 @@ class PptxParser:
     [1, 2, 3]
     """
 
-    def __init__(
-        self,
-        *,
-        assets_dir: Path | None = None,
-        max_image_pixels: int = 50_000_000,
-        archive_limits: ArchiveLimits | None = None,
-    ) -> None:
-        self.assets_dir = assets_dir
-        self.max_image_pixels = max_image_pixels
-        self.archive_limits = archive_limits or ArchiveLimits()
+    archive_limits: ArchiveLimits = field(default_factory=ArchiveLimits)
 
     def parse(self, path: Path, *, source: str) -> Iterator[Page]:
         check_office_archive(path, self.archive_limits)

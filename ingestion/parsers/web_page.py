@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
+from ingestion.parsers.assets import FigureOptions
 from ingestion.parsers.linked_images import LinkedImages
 from ingestion.parsers.sections import SectionCollector
 from ingestion.parsers.tables import markdown_table
@@ -112,19 +114,14 @@ class _Walker:
         self._collector.add(line)
 
 
-class HtmlParser:
+@dataclass(kw_only=True)
+class HtmlParser(FigureOptions):
     """Parses ``.html`` / ``.htm`` files into titled sections.
 
     >>> pages = HtmlParser().parse(Path("faq.html"), source="faq.html")  # doctest: +SKIP
     >>> [p.title for p in pages]  # doctest: +SKIP
     ['FAQ', 'FAQ > Returns']
     """
-
-    def __init__(
-        self, *, assets_dir: Path | None = None, max_image_pixels: int = 50_000_000
-    ) -> None:
-        self.assets_dir = assets_dir
-        self.max_image_pixels = max_image_pixels
 
     def parse(self, path: Path, *, source: str) -> Iterator[Page]:
         soup = BeautifulSoup(read_text_file(path), "lxml")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,12 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from ingestion.parsers.archive_limits import ArchiveLimits, check_office_archive
-from ingestion.parsers.assets import asset_folder, open_embedded_image, save_png
+from ingestion.parsers.assets import (
+    FigureOptions,
+    asset_folder,
+    open_embedded_image,
+    save_png,
+)
 from ingestion.parsers.sections import SectionCollector
 from ingestion.parsers.tables import markdown_table
 from ridgeline.errors import CorruptFileError
@@ -69,7 +74,8 @@ class _Reading:
         return ImageAsset(path=str(stored), figure_name=name, context=self.collector.recent_text)
 
 
-class DocxParser:
+@dataclass(kw_only=True)
+class DocxParser(FigureOptions):
     """Parses ``.docx`` files into titled sections.
 
     >>> parser = DocxParser(assets_dir=Path("assets"))  # doctest: +SKIP
@@ -77,16 +83,7 @@ class DocxParser:
     ['Guide', 'Guide > Setup']
     """
 
-    def __init__(
-        self,
-        *,
-        assets_dir: Path | None = None,
-        max_image_pixels: int = 50_000_000,
-        archive_limits: ArchiveLimits | None = None,
-    ) -> None:
-        self.assets_dir = assets_dir
-        self.max_image_pixels = max_image_pixels
-        self.archive_limits = archive_limits or ArchiveLimits()
+    archive_limits: ArchiveLimits = field(default_factory=ArchiveLimits)
 
     def parse(self, path: Path, *, source: str) -> Iterator[Page]:
         check_office_archive(path, self.archive_limits)
