@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.no_text import NoTextEmbedder
 from retrieval.lancedb_index import LanceDbIndex
 from retrieval.retriever import HybridRetriever
 from ridgeline.providers.visual_embedder import VisualSimilarityEmbedder
@@ -99,20 +100,6 @@ def leave_one_out(embedder: VisualSimilarityEmbedder, split: Split) -> tuple[flo
     return accuracy(rankings, products)
 
 
-class _NoText:
-    """The retriever's text embedder, never called: these queries carry no text."""
-
-    name = "none"
-    dimension = 1
-    max_input_tokens = 1
-
-    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
-        return [[1.0] for _ in texts]
-
-    def embed_query(self, text: str) -> list[float]:
-        raise AssertionError("an image-only query embedded text")
-
-
 def index_photos(
     index: LanceDbIndex, embedder: VisualSimilarityEmbedder, photos: Sequence[tuple[str, Path]]
 ) -> None:
@@ -157,7 +144,9 @@ def through_retriever(
     with tempfile.TemporaryDirectory() as tmp:
         index = LanceDbIndex(Path(tmp), dimension=1)
         index_photos(index, embedder, gallery)
-        retriever = HybridRetriever(index=index, embedder=_NoText(), image_embedder=embedder)
+        retriever = HybridRetriever(
+            index=index, embedder=NoTextEmbedder(run="image-only"), image_embedder=embedder
+        )
         rankings = []
         for product, photo in queries:
             hits = retriever.search("", mode="hybrid", top=len(gallery), image=photo)

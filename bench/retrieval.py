@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.no_text import NoTextEmbedder
 from chat.query_cache import CachedQueryEmbedder
 from retrieval.lancedb_index import LanceDbIndex
 from retrieval.retriever import HybridRetriever
@@ -150,25 +151,12 @@ def _scifact_bm25_only(
         index = _scifact_index(directory, corpus, vectors, titles=titles)
         label = "title+text" if titles else "text only"
         for stop in (False, True):
-            retriever = HybridRetriever(index=index, embedder=_NO_TEXT, drop_stop_words=stop)
+            retriever = HybridRetriever(
+                index=index, embedder=NoTextEmbedder(run="BM25-only"), drop_stop_words=stop
+            )
             ndcg, recall = _score_scifact(_searcher(retriever), queries, qrels, "text")
             name = "query stop words removed" if stop else "default"
             print(f"{label:10s}  {name:28s} text     nDCG@10 {ndcg:.3f}  recall@100 {recall:.3f}")
-
-
-class _NoTextEmbedder:
-    name = "none"
-    dimension = 1
-    max_input_tokens = 1
-
-    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
-        return [[1.0] for _ in texts]
-
-    def embed_query(self, text: str) -> list[float]:
-        raise AssertionError("BM25-only run embedded a query")
-
-
-_NO_TEXT = _NoTextEmbedder()
 
 
 def scifact(data: Path, cache: Path, *, bm25_only: bool = False) -> None:
