@@ -60,15 +60,24 @@ def run_search(table: Table, definition: IndexDefinition, request: SearchRequest
     return body
 
 
-def _select(text: str | None, definition: IndexDefinition) -> list[str]:
-    retrievable = definition.retrievable_fields()
-    if text is None or text.strip() in ("", "*"):
-        return retrievable
+def _field_list(
+    text: str | None, allowed: list[str], *, parameter: str, kind: str, star: bool = False
+) -> list[str]:
+    """The comma-separated field names of ``parameter``, each one of ``allowed`` (all of them
+    when the parameter is absent or empty, or ``*`` where ``star`` allows that)."""
+    if text is None or not text.strip() or (star and text.strip() == "*"):
+        return allowed
     names = [name.strip() for name in text.split(",") if name.strip()]
     for name in names:
-        if name not in retrievable:
-            raise bad_request(f"invalid $select: {name!r} is not a retrievable field")
+        if name not in allowed:
+            raise bad_request(f"invalid {parameter}: {name!r} is not a {kind} field")
     return names
+
+
+def _select(text: str | None, definition: IndexDefinition) -> list[str]:
+    return _field_list(
+        text, definition.retrievable_fields(), parameter="$select", kind="retrievable", star=True
+    )
 
 
 def _matches(
@@ -126,14 +135,9 @@ def _full_text(
 
 
 def _search_fields(text: str | None, definition: IndexDefinition) -> list[str]:
-    searchable = definition.full_text_fields()
-    if text is None or not text.strip():
-        return searchable
-    names = [name.strip() for name in text.split(",") if name.strip()]
-    for name in names:
-        if name not in searchable:
-            raise bad_request(f"invalid searchFields: {name!r} is not a searchable field")
-    return names
+    return _field_list(
+        text, definition.full_text_fields(), parameter="searchFields", kind="searchable"
+    )
 
 
 def _vector(
