@@ -81,12 +81,15 @@ class IngestionPipeline:
         progress: IngestProgress | None = None,
         dry_run: bool = False,
         prune: bool = False,
+        reprocess: bool = False,
     ) -> IngestReport:
         """Ingest the files under ``paths`` (files or folders, walked recursively).
 
         With ``dry_run`` every file is checked, parsed and split, but nothing is enriched,
         embedded or written; the report says what a real run would do. With ``prune``,
-        documents whose files are gone from under ``paths`` are removed from the index.
+        documents whose files are gone from under ``paths`` are removed from the index. With
+        ``reprocess``, unchanged files are ingested again too (after a change of splitting or
+        embedding settings, or of the splitter itself).
         """
         started = time.perf_counter()
         repaired, forced = ([], set()) if dry_run else self.repair_interrupted_writes()
@@ -98,7 +101,7 @@ class IngestionPipeline:
         batch = self._batch(journal=self._journal)
         results: list[FileResult] = []
         for path in files:
-            force = path.resolve() in forced
+            force = reprocess or path.resolve() in forced
             outcome = self._prepare(path, dry_run=dry_run, force=force, known=known)
             done = batch.add(outcome) if isinstance(outcome, PreparedFile) else [outcome]
             self._report(done, results, progress)

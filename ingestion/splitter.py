@@ -1,8 +1,10 @@
 """Cut pages into chunks small enough to embed, counting tiktoken tokens.
 
-Chunks never cross a page, so each keeps its page number and citation. Cuts prefer the end of a
-sentence or paragraph, and consecutive chunks of one page share about ``overlap_tokens`` tokens
-so that a fact on a boundary is whole in at least one chunk. A catalog record stays one chunk
+Every chunk cites the page where it starts. Chunks cross a page break only inside a PDF, where
+the break is layout (``ingestion/page_flow.py``); slides, sheets, sections, records and audio
+segments are cut on their own. Cuts prefer the end of a sentence or paragraph, and consecutive
+chunks share about ``overlap_tokens`` tokens so that a fact on a boundary is whole in at least
+one chunk. A catalog record stays one chunk
 unless it is longer than ``max_tokens``.
 
 Why 200 tokens: the packaged embedder (all-MiniLM-L6-v2) reads at most 256 BERT word pieces and
@@ -27,6 +29,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ingestion.page_flow import PageFlow, page_runs
 from ingestion.parsers.anchors import FIGURE_LINE, figure_marker, timestamp_anchor
 from ridgeline.errors import ConfigError
 from ridgeline.protocols import Tokenizer
@@ -93,6 +96,7 @@ class TokenSplitter:
         chunk_tokens: int = 200,
         overlap_tokens: int = 20,
         max_tokens: int | None = None,
+        flow_across_pages: bool = True,
     ) -> None:
         if chunk_tokens < 16:
             raise ConfigError(f"chunk_tokens must be at least 16 (got {chunk_tokens})")
@@ -107,21 +111,52 @@ class TokenSplitter:
         self.chunk_tokens = chunk_tokens
         self.overlap_tokens = overlap_tokens
         self.max_tokens = chunk_tokens if max_tokens is None else max_tokens
+        self.flow_across_pages = flow_across_pages
 
     def split(self, pages: Sequence[Page], document: SourceDocument) -> list[Chunk]:
         """All chunks of a document, numbered in reading order."""
         chunks: list[Chunk] = []
-        for page in pages:
-            for content in self.split_page(page):
-                chunks.append(_chunk(page, content, document, index=len(chunks)))
+        runs = page_runs(pages) if self.flow_across_pages else [[page] for page in pages]
+        for run in runs:
+            if len(run) == 1:
+                page = run[0]
+                pieces = [(page, c, _chunk_images(page, c)) for c in self.split_page(page)]
+            else:
+                pieces = self.split_flow(PageFlow.join(run))
+            for page, content, images in pieces:
+                chunks.append(_chunk(page, content, document, images, index=len(chunks)))
         return chunks
+
+    def split_flow(self, flow: PageFlow) -> list[tuple[Page, str, tuple[ImageAsset, ...]]]:
+        """Chunks of a run of pages read as one text: (start page, content, images) each."""
+        title_cost = max((self._title_cost(page) for page in flow.pages), default=0)
+        budget = max(self.chunk_tokens - title_cost, self.chunk_tokens // 2)
+        located: list[tuple[int, str]] = []
+        for start, end, is_big_table in self._part_spans(flow.text, budget):
+            part = flow.text[start:end]
+            if is_big_table:
+                located += [(start, piece) for piece in self.split_table(part, budget=budget)]
+                continue
+            for piece_start, piece_end in self._text_spans(part, budget):
+                raw = part[piece_start:piece_end]
+                lead = len(raw) - len(raw.lstrip())
+                located.append((start + piece_start + lead, raw.strip()))
+        pieces = []
+        for offset, content in located:
+            if content:
+                page = flow.page_at(offset)
+                pieces.append((page, content, flow.images_for(page, content)))
+        return pieces
+
+    def _title_cost(self, page: Page) -> int:
+        return self._tokenizer.count(page.title) + 1 if page.title else 0
 
     def split_page(self, page: Page) -> list[str]:
         """The texts of one page's chunks; none for a page without text."""
         text = page.text.strip()
         if not text:
             return []
-        title_cost = self._tokenizer.count(page.title) + 1 if page.title else 0
+        title_cost = self._title_cost(page)
         # A title longer than half the budget is the embedder's problem, not a reason to loop.
         budget = max(self.chunk_tokens - title_cost, self.chunk_tokens // 2)
         whole_limit = budget
@@ -130,25 +165,26 @@ class TokenSplitter:
         if self._tokenizer.count(text) <= whole_limit:
             return [text]
         pieces: list[str] = []
-        for part, is_big_table in self._parts(text, budget):
+        for start, end, is_big_table in self._part_spans(text, budget):
+            part = text[start:end]
             if is_big_table:
                 pieces.extend(self.split_table(part, budget=budget))
             else:
                 pieces.extend(self.split_text(part, budget=budget))
         return [piece for piece in pieces if piece]
 
-    def _parts(self, text: str, budget: int) -> list[tuple[str, bool]]:
-        """The text cut around tables too big for one chunk: (part, is_big_table) in order."""
-        parts: list[tuple[str, bool]] = []
+    def _part_spans(self, text: str, budget: int) -> list[tuple[int, int, bool]]:
+        """The text cut around tables too big for one chunk: (start, end, is_big_table)."""
+        parts: list[tuple[int, int, bool]] = []
         position = 0
         for match in _TABLE.finditer(text):
             if self._tokenizer.count(match.group()) <= budget:
                 continue
-            parts.append((text[position : match.start()], False))
-            parts.append((match.group(), True))
+            parts.append((position, match.start(), False))
+            parts.append((match.start(), match.end(), True))
             position = match.end()
-        parts.append((text[position:], False))
-        return [(part, big) for part, big in parts if part.strip()]
+        parts.append((position, len(text), False))
+        return [(start, end, big) for start, end, big in parts if text[start:end].strip()]
 
     def split_table(self, table: str, *, budget: int) -> list[str]:
         """A Markdown table too big for one chunk, cut between rows; each part repeats the header.
@@ -179,16 +215,20 @@ class TokenSplitter:
 
     def split_text(self, text: str, *, budget: int) -> list[str]:
         """Pack words into pieces of at most ``budget`` tokens, cutting at sentences if possible."""
+        return [text[start:end].strip() for start, end in self._text_spans(text, budget)]
+
+    def _text_spans(self, text: str, budget: int) -> list[tuple[int, int]]:
+        """Where ``split_text``'s pieces are in ``text`` (before stripping)."""
         units = self._units(text, budget)
         overlap = min(self.overlap_tokens, budget // 2)
-        pieces: list[str] = []
+        pieces: list[tuple[int, int]] = []
         start = 0
         while start < len(units):
             end = _fill(units, start, budget)
             if end < len(units):
                 end = _prefer_sentence_end(units, start, end, budget)
             end = self._fit_exactly(text, units, start, end, budget)
-            pieces.append(text[units[start].start : units[end - 1].end].strip())
+            pieces.append((units[start].start, units[end - 1].end))
             if end >= len(units):
                 break
             next_start = _overlap_start(units, start, end, overlap)
@@ -294,7 +334,14 @@ def _price_field(value: object) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def _chunk(page: Page, content: str, document: SourceDocument, *, index: int) -> Chunk:
+def _chunk(
+    page: Page,
+    content: str,
+    document: SourceDocument,
+    images: tuple[ImageAsset, ...],
+    *,
+    index: int,
+) -> Chunk:
     return Chunk(
         chunk_id=f"{document.document_id}:{index:05d}",
         document_id=document.document_id,
@@ -307,7 +354,7 @@ def _chunk(page: Page, content: str, document: SourceDocument, *, index: int) ->
         category=_text_field(page.fields.get("category")),
         brand=_text_field(page.fields.get("brand")),
         price=_price_field(page.fields.get("price")),
-        images=_chunk_images(page, content),
+        images=images,
     )
 
 

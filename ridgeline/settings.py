@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     tokenizer_encoding: Literal["cl100k_base", "o200k_base"] = "cl100k_base"
     chunk_tokens: int = Field(default=200, ge=32, le=2000)
     chunk_overlap_tokens: int = Field(default=20, ge=0, le=500)
+    # PDF chunks may run on across a page break and cite the page where they start.
+    chunks_cross_pdf_pages: bool = True
 
     # Ingestion limits
     max_file_bytes: int = Field(default=100 * 1024 * 1024, gt=0)

@@ -63,6 +63,13 @@ def ingest(
     report_file: Annotated[
         Path | None, typer.Option("--report", help="Write a JSON report (failures with reasons).")
     ] = None,
+    reprocess: Annotated[
+        bool,
+        typer.Option(
+            "--reprocess",
+            help="Ingest unchanged files again too (after changing splitting or embedding).",
+        ),
+    ] = False,
 ) -> None:
     """Parse, enrich, split, embed and index files; unchanged files are skipped.
 
@@ -77,7 +84,9 @@ def ingest(
     try:
         pipeline = wiring.build_pipeline(settings, wiring.build_index(settings))
         with render.IngestProgressBar(console) as progress:
-            report = pipeline.run(paths, progress=progress, dry_run=dry_run, prune=prune)
+            report = pipeline.run(
+                paths, progress=progress, dry_run=dry_run, prune=prune, reprocess=reprocess
+            )
     except RidgelineError as exc:
         raise _fail(str(exc)) from exc
     render.ingest_summary(console, report, index_dir=settings.index_dir)

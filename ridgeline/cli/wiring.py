@@ -71,6 +71,7 @@ def build_pipeline(settings: Settings, index: LanceDbIndex) -> IngestionPipeline
         tokenizer=TiktokenTokenizer(settings.tokenizer_encoding),
         chunk_tokens=settings.chunk_tokens,
         overlap_tokens=settings.chunk_overlap_tokens,
+        flow_across_pages=settings.chunks_cross_pdf_pages,
     )
     ocr = cached_ocr(settings, RapidOcrEngine())
     registry = default_parser_registry(

@@ -9,19 +9,32 @@ import pytest
 from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
 
+# Duty-board lines that fill each page, so that every page is longer than one chunk (200 tokens),
+# as real pages are: PDF chunks run on across page breaks and cite the page where they start,
+# and with one-line pages the whole guide would be a single chunk cited at page 1.
+_DUTIES = ["parking", "locker", "uniform", "radio", "weather", "first aid", "dock", "trail"]
+_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def _duty_board(page: int) -> str:
+    return " ".join(
+        f"Board note {page}.{n}: the {_DUTIES[n % 8]} rota for {_DAYS[n % 7]} hangs by door {n}."
+        for n in range(1, 19)
+    )
+
 
 def _write_pdf(path: Path) -> None:
     pdf = FPDF()
-    pdf.set_font("Helvetica", size=12)
-    pages = [
+    pdf.set_font("Helvetica", size=10)
+    facts = [
         "Welcome to the Alder Peak staff guide. Opening hours are nine to six.",
         "Kayak rentals must be returned by 5 pm. A late kayak return costs 40 dollars per hour. "
         "Life jackets are included with every kayak rental.",
         "Employees receive a 25 percent discount on footwear after ninety days of service.",
     ]
-    for text in pages:
+    for number, fact in enumerate(facts, start=1):
         pdf.add_page()
-        pdf.multi_cell(0, 8, text)
+        pdf.multi_cell(0, 6, f"{_duty_board(number)}\n\n{fact}")
     pdf.output(str(path))
 
 

@@ -89,3 +89,24 @@ def test_an_index_built_with_another_image_embedder_is_refused_with_what_to_do(
     assert code == 2
     assert "holds 7-d image vectors" in output
     assert "ingest again into a new index directory" in output
+
+
+def test_reprocess_re_splits_unchanged_files_after_a_settings_change(
+    docs: Path, tmp_path: Path
+) -> None:
+    index = str(tmp_path / "index")
+    sentences = " ".join(f"Step {n}: keep the stove {n} metres from the tent." for n in range(30))
+    (docs / "stove.txt").write_text(sentences, encoding="utf-8")
+    ingest(str(docs), "--index", index)
+    before = _chunks(tmp_path)
+    smaller = {"RIDGELINE_CHUNK_TOKENS": "40", "RIDGELINE_CHUNK_OVERLAP_TOKENS": "4"}
+
+    skipped = CliRunner().invoke(main.app, ["ingest", str(docs), "--index", index], env=smaller)
+    assert skipped.exit_code == 0 and _chunks(tmp_path) == before
+
+    redone = CliRunner().invoke(
+        main.app, ["ingest", str(docs), "--index", index, "--reprocess"], env=smaller
+    )
+
+    assert redone.exit_code == 0, redone.output
+    assert _chunks(tmp_path) > before + 3

@@ -48,20 +48,68 @@ def test_long_text_is_cut_at_sentence_ends_within_the_limit_with_overlap() -> No
     assert covered == set(SENTENCES)
 
 
-def test_chunks_never_cross_a_page() -> None:
-    pages = [
-        Page(source="a.pdf", page_number=1, text=" ".join(SENTENCES[:20])),
-        Page(source="a.pdf", page_number=2, text=" ".join(SENTENCES[20:])),
+def two_pages(source: str) -> list[Page]:
+    return [
+        Page(source=source, page_number=1, text=" ".join(SENTENCES[:20])),
+        Page(source=source, page_number=2, text=" ".join(SENTENCES[20:])),
     ]
+
+
+def numbers_in(text: str) -> set[int]:
+    return {int(word) for word in text.replace(".", "").split() if word.isdigit()}
+
+
+def test_pdf_chunks_read_on_across_a_page_break_and_cite_the_page_where_they_start() -> None:
+    chunks = splitter().split(two_pages("a.pdf"), DOCUMENT)
+
+    crossing = [c for c in chunks if {20, 21} <= numbers_in(c.content)]
+    assert len(crossing) == 1
+    assert crossing[0].citation == "a.pdf#page=1"
+    for chunk in chunks:
+        first_sentence = min(numbers_in(chunk.content) - {1, 2} or numbers_in(chunk.content))
+        assert chunk.page_number == (1 if first_sentence <= 20 else 2)
+        assert chunk.citation == f"a.pdf#page={chunk.page_number}"
+    covered = {s for s in SENTENCES if any(s in c.content for c in chunks)}
+    assert covered == set(SENTENCES)
+
+
+def test_slides_and_pdfs_with_flow_switched_off_never_share_a_chunk_across_pages() -> None:
+    slides = splitter().split(two_pages("deck.pptx"), DOCUMENT)
+    pdf_pages = TokenSplitter(
+        tokenizer=TOKENIZER, chunk_tokens=50, overlap_tokens=10, flow_across_pages=False
+    ).split(two_pages("a.pdf"), DOCUMENT)
+
+    for chunk in [*slides, *pdf_pages]:
+        page_range = range(1, 21) if chunk.page_number == 1 else range(21, 41)
+        assert numbers_in(chunk.content) - {1, 2} <= set(page_range)
+
+
+def test_a_gap_in_page_numbers_breaks_the_flow() -> None:
+    first, second = two_pages("a.pdf")
+    pages = [first, second.model_copy(update={"page_number": 5})]
 
     chunks = splitter().split(pages, DOCUMENT)
 
-    assert {c.page_number for c in chunks} == {1, 2}
-    for chunk in chunks:
-        numbers = {int(word) for word in chunk.content.replace(".", "").split() if word.isdigit()}
-        page_range = range(1, 21) if chunk.page_number == 1 else range(21, 41)
-        assert numbers <= set(page_range)
-        assert chunk.citation == f"a.pdf#page={chunk.page_number}"
+    assert not any({20, 21} <= numbers_in(c.content) for c in chunks)
+
+
+def test_a_chunk_that_crosses_a_page_carries_the_next_pages_figure_it_names() -> None:
+    figure = ImageAsset(path="/a/figure2_1.png", figure_name="figure2_1.png")
+    render = ImageAsset(path="/a/page2.png")
+    pages = [
+        Page(source="a.pdf", page_number=1, text=" ".join(SENTENCES[:3])),
+        Page(
+            source="a.pdf",
+            page_number=2,
+            text="[Figure figure2_1.png]\n\n" + " ".join(SENTENCES[3:5]),
+            images=(figure, render),
+        ),
+    ]
+
+    (chunk,) = splitter(chunk_tokens=200).split(pages, DOCUMENT)
+
+    assert chunk.citation == "a.pdf#page=1"
+    assert chunk.images == (figure,)  # page 2's unnamed render stays with page 2's own chunks
 
 
 def test_the_title_counts_against_the_budget_and_is_embedded_with_the_chunk() -> None:

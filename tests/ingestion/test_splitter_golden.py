@@ -40,6 +40,10 @@ CASES = {
             images=(FIGURE,),
         )
     ],
+    "pdf_section_across_a_page_break": [
+        Page(source="manual.pdf", page_number=7, title="Manual", text="Care.\n\n" + PROSE),
+        Page(source="manual.pdf", page_number=8, title="Manual", text=PROSE + "\n\nStorage."),
+    ],
     "table_bigger_than_a_chunk": [
         Page(source="prices.xlsx", page_number=1, title="Prices", text=PRICE_TABLE)
     ],

@@ -1,0 +1,89 @@
+"""Runs of PDF pages whose text reads on across page breaks, for the splitter.
+
+A PDF page break is layout, not structure: a section that starts near the bottom of page 7
+continues on page 8. Chunks of such a run may cross the break, and each cites the page where
+it starts, where a reader following the citation begins reading. Slides, sheets, sections,
+catalog records and audio segments are structural units and are never joined.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ingestion.parsers.anchors import figure_marker
+from ridgeline.types import ChunkKind, ImageAsset, Page
+
+FLOWING_SUFFIXES = (".pdf",)
+PAGE_BREAK = "\n\n"  # a paragraph break, so a cut there is as good as at a sentence end
+
+
+def flows_on(page: Page) -> bool:
+    """Whether ``page`` may share chunks with the numbered pages beside it."""
+    return (
+        page.kind is ChunkKind.TEXT
+        and page.page_number is not None
+        and page.record_id is None
+        and page.source.lower().endswith(FLOWING_SUFFIXES)
+    )
+
+
+def page_runs(pages: Sequence[Page]) -> list[list[Page]]:
+    """``pages`` in order, grouped into runs of consecutive flowing pages of one source.
+
+    Every other page is a run of its own, as is a flowing page whose neighbour is not the next
+    page number (a gap means something between them was not text).
+    """
+    runs: list[list[Page]] = []
+    for page in pages:
+        previous = runs[-1][-1] if runs else None
+        if (
+            previous is not None
+            and flows_on(page)
+            and flows_on(previous)
+            and page.source == previous.source
+            and page.page_number == (previous.page_number or 0) + 1
+        ):
+            runs[-1].append(page)
+        else:
+            runs.append([page])
+    return runs
+
+
+@dataclass(frozen=True)
+class PageFlow:
+    """The text of a run of pages joined at their breaks, and where each page starts in it."""
+
+    pages: tuple[Page, ...]
+    text: str
+    starts: tuple[int, ...]
+
+    @classmethod
+    def join(cls, pages: Sequence[Page]) -> PageFlow:
+        kept = [page for page in pages if page.text.strip()]
+        parts: list[str] = []
+        starts: list[int] = []
+        position = 0
+        for page in kept:
+            starts.append(position)
+            part = page.text.strip()
+            parts.append(part)
+            position += len(part) + len(PAGE_BREAK)
+        return cls(pages=tuple(kept), text=PAGE_BREAK.join(parts), starts=tuple(starts))
+
+    def page_at(self, offset: int) -> Page:
+        """The page that holds character ``offset`` of the joined text."""
+        return self.pages[max(bisect.bisect_right(self.starts, offset) - 1, 0)]
+
+    def images_for(self, start_page: Page, content: str) -> tuple[ImageAsset, ...]:
+        """The run's figures that ``content`` names, and the start page's unnamed images."""
+        kept: list[ImageAsset] = []
+        for page in self.pages:
+            for image in page.images:
+                marker = figure_marker(image.figure_name) if image.figure_name else None
+                named_here = marker is not None and marker in content
+                unnamed = marker is None or marker not in page.text
+                if named_here or (page is start_page and unnamed):
+                    kept.append(image)
+        return tuple(kept)
