@@ -34,7 +34,13 @@ from ingestion.registry import ParserRegistry
 from ingestion.report import FileResult, FileStatus, IngestProgress, IngestReport
 from ingestion.splitter import TokenSplitter
 from ridgeline.errors import IngestionError
-from ridgeline.protocols import ImageEmbedder, SearchIndex, TextEmbedder
+from ridgeline.protocols import (
+    ImageEmbedder,
+    OptimizableIndex,
+    RebuildableTextIndex,
+    SearchIndex,
+    TextEmbedder,
+)
 from ridgeline.types import Page, SourceDocument
 
 
@@ -126,13 +132,11 @@ class IngestionPipeline:
 
     def _settle_index(self) -> None:
         """Fold the run's writes into the index's own indexes, where the index can do that."""
-        rebuild = getattr(self._index, "rebuild_text_index", None)
-        is_current = getattr(self._index, "text_index_is_current", None)
-        if rebuild is not None and is_current is not None and not is_current():
-            rebuild()  # an index built before stemming: upgrade it while we are writing anyway
-        optimize = getattr(self._index, "optimize", None)
-        if optimize is not None:
-            optimize()
+        index = self._index
+        if isinstance(index, RebuildableTextIndex) and not index.text_index_is_current():
+            index.rebuild_text_index()  # one built before stemming: upgrade it while writing
+        if isinstance(index, OptimizableIndex):
+            index.optimize()
 
     @staticmethod
     def _report(

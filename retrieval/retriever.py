@@ -182,12 +182,12 @@ class _Rankings:
 
 
 def _vocabulary_source(index: SearchIndex) -> VocabularySource:
-    if not callable(getattr(index, "vocabulary", None)):
+    if not isinstance(index, VocabularySource):
         raise FeatureNotAvailableError(
             f"spelling correction needs an index that lists its words; {type(index).__name__} "
             "does not: turn correct_spelling off for this index"
         )
-    return index  # type: ignore[return-value]
+    return index
 
 
 def _one_per_citation(hits: Sequence[SearchHit]) -> list[SearchHit]:

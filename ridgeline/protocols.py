@@ -7,6 +7,7 @@ use, and one typed method does the work.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -135,6 +136,34 @@ class BulkLoadingIndex(Protocol):
         self, documents: Iterable[NewDocument], *, batch_rows: int = 100_000, fold_in: bool = True
     ) -> int:
         """Add documents the index does not hold yet; refuses one it holds (ValueError)."""
+        ...
+
+
+@runtime_checkable
+class OptimizableIndex(Protocol):
+    """An index that compacts its own files after writes; a hosted service does that itself."""
+
+    def optimize(self, *, cleanup_older_than: timedelta = timedelta(days=7)) -> None: ...
+
+
+@runtime_checkable
+class RebuildableTextIndex(Protocol):
+    """An index that builds its full-text index itself; a hosted service analyses text its way."""
+
+    def text_index_is_current(self) -> bool:
+        """Whether the full-text index analyses text the way this version does."""
+        ...
+
+    def rebuild_text_index(self) -> None: ...
+
+
+@runtime_checkable
+class ImageDimensionIndex(Protocol):
+    """An index that reads its image-vector width back; others only know the configured one."""
+
+    @property
+    def image_dimension(self) -> int | None:
+        """The width of the stored image vectors (None: the index holds none yet)."""
         ...
 
 

@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -60,8 +60,9 @@ class Vocabulary:
         return len(self.counts)
 
 
+@runtime_checkable
 class VocabularySource(Protocol):
-    """An index that can list the words it holds (LanceDbIndex does)."""
+    """An index that lists the words it holds (LanceDbIndex); a hosted service does not."""
 
     def vocabulary(self) -> Vocabulary: ...
 

@@ -28,9 +28,10 @@ from ingestion.splitter import TokenSplitter
 from retrieval.lancedb_index import LanceDbIndex
 from retrieval.query.facet_cache import CachedFacets
 from retrieval.query.planner import QueryPlanner
+from retrieval.query.spelling import VocabularySource
 from retrieval.retriever import HybridRetriever
 from ridgeline.errors import ConfigError
-from ridgeline.protocols import ImageEmbedder, TextEmbedder
+from ridgeline.protocols import ImageDimensionIndex, ImageEmbedder, TextEmbedder
 from ridgeline.providers.embedder_registry import default_embedder_registry
 from ridgeline.providers.ocr import RapidOcrEngine
 from ridgeline.providers.tokenizer import TiktokenTokenizer
@@ -112,7 +113,7 @@ def _matching_index(
     """
     if embedder is None or not directory.exists():
         return embedder
-    stored = getattr(index, "image_dimension", None)
+    stored = index.image_dimension if isinstance(index, ImageDimensionIndex) else None
     if stored is None or stored == embedder.dimension:
         return embedder
     raise ConfigError(
@@ -137,7 +138,7 @@ def build_chat_service(
         distinct_pages=True,
         # Misspelled query words -> the closest indexed word (Northwind, one typo per question:
         # 0.821 -> 0.881, the same as asked). Only an index that lists its words supports it.
-        correct_spelling=settings.spelling_correction and hasattr(index, "vocabulary"),
+        correct_spelling=settings.spelling_correction and isinstance(index, VocabularySource),
         image_embedder=_matching_index(build_image_embedder(settings), index, settings.index_dir),
         ocr=RapidOcrEngine(),  # reads text off query images; loads on the first one
     )
