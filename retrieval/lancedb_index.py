@@ -56,14 +56,8 @@ from retrieval.filters import quote_sql_string, where_clause
 from retrieval.fts_query import fts_terms
 from retrieval.fusion import DEFAULT_RRF_K, reciprocal_rank_fusion
 from retrieval.query.spelling import Vocabulary, VocabularyCache
-from retrieval.rows import (
-    checked_vector,
-    chunk_to_row,
-    chunks_to_table,
-    document_to_row,
-    row_to_chunk,
-    row_to_document,
-)
+from retrieval.rows import chunk_to_row, chunks_to_table, document_to_row
+from retrieval.stored_fields import checked_vector, chunk_from_fields, document_from_fields
 from ridgeline.errors import ConfigError, FeatureNotAvailableError
 from ridgeline.settings import RetrievalMode
 from ridgeline.types import Chunk, NewDocument, SearchFilters, SearchHit, SourceDocument
@@ -217,11 +211,11 @@ class LanceDbIndex:
         rows = (
             self._tables().documents.search().where(_id_predicate(document_id)).limit(1).to_list()
         )
-        return row_to_document(rows[0]) if rows else None
+        return document_from_fields(rows[0]) if rows else None
 
     def list_documents(self) -> list[SourceDocument]:
         rows = self._tables().documents.to_arrow().to_pylist()
-        return sorted((row_to_document(r) for r in rows), key=lambda d: d.document_id)
+        return sorted((document_from_fields(r) for r in rows), key=lambda d: d.document_id)
 
     def count_chunks(self) -> int:
         return self._tables().chunks.count_rows()
@@ -502,7 +496,7 @@ class LanceDbIndex:
         ids = ", ".join(quote_sql_string(hit.chunk.chunk_id) for hit in ranked)
         records = self._bare_query().where(f"chunk_id IN ({ids})").select(schema.RECORD_COLUMNS)
         rows = LOOP.run(records.to_arrow()).to_pylist()
-        chunks = {row["chunk_id"]: row_to_chunk(row) for row in rows}
+        chunks = {row["chunk_id"]: chunk_from_fields(row) for row in rows}
         return [
             hit.model_copy(update={"chunk": chunks[hit.chunk.chunk_id]})
             for hit in ranked
@@ -651,7 +645,7 @@ def _row_chunk(row: dict[str, Any]) -> Chunk:
     """The chunk of a ranking's row; an id-only row (fusion input) gets an id-only stand-in
     that never leaves the index (see ``_fused``)."""
     if schema.CONTENT_COLUMN in row:
-        return row_to_chunk(row)
+        return chunk_from_fields(row)
     return Chunk.model_construct(chunk_id=row["chunk_id"])
 
 

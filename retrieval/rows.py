@@ -1,54 +1,27 @@
-"""Conversion between Ridgeline records and rows of the embedded index's tables."""
+"""Conversion of Ridgeline records to rows of the embedded index's tables.
+
+The fields shared with other backends, and reading them back, are in
+:mod:`retrieval.stored_fields`; this module adds the columns only LanceDB has.
+"""
 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
-from ridgeline.types import Chunk, ChunkKind, ImageAsset, SourceDocument
+from retrieval.stored_fields import checked_vector, chunk_fields, document_fields, is_public
+from ridgeline.types import Chunk, SourceDocument
 
 
 def document_to_row(
     document: SourceDocument, *, chunk_count: int, ingested_at: datetime
 ) -> dict[str, Any]:
-    return {
-        "document_id": document.document_id,
-        "path": str(document.path),
-        "source": document.source,
-        "content_hash": document.content_hash,
-        "size_bytes": document.size_bytes,
-        "chunk_count": chunk_count,
-        "ingested_at": ingested_at,
-    }
-
-
-def row_to_document(row: dict[str, Any]) -> SourceDocument:
-    return SourceDocument(
-        document_id=row["document_id"],
-        path=Path(row["path"]),
-        source=row["source"],
-        content_hash=row["content_hash"],
-        size_bytes=row["size_bytes"],
-    )
-
-
-def checked_vector(
-    vector: Sequence[float], *, dimension: int, what: str, field: str = "vector"
-) -> list[float]:
-    """``vector`` as floats; rejects a wrong width or NaN/inf values, naming ``what``."""
-    if len(vector) != dimension:
-        raise ValueError(f"{what}: {field} has {len(vector)} values, the index expects {dimension}")
-    values = [float(v) for v in vector]
-    if not all(math.isfinite(v) for v in values):
-        raise ValueError(f"{what}: {field} contains NaN or infinite values")
-    return values
+    return {**document_fields(document, chunk_count=chunk_count), "ingested_at": ingested_at}
 
 
 def chunk_to_row(
@@ -62,22 +35,9 @@ def chunk_to_row(
     """A ``chunks`` row; vectors are checked for width and finiteness."""
     what = f"chunk {chunk.chunk_id!r}"
     row = {
-        "chunk_id": chunk.chunk_id,
-        "document_id": chunk.document_id,
-        "source": chunk.source,
-        "citation": chunk.citation,
-        "kind": chunk.kind.value,
-        "content": chunk.content,
-        "page_number": chunk.page_number,
-        "title": chunk.title,
-        "category": chunk.category,
-        "brand": chunk.brand,
-        "price": chunk.price,
+        **chunk_fields(chunk),
         "extra": "{}",  # Chunk carries no other catalog fields yet
-        "access_users": list(chunk.access_users),
-        "access_groups": list(chunk.access_groups),
-        "access_public": not chunk.access_users and not chunk.access_groups,
-        "images": json.dumps([image.model_dump() for image in chunk.images]),
+        "access_public": is_public(chunk),
         "vector": checked_vector(vector, dimension=dimension, what=what),
     }
     if image_dimension is not None:
@@ -145,7 +105,7 @@ def chunks_to_table(
         "extra": ["{}"] * len(chunks),
         "access_users": [list(c.access_users) for c in chunks],
         "access_groups": [list(c.access_groups) for c in chunks],
-        "access_public": [not c.access_users and not c.access_groups for c in chunks],
+        "access_public": [is_public(c) for c in chunks],
         "images": [json.dumps([i.model_dump() for i in c.images]) for c in chunks],
         "vector": _vector_column(block, width),
     }
@@ -166,22 +126,3 @@ def chunks_to_table(
         for f in table_schema
     ]
     return pa.Table.from_arrays(arrays, schema=table_schema)
-
-
-def row_to_chunk(row: dict[str, Any]) -> Chunk:
-    return Chunk(
-        chunk_id=row["chunk_id"],
-        document_id=row["document_id"],
-        source=row["source"],
-        citation=row["citation"],
-        content=row["content"],
-        kind=ChunkKind(row["kind"]),
-        page_number=row["page_number"],
-        title=row["title"],
-        category=row["category"],
-        brand=row["brand"],
-        price=row["price"],
-        images=tuple(ImageAsset(**image) for image in json.loads(row["images"] or "[]")),
-        access_users=tuple(row["access_users"] or ()),
-        access_groups=tuple(row["access_groups"] or ()),
-    )

@@ -35,6 +35,12 @@ from retrieval.azure.errors import AzureSearchError
 from retrieval.azure.filters import odata_filter, odata_string
 from retrieval.azure.uploader import Action, BatchUploader
 from retrieval.chunk_checks import check_document_chunks
+from retrieval.stored_fields import (
+    CHUNK_FIELDS,
+    checked_vector,
+    chunk_from_fields,
+    document_from_fields,
+)
 from ridgeline.errors import ConfigError, FeatureNotAvailableError
 from ridgeline.settings import RetrievalMode
 from ridgeline.types import Chunk, SearchFilters, SearchHit, SourceDocument
@@ -124,11 +130,11 @@ class AzureSearchIndex:
             raise AzureSearchError(
                 f"could not read document {document_id!r}: {exc.message}"
             ) from exc
-        return records.document_to_source(found)
+        return document_from_fields(found)
 
     def list_documents(self) -> list[SourceDocument]:
         rows = _all_documents(self._clients().documents, filter_=None, select=None)
-        return sorted((records.document_to_source(r) for r in rows), key=lambda d: d.document_id)
+        return sorted((document_from_fields(r) for r in rows), key=lambda d: d.document_id)
 
     def count_chunks(self) -> int:
         with _service_errors("count the chunks"):
@@ -177,7 +183,7 @@ class AzureSearchIndex:
         return [
             records.chunk_to_document(
                 chunk,
-                records.checked_vector(vector, dimension=self._dimension, what=chunk.chunk_id),
+                checked_vector(vector, dimension=self._dimension, what=chunk.chunk_id),
                 self._image_vector(image, what=chunk.chunk_id),
             )
             for chunk, vector, image in zip(chunks, vectors, images, strict=True)
@@ -190,7 +196,7 @@ class AzureSearchIndex:
             raise FeatureNotAvailableError(
                 f"{what}: this index has no image-vector field; configure image_dimension"
             )
-        return records.checked_vector(vector, dimension=self._image_dimension, what=what)
+        return checked_vector(vector, dimension=self._image_dimension, what=what)
 
     # -- search -------------------------------------------------------------------------------
 
@@ -222,7 +228,7 @@ class AzureSearchIndex:
                 filter=odata_filter(filters),
                 top=top,
                 skip=skip or None,
-                select=["id", *records.CHUNK_FIELDS],
+                select=["id", *CHUNK_FIELDS],
                 **options,
             )
             ranking = _single_ranking(search_text, queries)
@@ -243,7 +249,7 @@ class AzureSearchIndex:
         if mode in ("vectors", "hybrid"):
             if vector is None:
                 raise ValueError(f"a query vector is required in {mode} mode")
-            values = records.checked_vector(vector, dimension=self._dimension, what="query")
+            values = checked_vector(vector, dimension=self._dimension, what="query")
             queries.append(
                 VectorizedQuery(vector=values, k_nearest_neighbors=k, fields=schema.TEXT_VECTOR)
             )
@@ -268,7 +274,7 @@ def _hit(row: dict[str, Any], rank: int, *, ranking: str | None) -> SearchHit:
     reranked = row.get("@search.reranker_score")
     score = float(reranked if reranked is not None else row["@search.score"])
     ranks = {f"{ranking}_rank": rank} if ranking is not None else {}
-    return SearchHit(chunk=records.document_to_chunk(row), score=score, **ranks)
+    return SearchHit(chunk=chunk_from_fields(row), score=score, **ranks)
 
 
 def _single_ranking(search_text: str | None, queries: list[VectorizedQuery]) -> str | None:

@@ -129,7 +129,7 @@ def iter_index_chunks(settings: Settings) -> Iterator[Chunk]:
     import lancedb
 
     from retrieval import schema
-    from retrieval.rows import row_to_chunk
+    from retrieval.stored_fields import chunk_from_fields
 
     if not Path(settings.index_dir).is_dir():
         raise RidgelineError(f"no index at {settings.index_dir}: run `ridgeline ingest` first")
@@ -137,7 +137,7 @@ def iter_index_chunks(settings: Settings) -> Iterator[Chunk]:
     data = table.to_arrow()
     vectors = [name for name in data.schema.names if "vector" in name]
     for row in data.drop_columns(vectors).to_pylist():
-        yield row_to_chunk(row)
+        yield chunk_from_fields(row)
 
 
 def run_local(
