@@ -211,7 +211,11 @@ class AzureSearchIndex:
         image_vector: Sequence[float] | None = None,
         skip: int = 0,
     ) -> list[SearchHit]:
-        """Best chunks first; one request to the service whatever the mode."""
+        """Best chunks first; one request to the service whatever the mode.
+
+        ``image_vector`` adds a ranking by the image-vector field in any mode; ``vectors`` mode
+        with only an image vector is an image-only search. ``hybrid`` needs a text vector.
+        """
         if top < 1 or skip < 0:
             raise ValueError(f"top must be at least 1 and skip at least 0, got {top}, {skip}")
         if mode not in ("text", "vectors", "hybrid"):
@@ -244,21 +248,23 @@ class AzureSearchIndex:
         mode: str,
         window: int,
     ) -> list[VectorizedQuery]:
-        k = window if mode == "vectors" else max(window, self._hybrid_candidates)
-        queries = []
-        if mode in ("vectors", "hybrid"):
-            if vector is None:
-                raise ValueError(f"a query vector is required in {mode} mode")
+        """The text-vector and image-vector queries; ``vectors`` mode may have the image alone."""
+        if vector is None and (mode == "hybrid" or (mode == "vectors" and image_vector is None)):
+            raise ValueError(f"a query vector is required in {mode} mode")
+        wanted: list[tuple[list[float], str]] = []
+        if vector is not None and mode != "text":
             values = checked_vector(vector, dimension=self._dimension, what="query")
-            queries.append(
-                VectorizedQuery(vector=values, k_nearest_neighbors=k, fields=schema.TEXT_VECTOR)
-            )
+            wanted.append((values, schema.TEXT_VECTOR))
         image = self._image_vector(image_vector, what="image query")
         if image is not None:
-            queries.append(
-                VectorizedQuery(vector=image, k_nearest_neighbors=k, fields=schema.IMAGE_VECTOR)
-            )
-        return queries
+            wanted.append((image, schema.IMAGE_VECTOR))
+        # A lone vector ranking needs only the page; fused rankings need room for the fusion.
+        alone = mode == "vectors" and len(wanted) == 1
+        k = window if alone else max(window, self._hybrid_candidates)
+        return [
+            VectorizedQuery(vector=values, k_nearest_neighbors=k, fields=field)
+            for values, field in wanted
+        ]
 
     def _semantic_options(self) -> dict[str, Any]:
         if not self._semantic_ranker:

@@ -3,13 +3,14 @@ local search service (Azure AI Search REST protocol subset) over HTTPS on 127.0.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
 from retrieval.azure.errors import AzureSearchError
 from retrieval.azure.search_index import AzureSearchIndex
+from retrieval.retriever import HybridRetriever
 from ridgeline.errors import FeatureNotAvailableError
 from ridgeline.protocols import SearchIndex
 from ridgeline.types import AccessScope, ChunkKind, ImageAsset, SearchFilters
@@ -136,6 +137,55 @@ def test_image_vector_query_and_skip(catalog: AzureSearchIndex) -> None:
     first_page = catalog.search(text="running", vector=None, mode="text", top=2)
     assert not set(_ids(page_two)) & set(_ids(first_page))
     assert page_two[0].text_rank == 3
+
+
+def test_vectors_mode_with_only_an_image_vector_is_an_image_search(
+    catalog: AzureSearchIndex,
+) -> None:
+    """Through the local Azure AI Search protocol server: no text vector is needed."""
+    hits = catalog.search(text="", vector=None, mode="vectors", top=2, image_vector=[0.1, 1.0, 0])
+    assert _ids(hits) == ["products.csv-3", "products.csv-0"]
+    assert hits[0].image_rank == 1
+    assert hits[0].vector_rank is None
+
+
+def test_a_missing_query_vector_is_still_refused(catalog: AzureSearchIndex) -> None:
+    """Refused before any request reaches the local Azure AI Search protocol server."""
+    with pytest.raises(ValueError, match="a query vector is required in vectors mode"):
+        catalog.search(text="socks", vector=None, mode="vectors", top=1)
+    with pytest.raises(ValueError, match="a query vector is required in hybrid mode"):
+        catalog.search(text="socks", vector=None, mode="hybrid", top=1, image_vector=[0, 1.0, 0])
+
+
+class _FixedImageEmbedder:
+    name = "fixed"
+    text_aligned = False
+    dimension = 3
+
+    def __init__(self, vector: list[float]) -> None:
+        self.vector = vector
+
+    def embed_images(self, image_paths: Sequence[Path]) -> list[list[float]]:
+        return [self.vector for _ in image_paths]
+
+    def embed_text(self, text: str) -> list[float]:
+        raise NotImplementedError
+
+
+def test_the_retriever_queries_by_image_alone_in_vectors_mode(
+    catalog: AzureSearchIndex, tmp_path: Path
+) -> None:
+    """HybridRetriever over AzureSearchIndex and the local Azure AI Search protocol server."""
+    photo = tmp_path / "query.png"
+    photo.write_bytes(b"not read by the fake embedder")
+    retriever = HybridRetriever(
+        index=catalog,
+        embedder=HashingEmbedder(),
+        image_embedder=_FixedImageEmbedder([0.9, 0.2, 0.0]),
+    )
+    hits = retriever.search("", mode="vectors", top=2, image=photo)
+    assert _ids(hits) == ["products.csv-0", "products.csv-3"]
+    assert hits[0].image_rank == 1
 
 
 def test_typed_filters(catalog: AzureSearchIndex) -> None:
