@@ -52,7 +52,7 @@ from lancedb.table import Table
 
 from retrieval import schema
 from retrieval.chunk_checks import check_document_chunks
-from retrieval.filters import quote_sql_string, where_clause
+from retrieval.filters import PriceBounds, quote_sql_string, where_clause, without_price
 from retrieval.fts_query import fts_terms
 from retrieval.fusion import DEFAULT_RRF_K, reciprocal_rank_fusion
 from retrieval.query.spelling import Vocabulary, VocabularyCache
@@ -83,6 +83,10 @@ _SCALAR_INDEXES: tuple[tuple[str, Any], ...] = (
 
 RowsToHits = Callable[[list[dict[str, Any]]], list[SearchHit]]
 
+# A ranking checked for price after it fetches at least this many rows: with a page of 5, 15
+# rows would fall back to the masked search whenever a few more of them miss the range.
+_MIN_PRICE_FETCH = 50
+
 
 @dataclass(frozen=True)
 class _Tables:
@@ -98,6 +102,13 @@ class _Leg:
 
     query: Any
     to_hits: RowsToHits
+    # With a price range checked after the ranking (see ``PriceBounds``): the rows wanted, the
+    # rows the query asks for, the check, and the query with the range inside to run instead
+    # when too few of the rows pass.
+    wanted: int = 0
+    fetched: int = 0
+    keep: Callable[[dict[str, Any]], bool] | None = None
+    fallback: Any = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +119,8 @@ class _Query:
     vector: list[float] | None
     image_vector: list[float] | None
     where: str | None
+    ranked_where: str | None  # ``where`` less the price range, which ``price`` then checks
+    price: PriceBounds | None
 
 
 class LanceDbIndex:
@@ -132,6 +145,8 @@ class LanceDbIndex:
         ann_min_rows: int = 50_000,
         refine_factor: int = 2,
         ann_ef: int = 256,  # dev recall@10 at 1M rows: 0.912 with 64, 0.956 with 128, 0.996
+        price_overfetch: int = 3,
+        vector_price_check_rows: int = 250_000,
     ) -> None:
         if dimension <= 0:
             raise ConfigError(f"index dimension must be positive, got {dimension}")
@@ -147,6 +162,8 @@ class LanceDbIndex:
         self._ann_min_rows = ann_min_rows
         self._refine_factor = refine_factor
         self._ann_ef = ann_ef
+        self._price_overfetch = max(price_overfetch, 1)
+        self._vector_price_check_rows = vector_price_check_rows
         self._opened: _Tables | None = None
         self._vocabulary = VocabularyCache()  # words for query spelling correction
 
@@ -456,11 +473,14 @@ class LanceDbIndex:
         query_vector = None
         if vector is not None and mode != "text":
             query_vector = checked_vector(vector, dimension=self._dimension, what="query")
+        rest, price = without_price(filters)
         return _Query(
             text=None if mode == "vectors" else text,
             vector=query_vector,
             image_vector=self._checked_image_vector(image_vector),
             where=where_clause(filters),
+            ranked_where=where_clause(rest),
+            price=price,
         )
 
     def _checked_image_vector(self, image_vector: Sequence[float] | None) -> list[float] | None:
@@ -504,35 +524,73 @@ class LanceDbIndex:
         ]
 
     def _legs(self, query: _Query, depth: int, *, columns: list[str]) -> dict[str, _Leg]:
+        """The rankings of ``query``; a price range may be checked on over-fetched rows after.
+
+        Such a ranking asks for ``price_overfetch`` times ``depth`` rows (at least
+        ``_MIN_PRICE_FETCH``) under the rest of the filter, access lists included, keeps those in
+        the price range, and runs again with the range inside when too few pass: the same rows
+        as the range inside, for less. BM25 always checks it after (a masked full-text search
+        costs more than the rows it saves); vector rankings only in tables of at least
+        ``vector_price_check_rows`` rows, below which the masked search is the cheaper one
+        (docs/benchmarks.md, "Retrieval latency at 100k and 1M").
+        """
+        exact = self._plain_legs(query, depth, query.where, columns=columns)
+        if query.price is None:
+            return exact
+        bounds = query.price
+        fetched = max(depth * self._price_overfetch, _MIN_PRICE_FETCH)
+        with_price = list(dict.fromkeys([*columns, "price"]))
+        wide = self._plain_legs(query, fetched, query.ranked_where, columns=with_price)
+        after = {"text"}
+        if self._tables().chunks.count_rows() >= self._vector_price_check_rows:
+            after |= {"vector", "image"}
+        return {
+            name: _Leg(
+                wide[name].query,
+                wide[name].to_hits,
+                wanted=depth,
+                fetched=fetched,
+                keep=lambda row: bounds.admits(row["price"]),
+                fallback=leg.query,
+            )
+            if name in after
+            else leg
+            for name, leg in exact.items()
+        }
+
+    def _plain_legs(
+        self, query: _Query, depth: int, where: str | None, *, columns: list[str]
+    ) -> dict[str, _Leg]:
         legs: dict[str, _Leg] = {}
         if query.text is not None:
-            legs["text"] = self._text_leg(query.text, depth, query.where, columns=columns)
+            legs["text"] = self._text_leg(query.text, depth, where, columns=columns)
         for name, vector, column in (
             ("vector", query.vector, schema.VECTOR_COLUMN),
             ("image", query.image_vector, schema.IMAGE_VECTOR_COLUMN),
         ):
             if vector is not None:
-                legs[name] = self._vector_leg(
-                    vector, depth, query.where, column=column, columns=columns
-                )
+                legs[name] = self._vector_leg(vector, depth, where, column=column, columns=columns)
         return legs
 
     def _run_legs(self, legs: dict[str, _Leg]) -> dict[str, list[SearchHit]]:
-        """Run every leg's query at once in lancedb's event loop, with one hop to it.
+        """Run every leg's query at once in lancedb's event loop, with one hop to it (two when a
+        price check left a ranking short).
 
         The queries run concurrently in native code (no GIL), so a hybrid search costs about
         its slowest ranking, not the sum, and needs no thread pool of its own.
         """
-        runnable = {name: leg.query for name, leg in legs.items() if leg.query is not None}
-
-        async def run_all() -> list[Any]:
-            return await asyncio.gather(*(q.to_arrow() for q in runnable.values()))
-
-        tables = dict(zip(runnable, LOOP.run(run_all()) if runnable else [], strict=True))
-        return {
-            name: leg.to_hits(tables[name].to_pylist()) if name in tables else []
-            for name, leg in legs.items()
-        }
+        rows = _run_all({name: leg.query for name, leg in legs.items() if leg.query is not None})
+        short: dict[str, Any] = {}
+        for name, leg in legs.items():
+            if leg.keep is None or name not in rows:
+                continue
+            kept = [row for row in rows[name] if leg.keep(row)]
+            if len(kept) >= leg.wanted or len(rows[name]) < leg.fetched:  # enough, or all there
+                rows[name] = kept[: leg.wanted]
+            else:
+                short[name] = leg.fallback
+        rows.update(_run_all(short))
+        return {name: leg.to_hits(rows.get(name, [])) for name, leg in legs.items()}
 
     def _bare_query(self) -> AsyncQuery:
         """A query on the chunks table that skips lancedb's per-query Python look-ups.
@@ -647,6 +705,18 @@ def _row_chunk(row: dict[str, Any]) -> Chunk:
     if schema.CONTENT_COLUMN in row:
         return chunk_from_fields(row)
     return Chunk.model_construct(chunk_id=row["chunk_id"])
+
+
+def _run_all(queries: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The rows of each named query, all run at once in lancedb's event loop."""
+    if not queries:
+        return {}
+
+    async def run_all() -> list[Any]:
+        return await asyncio.gather(*(q.to_arrow() for q in queries.values()))
+
+    tables = LOOP.run(run_all())
+    return {name: table.to_pylist() for name, table in zip(queries, tables, strict=True)}
 
 
 def _limited(query: Any, *, depth: int, where: str | None) -> Any:

@@ -13,7 +13,7 @@ from retrieval.lancedb_index import LanceDbIndex
 from ridgeline.errors import ConfigError, FeatureNotAvailableError
 from ridgeline.protocols import SearchIndex
 from ridgeline.settings import RetrievalMode
-from ridgeline.types import Chunk, ImageAsset, SearchFilters
+from ridgeline.types import AccessScope, Chunk, ImageAsset, SearchFilters
 from tests.fakes import HashingEmbedder
 from tests.retrieval.conftest import IndexWriter, make_chunks, make_document
 
@@ -149,6 +149,55 @@ def test_filter_is_a_prefilter_not_a_cut_of_the_top_results(
         filters=SearchFilters(include_category="rare"),
     )
     assert _ids(hits) == ["rare.csv-0"]
+
+
+def _priced_widgets(index: LanceDbIndex, embedder: HashingEmbedder) -> None:
+    """80 widgets; the 5 cheap ones have the longest texts, so they rank last for "widget"."""
+    specs = [(f"widget {'x ' * n}".strip(), {"price": 500.0 + n}) for n in range(75)]
+    specs += [(f"widget {'y ' * (80 + n)}".strip(), {"price": 10.0 + n}) for n in range(5)]
+    chunks = make_chunks("widgets.csv", specs)
+    vectors = embedder.embed_documents([c.content for c in chunks])
+    index.replace_document(make_document("widgets.csv"), chunks, vectors)
+
+
+@pytest.mark.parametrize("overfetch", [1, 2, 100])
+@pytest.mark.parametrize("mode", ["text", "vectors", "hybrid"])
+def test_a_price_range_checked_after_the_ranking_gives_the_prefiltered_rows(
+    tmp_path: Path, hashing_embedder: HashingEmbedder, overfetch: int, mode: RetrievalMode
+) -> None:
+    # 1 and 2: none of the 50 rows fetched (the least fetched) is cheap, so each ranking runs
+    # again with the range inside the query; 100: the 400 rows fetched hold all 80.
+    index = LanceDbIndex(
+        tmp_path / "i",
+        dimension=hashing_embedder.dimension,
+        price_overfetch=overfetch,
+        vector_price_check_rows=0,  # check after the vector rankings too, small as this is
+    )
+    _priced_widgets(index, hashing_embedder)
+    vector = hashing_embedder.embed_query("widget")
+
+    hits = index.search(
+        text="widget", vector=vector, mode=mode, top=4, filters=SearchFilters(max_price=100.0)
+    )
+
+    assert len(hits) == 4
+    assert all(h.chunk.price is not None and h.chunk.price <= 100.0 for h in hits)
+    if mode != "hybrid":  # one ranking: its own order with the dearer rows taken out
+        everything = index.search(text="widget", vector=vector, mode=mode, top=80)
+        cheap_in_order = [h.chunk.chunk_id for h in everything if h.chunk.price <= 100.0]
+        assert _ids(hits) == cheap_in_order[:4]
+
+
+def test_a_price_range_never_widens_the_access_filter(
+    index: LanceDbIndex, write: IndexWriter
+) -> None:
+    write("open.csv", [(f"lamp {n}", {"price": 20.0 + n}) for n in range(3)])
+    write("secret.csv", [("lamp lamp lamp", {"price": 5.0, "access_users": ("ceo",)})])
+    scope = SearchFilters(max_price=50.0, access=AccessScope(user_id="intern"))
+
+    hits = index.search(text="lamp", vector=None, mode="text", top=10, filters=scope)
+
+    assert sorted(_ids(hits)) == ["open.csv-0", "open.csv-1", "open.csv-2"]
 
 
 def test_rows_written_after_the_fts_index_are_found(
