@@ -28,7 +28,16 @@ _STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 # Words a question uses for a catalog field that the record names differently ("how much" asks
 # for the "Price:" field). Kept small on purpose: it only bridges question phrasing to field keys.
 _QUESTION_SYNONYMS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
-    (re.compile(r"\bhow much\b|\bcosts?\b|\bcheap|\bexpensive\b|\bpay\b"), ("price", "cost")),
+    # "How much" asks for a price unless the question names what it measures ("how much does it
+    # weigh", "how much water does it hold").
+    (
+        re.compile(
+            r"\bhow much\b(?!.*\b(?:weigh|heavy|water|liquid|fuel|gas|space|room|storage|"
+            r"capacity|volume|power|battery|light|time|data))|\bcosts?\b|\bcheap|"
+            r"\bexpensive\b|\bpay\b"
+        ),
+        ("price", "cost"),
+    ),
     (re.compile(r"\bprices?\b|\bpriced\b"), ("price", "cost")),
     (re.compile(r"\bwho makes\b|\bmanufactur|\bmade by\b|\bmaker\b"), ("brand",)),
     (re.compile(r"\bwhat kind\b|\bwhat type\b|\btype of\b"), ("category",)),

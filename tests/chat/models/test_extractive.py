@@ -115,3 +115,20 @@ def test_a_shortened_copy_of_a_chosen_sentence_is_not_repeated():
     ]
     answer = ask("How much does the Basecamp tent weigh?", sources)
     assert answer.text == "The Basecamp tent weighs 4.9 kg and sleeps four. [a.md]"
+
+
+def test_how_much_with_a_weight_asks_for_the_weight_not_the_price():
+    record = (
+        "Halvard Basecamp 4 Tent\nCategory: Tents\nPrice: $549.00\n"
+        "A four-person dome. It weighs 4.9 kg and has 5.6 square metres of floor."
+    )
+    sources = [make_hit("products.csv#id=3", record, kind=ChunkKind.CATALOG)]
+
+    weight = ask("How much does the Halvard Basecamp 4 Tent weigh?", sources)
+    price = ask("How much is the Halvard Basecamp 4 Tent?", sources)
+
+    assert weight.text == (
+        "Halvard Basecamp 4 Tent - It weighs 4.9 kg and has 5.6 square metres of floor. "
+        "[products.csv#id=3]"
+    )
+    assert price.text == "Halvard Basecamp 4 Tent - Price: $549.00. [products.csv#id=3]"
