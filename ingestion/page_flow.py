@@ -76,14 +76,22 @@ class PageFlow:
         """The page that holds character ``offset`` of the joined text."""
         return self.pages[max(bisect.bisect_right(self.starts, offset) - 1, 0)]
 
-    def images_for(self, start_page: Page, content: str) -> tuple[ImageAsset, ...]:
-        """The run's figures that ``content`` names, and the start page's unnamed images."""
+    def pages_within(self, start: int, end: int) -> list[Page]:
+        """The pages whose text the span ``start:end`` of the joined text covers."""
+        first = max(bisect.bisect_right(self.starts, start) - 1, 0)
+        last = max(bisect.bisect_left(self.starts, end) - 1, first)
+        return list(self.pages[first : last + 1])
+
+    def images_for(self, start: int, end: int, content: str) -> tuple[ImageAsset, ...]:
+        """The run's figures that ``content`` names, and the unnamed images (page renders,
+        figures no line names) of the pages the span ``start:end`` covers."""
+        covered = {id(page) for page in self.pages_within(start, end)}
         kept: list[ImageAsset] = []
         for page in self.pages:
             for image in page.images:
                 marker = figure_marker(image.figure_name) if image.figure_name else None
                 named_here = marker is not None and marker in content
                 unnamed = marker is None or marker not in page.text
-                if named_here or (page is start_page and unnamed):
+                if named_here or (id(page) in covered and unnamed):
                     kept.append(image)
         return tuple(kept)

@@ -131,22 +131,22 @@ class TokenSplitter:
         """Chunks of a run of pages read as one text: (start page, content, images) each."""
         title_cost = max((self._title_cost(page) for page in flow.pages), default=0)
         budget = max(self.chunk_tokens - title_cost, self.chunk_tokens // 2)
-        located: list[tuple[int, str]] = []
+        located: list[tuple[int, int, str]] = []  # (start, end) in the flow's text, content
         for start, end, is_big_table in self._part_spans(flow.text, budget):
             part = flow.text[start:end]
             if is_big_table:
-                located += [(start, piece) for piece in self.split_table(part, budget=budget)]
+                located += [(start, end, p) for p in self.split_table(part, budget=budget)]
                 continue
             for piece_start, piece_end in self._text_spans(part, budget):
                 raw = part[piece_start:piece_end]
                 lead = len(raw) - len(raw.lstrip())
-                located.append((start + piece_start + lead, raw.strip()))
-        pieces = []
-        for offset, content in located:
-            if content:
-                page = flow.page_at(offset)
-                pieces.append((page, content, flow.images_for(page, content)))
-        return pieces
+                begin = start + piece_start + lead
+                located.append((begin, begin + len(raw.strip()), raw.strip()))
+        return [
+            (flow.page_at(begin), content, flow.images_for(begin, end, content))
+            for begin, end, content in located
+            if content
+        ]
 
     def _title_cost(self, page: Page) -> int:
         return self._tokenizer.count(page.title) + 1 if page.title else 0

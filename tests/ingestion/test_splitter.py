@@ -93,7 +93,7 @@ def test_a_gap_in_page_numbers_breaks_the_flow() -> None:
     assert not any({20, 21} <= numbers_in(c.content) for c in chunks)
 
 
-def test_a_chunk_that_crosses_a_page_carries_the_next_pages_figure_it_names() -> None:
+def test_a_chunk_that_crosses_a_page_carries_that_pages_figure_and_render() -> None:
     figure = ImageAsset(path="/a/figure2_1.png", figure_name="figure2_1.png")
     render = ImageAsset(path="/a/page2.png")
     pages = [
@@ -109,7 +109,19 @@ def test_a_chunk_that_crosses_a_page_carries_the_next_pages_figure_it_names() ->
     (chunk,) = splitter(chunk_tokens=200).split(pages, DOCUMENT)
 
     assert chunk.citation == "a.pdf#page=1"
-    assert chunk.images == (figure,)  # page 2's unnamed render stays with page 2's own chunks
+    assert chunk.images == (figure, render)  # page 2 has no chunk of its own to take them
+
+
+def test_a_pages_unnamed_images_go_only_with_the_chunks_that_cover_it() -> None:
+    render = ImageAsset(path="/a/page2.png")
+    pages = two_pages("a.pdf")
+    pages[1] = pages[1].model_copy(update={"images": (render,)})
+
+    chunks = splitter().split(pages, DOCUMENT)
+
+    for chunk in chunks:
+        covers_page_2 = bool(numbers_in(chunk.content) & set(range(21, 41)))
+        assert chunk.images == ((render,) if covers_page_2 else ())
 
 
 def test_the_title_counts_against_the_budget_and_is_embedded_with_the_chunk() -> None:
