@@ -19,8 +19,8 @@ Tables (Markdown blocks) and figure lines (``[Figure figure3_1.png]``) are never
 indivisible unit that goes whole into a chunk. A table larger than a whole chunk is the one
 exception, and it is split between rows, each part repeating the header rows, so that every part
 still reads as a table. A chunk carries the figures it names; images that no chunk names (a
-standalone image, catalog photos, page renders) go with every chunk of their page. Audio pages
-(with ``fields["start_seconds"]``) are cited ``talk.mp3#t=MM:SS``.
+standalone image, catalog photos, page renders) go with every chunk that covers their page.
+Audio pages (with ``fields["start_seconds"]``) are cited ``talk.mp3#t=MM:SS``.
 """
 
 from __future__ import annotations
