@@ -83,15 +83,18 @@ class PageFlow:
         return list(self.pages[first : last + 1])
 
     def images_for(self, start: int, end: int, content: str) -> tuple[ImageAsset, ...]:
-        """The run's figures that ``content`` names, and the unnamed images (page renders,
-        figures no line names) of the pages the span ``start:end`` covers."""
-        covered = {id(page) for page in self.pages_within(start, end)}
-        kept: list[ImageAsset] = []
-        for page in self.pages:
-            for image in page.images:
-                marker = figure_marker(image.figure_name) if image.figure_name else None
-                named_here = marker is not None and marker in content
-                unnamed = marker is None or marker not in page.text
-                if named_here or (id(page) in covered and unnamed):
-                    kept.append(image)
-        return tuple(kept)
+        """What :func:`page_images` keeps on each page the span ``start:end`` covers."""
+        return tuple(
+            image for page in self.pages_within(start, end) for image in page_images(page, content)
+        )
+
+
+def page_images(page: Page, content: str) -> tuple[ImageAsset, ...]:
+    """The figures of ``page`` that ``content`` names, and the page's images no line names
+    (page renders, a standalone image, catalog photos)."""
+    kept = []
+    for image in page.images:
+        marker = figure_marker(image.figure_name) if image.figure_name else None
+        if marker is None or marker not in page.text or marker in content:
+            kept.append(image)
+    return tuple(kept)

@@ -29,8 +29,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ingestion.page_flow import PageFlow, page_runs
-from ingestion.parsers.anchors import FIGURE_LINE, figure_marker, timestamp_anchor
+from ingestion.page_flow import PageFlow, page_images, page_runs
+from ingestion.parsers.anchors import FIGURE_LINE, timestamp_anchor
 from ridgeline.errors import ConfigError
 from ridgeline.protocols import Tokenizer
 from ridgeline.types import Chunk, ChunkKind, ImageAsset, Page, SourceDocument, citation_for
@@ -120,7 +120,7 @@ class TokenSplitter:
         for run in runs:
             if len(run) == 1:
                 page = run[0]
-                pieces = [(page, c, _chunk_images(page, c)) for c in self.split_page(page)]
+                pieces = [(page, c, page_images(page, c)) for c in self.split_page(page)]
             else:
                 pieces = self.split_flow(PageFlow.join(run))
             for page, content, images in pieces:
@@ -129,27 +129,11 @@ class TokenSplitter:
 
     def split_flow(self, flow: PageFlow) -> list[tuple[Page, str, tuple[ImageAsset, ...]]]:
         """Chunks of a run of pages read as one text: (start page, content, images) each."""
-        title_cost = max((self._title_cost(page) for page in flow.pages), default=0)
-        budget = max(self.chunk_tokens - title_cost, self.chunk_tokens // 2)
-        located: list[tuple[int, int, str]] = []  # (start, end) in the flow's text, content
-        for start, end, is_big_table in self._part_spans(flow.text, budget):
-            part = flow.text[start:end]
-            if is_big_table:
-                located += [(start, end, p) for p in self.split_table(part, budget=budget)]
-                continue
-            for piece_start, piece_end in self._text_spans(part, budget):
-                raw = part[piece_start:piece_end]
-                lead = len(raw) - len(raw.lstrip())
-                begin = start + piece_start + lead
-                located.append((begin, begin + len(raw.strip()), raw.strip()))
+        budget = self._budget(max((self._title_cost(page) for page in flow.pages), default=0))
         return [
             (flow.page_at(begin), content, flow.images_for(begin, end, content))
-            for begin, end, content in located
-            if content
+            for begin, end, content in self._located(flow.text, budget)
         ]
-
-    def _title_cost(self, page: Page) -> int:
-        return self._tokenizer.count(page.title) + 1 if page.title else 0
 
     def split_page(self, page: Page) -> list[str]:
         """The texts of one page's chunks; none for a page without text."""
@@ -157,21 +141,38 @@ class TokenSplitter:
         if not text:
             return []
         title_cost = self._title_cost(page)
-        # A title longer than half the budget is the embedder's problem, not a reason to loop.
-        budget = max(self.chunk_tokens - title_cost, self.chunk_tokens // 2)
+        budget = self._budget(title_cost)
         whole_limit = budget
         if page.kind is ChunkKind.CATALOG:
             whole_limit = max(self.max_tokens - title_cost, budget)
         if self._tokenizer.count(text) <= whole_limit:
             return [text]
-        pieces: list[str] = []
+        return [content for _, _, content in self._located(text, budget)]
+
+    def _title_cost(self, page: Page) -> int:
+        return self._tokenizer.count(page.title) + 1 if page.title else 0
+
+    def _budget(self, title_cost: int) -> int:
+        # A title longer than half the budget is the embedder's problem, not a reason to loop.
+        return max(self.chunk_tokens - title_cost, self.chunk_tokens // 2)
+
+    def _located(self, text: str, budget: int) -> list[tuple[int, int, str]]:
+        """The pieces of ``text`` with where each lies in it: (start, end, content).
+
+        Table parts repeat their header, so a part of a big table is placed at the whole table.
+        """
+        located: list[tuple[int, int, str]] = []
         for start, end, is_big_table in self._part_spans(text, budget):
             part = text[start:end]
             if is_big_table:
-                pieces.extend(self.split_table(part, budget=budget))
-            else:
-                pieces.extend(self.split_text(part, budget=budget))
-        return [piece for piece in pieces if piece]
+                located += [(start, end, piece) for piece in self.split_table(part, budget=budget)]
+                continue
+            for piece_start, piece_end in self._text_spans(part, budget):
+                raw = part[piece_start:piece_end]
+                content = raw.strip()
+                begin = start + piece_start + len(raw) - len(raw.lstrip())
+                located.append((begin, begin + len(content), content))
+        return [item for item in located if item[2]]
 
     def _part_spans(self, text: str, budget: int) -> list[tuple[int, int, bool]]:
         """The text cut around tables too big for one chunk: (start, end, is_big_table)."""
@@ -356,13 +357,3 @@ def _chunk(
         price=_price_field(page.fields.get("price")),
         images=images,
     )
-
-
-def _chunk_images(page: Page, content: str) -> tuple[ImageAsset, ...]:
-    """The figures this chunk names, plus the page's images that no line of the page names."""
-    kept = []
-    for image in page.images:
-        marker = figure_marker(image.figure_name) if image.figure_name else None
-        if marker is None or marker not in page.text or marker in content:
-            kept.append(image)
-    return tuple(kept)
