@@ -143,9 +143,8 @@ class EmbedWriteBatch:
                 results[position] = self._write_alone(batch[position], item)
         if new and self._append(self._index, batch, new):  # type: ignore[arg-type]
             results.update({p: batch[p].work.result(batch[p].status) for p in new})
-        for position, item in new.items():
-            if position not in results:  # the shared write failed: each file on its own
-                results[position] = self._write_alone(batch[position], item)
+        else:  # the shared write failed: each file on its own
+            results.update({p: self._write_alone(batch[p], item) for p, item in new.items()})
         return [results[position] for position in range(len(batch))]
 
     def _alone(self, prepared: PreparedFile) -> FileResult:

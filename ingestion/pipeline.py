@@ -22,7 +22,7 @@ the cost of each later query on a freshly ingested LanceDB index (docs/benchmark
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ingestion.batch import EmbedWriteBatch, FileWork, PreparedFile, failure
@@ -115,7 +115,7 @@ class IngestionPipeline:
         order = {path: position for position, path in reversed(list(enumerate(files)))}
         results.sort(key=lambda result: order.get(result.path, len(order)))  # files' order
         if prune:
-            results.extend(self.prune(paths, dry_run=dry_run))
+            results.extend(self.prune(paths, dry_run=dry_run, documents=known.values()))
         if not dry_run and any(r.status in ("added", "updated", "removed") for r in results):
             self._settle_index()
         seconds = time.perf_counter() - started
@@ -170,11 +170,21 @@ class IngestionPipeline:
                 self._journal.finish(pending.document_id)
         return repaired, forced
 
-    def prune(self, paths: Sequence[Path], *, dry_run: bool = False) -> list[FileResult]:
-        """Remove documents whose files no longer exist, only from under ``paths``."""
+    def prune(
+        self,
+        paths: Sequence[Path],
+        *,
+        dry_run: bool = False,
+        documents: Iterable[SourceDocument] | None = None,
+    ) -> list[FileResult]:
+        """Remove documents whose files no longer exist, only from under ``paths``.
+
+        ``documents``: the index's document rows if the caller has read them already.
+        """
         roots = [path.expanduser().resolve() for path in paths]
         removed = []
-        for document in self._index.list_documents():
+        listed = self._index.list_documents() if documents is None else documents
+        for document in listed:
             if document.path.exists() or not _is_under(document.path, roots):
                 continue
             if not dry_run:
