@@ -43,7 +43,6 @@ from typing import Any
 
 import lancedb
 import numpy as np
-import pyarrow as pa
 import pyarrow.compute as pc
 from lancedb.background_loop import LOOP
 from lancedb.index import FTS, Bitmap, BTree, HnswSq, LabelList
@@ -56,7 +55,7 @@ from retrieval.filters import PriceBounds, quote_sql_string, where_clause, witho
 from retrieval.fts_query import fts_terms
 from retrieval.fusion import DEFAULT_RRF_K, reciprocal_rank_fusion
 from retrieval.query.spelling import Vocabulary, VocabularyCache
-from retrieval.rows import chunk_to_row, chunks_to_table, document_to_row
+from retrieval.rows import checked_vector_block, chunk_to_row, chunks_to_table, document_to_row
 from retrieval.stored_fields import checked_vector, chunk_from_fields, document_from_fields
 from ridgeline.errors import ConfigError, FeatureNotAvailableError
 from ridgeline.settings import RetrievalMode
@@ -329,7 +328,7 @@ class LanceDbIndex:
         """
         known = set(self._document_ids())
         pending: list[NewDocument] = []
-        written = 0
+        pending_rows = written = 0
         for item in documents:
             check_document_chunks(item.document, item.chunks, item.vectors, item.image_vectors)
             if item.document.document_id in known:
@@ -339,9 +338,10 @@ class LanceDbIndex:
                 )
             known.add(item.document.document_id)
             pending.append(item)
-            if sum(len(p.chunks) for p in pending) >= batch_rows:
+            pending_rows += len(item.chunks)
+            if pending_rows >= batch_rows:
                 written += self._append_batch(pending)
-                pending = []
+                pending, pending_rows = [], 0
         written += self._append_batch(pending)
         if fold_in:
             self._index_bulk_load(written)
@@ -360,11 +360,16 @@ class LanceDbIndex:
         images = [v for d in batch for v in (d.image_vectors or [None] * len(d.chunks))]
         tables = self._tables_for_images(images)
         chunk_schema = schema.chunks_schema(self._dimension, image_dimension=tables.image_dimension)
-        table = pa.concat_tables(
-            chunks_to_table(
-                d.chunks, d.vectors, table_schema=chunk_schema, image_vectors=d.image_vectors
+        # Checked document by document, so an error names the document's own block.
+        blocks = [
+            checked_vector_block(
+                d.vectors, dimension=self._dimension, names=[c.chunk_id for c in d.chunks]
             )
             for d in batch
+        ]
+        chunks = [chunk for d in batch for chunk in d.chunks]
+        table = chunks_to_table(
+            chunks, np.concatenate(blocks), table_schema=chunk_schema, image_vectors=images
         )
         if table.num_rows:
             tables.chunks.add(table)

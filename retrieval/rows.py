@@ -6,7 +6,6 @@ The fields shared with other backends, and reading them back, are in
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -14,7 +13,14 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from retrieval.stored_fields import checked_vector, chunk_fields, document_fields, is_public
+from retrieval import schema
+from retrieval.stored_fields import (
+    CHUNK_FIELDS,
+    checked_vector,
+    chunk_fields,
+    document_fields,
+    is_public,
+)
 from ridgeline.types import Chunk, SourceDocument
 
 
@@ -88,30 +94,16 @@ def chunks_to_table(
     finiteness) without a Python loop over its values, which is what makes bulk loads fast.
     """
     names = [chunk.chunk_id for chunk in chunks]
-    width = int(table_schema.field("vector").type.list_size)
+    width = schema.vector_dimension(table_schema) or 0
     block = checked_vector_block(vectors, dimension=width, names=names)
-    columns: dict[str, Any] = {
-        "chunk_id": names,
-        "document_id": [c.document_id for c in chunks],
-        "source": [c.source for c in chunks],
-        "citation": [c.citation for c in chunks],
-        "kind": [c.kind.value for c in chunks],
-        "content": [c.content for c in chunks],
-        "page_number": [c.page_number for c in chunks],
-        "title": [c.title for c in chunks],
-        "category": [c.category for c in chunks],
-        "brand": [c.brand for c in chunks],
-        "price": [c.price for c in chunks],
-        "extra": ["{}"] * len(chunks),
-        "access_users": [list(c.access_users) for c in chunks],
-        "access_groups": [list(c.access_groups) for c in chunks],
-        "access_public": [is_public(c) for c in chunks],
-        "images": [json.dumps([i.model_dump() for i in c.images]) for c in chunks],
-        "vector": _vector_column(block, width),
-    }
-    if "image_vector" in table_schema.names:
-        image_width = int(table_schema.field("image_vector").type.list_size)
-        columns["image_vector"] = [
+    fields = [chunk_fields(chunk) for chunk in chunks]
+    columns: dict[str, Any] = {name: [f[name] for f in fields] for name in CHUNK_FIELDS}
+    columns["extra"] = ["{}"] * len(chunks)
+    columns["access_public"] = [is_public(c) for c in chunks]
+    columns["vector"] = _vector_column(block, width)
+    image_width = schema.vector_dimension(table_schema, schema.IMAGE_VECTOR_COLUMN)
+    if image_width is not None:
+        columns[schema.IMAGE_VECTOR_COLUMN] = [
             None
             if image is None
             else checked_vector(
