@@ -105,8 +105,5 @@ def without_price(filters: SearchFilters | None) -> tuple[SearchFilters | None, 
     """``filters`` less its price bounds, and those bounds (None when there are none)."""
     if filters is None or (filters.min_price is None and filters.max_price is None):
         return filters, None
-    for field, value in (("min_price", filters.min_price), ("max_price", filters.max_price)):
-        if value is not None:
-            _sql_number(value, field=field)  # the same error as the SQL path gives
     rest = filters.model_copy(update={"min_price": None, "max_price": None})
     return rest, PriceBounds(low=filters.min_price, high=filters.max_price)

@@ -452,7 +452,7 @@ class LanceDbIndex:
         query = self._query(text, vector, mode, image_vector, filters)
         count = sum(x is not None for x in (query.text, query.vector, query.image_vector))
         if count == 1:
-            legs = self._legs(query, top + skip, columns=schema.RECORD_COLUMNS)
+            legs = self._legs(query, top + skip, full_records=True)
             hits = next(iter(self._run_legs(legs).values()))
         else:
             hits = self._fused(
@@ -508,7 +508,7 @@ class LanceDbIndex:
         ranking cost more than the rankings themselves (about 3 ms of 6 for BM25 at 100k).
         A chunk deleted between the rankings and the record read drops out of the page.
         """
-        results = self._run_legs(self._legs(query, depth, columns=["chunk_id"]))
+        results = self._run_legs(self._legs(query, depth, full_records=False))
         ranked = reciprocal_rank_fusion(
             results.get("text", []),
             results.get("vector", []),
@@ -528,8 +528,10 @@ class LanceDbIndex:
             if hit.chunk.chunk_id in chunks
         ]
 
-    def _legs(self, query: _Query, depth: int, *, columns: list[str]) -> dict[str, _Leg]:
-        """The rankings of ``query``; a price range may be checked on over-fetched rows after.
+    def _legs(self, query: _Query, depth: int, *, full_records: bool) -> dict[str, _Leg]:
+        """The rankings of ``query``, returning whole records with exact scores (``full_records``)
+        or chunk ids and ranks only (input to a fusion); a price range may be checked on
+        over-fetched rows after.
 
         Such a ranking asks for ``price_overfetch`` times ``depth`` rows (at least
         ``_MIN_PRICE_FETCH``) under the rest of the filter, access lists included, keeps those in
@@ -539,16 +541,20 @@ class LanceDbIndex:
         ``vector_price_check_rows`` rows, below which the masked search is the cheaper one
         (docs/benchmarks.md, "Retrieval latency at 100k and 1M").
         """
-        exact = self._plain_legs(query, depth, query.where, columns=columns)
+        columns = schema.RECORD_COLUMNS if full_records else ["chunk_id"]
+        exact = self._plain_legs(query, depth, query.where, columns=columns, rescore=full_records)
         if query.price is None:
             return exact
         bounds = query.price
         fetched = max(depth * self._price_overfetch, _MIN_PRICE_FETCH)
         with_price = list(dict.fromkeys([*columns, "price"]))
-        wide = self._plain_legs(query, fetched, query.ranked_where, columns=with_price)
+        wide = self._plain_legs(
+            query, fetched, query.ranked_where, columns=with_price, rescore=full_records
+        )
         after = {"text"}
-        if self._tables().chunks.count_rows() >= self._vector_price_check_rows:
-            after |= {"vector", "image"}
+        vector_legs = exact.keys() & {"vector", "image"}
+        if vector_legs and self._tables().chunks.count_rows() >= self._vector_price_check_rows:
+            after |= vector_legs
         return {
             name: _Leg(
                 wide[name].query,
@@ -564,7 +570,7 @@ class LanceDbIndex:
         }
 
     def _plain_legs(
-        self, query: _Query, depth: int, where: str | None, *, columns: list[str]
+        self, query: _Query, depth: int, where: str | None, *, columns: list[str], rescore: bool
     ) -> dict[str, _Leg]:
         legs: dict[str, _Leg] = {}
         if query.text is not None:
@@ -574,7 +580,9 @@ class LanceDbIndex:
             ("image", query.image_vector, schema.IMAGE_VECTOR_COLUMN),
         ):
             if vector is not None:
-                legs[name] = self._vector_leg(vector, depth, where, column=column, columns=columns)
+                legs[name] = self._vector_leg(
+                    vector, depth, where, column=column, columns=columns, rescore=rescore
+                )
         return legs
 
     def _run_legs(self, legs: dict[str, _Leg]) -> dict[str, list[SearchHit]]:
@@ -653,13 +661,20 @@ class LanceDbIndex:
         chunks.create_index(schema.CONTENT_COLUMN, config=_text_index_config(), replace=True)
 
     def _vector_leg(
-        self, vector: list[float], depth: int, where: str | None, *, column: str, columns: list[str]
+        self,
+        vector: list[float],
+        depth: int,
+        where: str | None,
+        *,
+        column: str,
+        columns: list[str],
+        rescore: bool,
     ) -> _Leg:
         """A cosine ranking; an ANN index is asked for ``refine_factor`` times the candidates,
-        re-scored exactly, only when the ranking's scores are returned (full ``columns``): a
-        fused ranking uses ranks only, which the quantised distances order well enough (dev
+        re-scored exactly, only when the ranking's scores are returned (``rescore``): a fused
+        ranking uses ranks only, which the quantised distances order well enough (dev
         recall@10 0.983 at 100k without re-scoring)."""
-        refine = self._refine_factor if columns == schema.RECORD_COLUMNS else 1
+        refine = self._refine_factor if rescore else 1
         # The ANN settings are ignored by a flat (unindexed) search, so no index look-up.
         query = (
             self._bare_query()
