@@ -176,7 +176,7 @@ class OwnedIndex:
     ) -> int:
         if not isinstance(self._index, BulkLoadingIndex):
             raise FeatureNotAvailableError(f"{type(self._index).__name__} has no bulk_load")
-        owned = [replace(item, chunks=self._owned(item.chunks)) for item in documents]
+        owned = (replace(item, chunks=self._owned(item.chunks)) for item in documents)
         return self._index.bulk_load(owned, batch_rows=batch_rows, fold_in=fold_in)
 
     def _owned(self, chunks: Sequence[Chunk]) -> list[Chunk]:
