@@ -19,7 +19,7 @@ from chat.uploads import UserUploads
 from ridgeline.protocols import ChatModel
 from ridgeline.types import ChunkKind, SourceDocument
 from tests.chat.fakes import FakeRetriever, make_hit
-from tests.chat.servers import serve_in_thread
+from tests.servers import serve_in_thread
 
 
 class IndexingIngestor:

@@ -13,7 +13,7 @@ from chat.service import ChatService
 from ridgeline.errors import ModelError
 from ridgeline.types import ChunkKind
 from tests.chat.fakes import FailingChatModel, FakeRetriever, make_hit
-from tests.chat.servers import serve_in_thread
+from tests.servers import serve_in_thread
 
 pytestmark = pytest.mark.integration
 

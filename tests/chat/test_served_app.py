@@ -7,8 +7,8 @@ import pytest
 
 from ridgeline.cli import wiring
 from ridgeline.settings import Settings
-from tests.chat.servers import serve_in_thread
 from tests.fakes import HashingEmbedder
+from tests.servers import serve_in_thread
 
 pytestmark = pytest.mark.integration
 

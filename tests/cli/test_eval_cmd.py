@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 from retrieval.lancedb_index import LanceDbIndex
 from ridgeline.cli.main import app
 from ridgeline.types import Chunk, SourceDocument
-from tests.eval.servers import chat_protocol_app, serve_in_thread
+from tests.eval.servers import chat_protocol_app
+from tests.servers import serve_in_thread
 
 runner = CliRunner()
 

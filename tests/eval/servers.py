@@ -1,4 +1,4 @@
-"""Real local HTTP servers for the eval tests, on 127.0.0.1 in a background thread.
+"""Small real chat apps for the eval tests, served on 127.0.0.1 by ``tests.servers.serve_in_thread``.
 
 - :func:`chat_protocol_app`: a small FastAPI app speaking Ridgeline's chat protocol
   (``POST /chat`` JSON, ``POST /chat/stream`` NDJSON) from canned answers.
@@ -15,9 +15,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from tests.servers import serve_in_thread
-
-__all__ = ["chat_completions_app", "chat_protocol_app", "serve_in_thread"]
+__all__ = ["chat_completions_app", "chat_protocol_app"]
 
 
 def chat_protocol_app(

@@ -4,7 +4,8 @@ import pytest
 
 from eval.generate import generate_from_templates, generate_with_llm, template_question
 from ridgeline.types import Chunk, ChunkKind
-from tests.eval.servers import chat_completions_app, serve_in_thread
+from tests.eval.servers import chat_completions_app
+from tests.servers import serve_in_thread
 
 
 def _chunk(n: int, source: str, content: str, kind: ChunkKind = ChunkKind.TEXT) -> Chunk:

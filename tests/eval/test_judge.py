@@ -7,7 +7,8 @@ import pytest
 
 from eval.judge import JUDGE_METRICS, LlmJudge
 from ridgeline.errors import ConfigError, ModelError
-from tests.eval.servers import chat_completions_app, serve_in_thread
+from tests.eval.servers import chat_completions_app
+from tests.servers import serve_in_thread
 
 REPLIES = {
     "GROUNDEDNESS": '{"score": 5, "reason": "All claims are in the sources."}',

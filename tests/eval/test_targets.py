@@ -6,7 +6,8 @@ from typing import Any
 import pytest
 
 from eval.targets import HttpTarget, InProcessTarget
-from tests.eval.servers import chat_protocol_app, serve_in_thread
+from tests.eval.servers import chat_protocol_app
+from tests.servers import serve_in_thread
 
 
 def _response(text: str, citations: list[str]) -> dict[str, Any]:
