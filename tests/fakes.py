@@ -6,6 +6,7 @@ import hashlib
 import math
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -43,3 +44,25 @@ class HashingEmbedder:
 
     def embed_query(self, text: str) -> list[float]:
         return self._vector(text)
+
+
+class FixedImageEmbedder:
+    """An image embedder that gives every image the same vector and records what it saw."""
+
+    name = "fixed"
+    text_aligned = False
+
+    def __init__(self, vector: list[float]) -> None:
+        self.vector = vector
+        self.seen: list[Path] = []
+
+    @property
+    def dimension(self) -> int:
+        return len(self.vector)
+
+    def embed_images(self, image_paths: Sequence[Path]) -> list[list[float]]:
+        self.seen.extend(image_paths)
+        return [self.vector for _ in image_paths]
+
+    def embed_text(self, text: str) -> list[float]:
+        raise NotImplementedError

@@ -1,4 +1,4 @@
-"""Small real chat apps for the eval tests, served on 127.0.0.1 by ``tests.servers.serve_in_thread``.
+"""Small real chat apps for the eval tests, served on 127.0.0.1 by ``tests.servers``.
 
 - :func:`chat_protocol_app`: a small FastAPI app speaking Ridgeline's chat protocol
   (``POST /chat`` JSON, ``POST /chat/stream`` NDJSON) from canned answers.

@@ -13,7 +13,7 @@ from retrieval.retriever import HybridRetriever
 from ridgeline.errors import FeatureNotAvailableError
 from ridgeline.protocols import Retriever, TextEmbedder
 from ridgeline.types import Chunk, SearchFilters, SearchHit
-from tests.fakes import HashingEmbedder
+from tests.fakes import FixedImageEmbedder, HashingEmbedder
 from tests.retrieval.conftest import IndexWriter, make_chunks, make_document
 
 pytestmark = pytest.mark.integration
@@ -158,23 +158,6 @@ class SpyIndex:
             SearchHit(chunk=self._chunks[cid], score=score, image_rank=rank)
             for rank, (score, cid) in enumerate(scored, start=1)
         ]
-
-
-class FixedImageEmbedder:
-    name = "fixed"
-    text_aligned = False
-    dimension = 2
-
-    def __init__(self, vector: list[float]) -> None:
-        self.vector = vector
-        self.seen: list[Path] = []
-
-    def embed_images(self, image_paths: Sequence[Path]) -> list[list[float]]:
-        self.seen.extend(image_paths)
-        return [self.vector for _ in image_paths]
-
-    def embed_text(self, text: str) -> list[float]:
-        raise NotImplementedError
 
 
 class FixedOcr:

@@ -3,7 +3,7 @@ local search service (Azure AI Search REST protocol subset) over HTTPS on 127.0.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ from retrieval.retriever import HybridRetriever
 from ridgeline.errors import FeatureNotAvailableError
 from ridgeline.protocols import SearchIndex
 from ridgeline.types import AccessScope, ChunkKind, ImageAsset, SearchFilters
-from tests.fakes import HashingEmbedder
+from tests.fakes import FixedImageEmbedder, HashingEmbedder
 from tests.retrieval.conftest import make_chunks, make_document
 from tests.retrieval.search_service.servers import RunningService, serve_search_service
 
@@ -157,21 +157,6 @@ def test_a_missing_query_vector_is_still_refused(catalog: AzureSearchIndex) -> N
         catalog.search(text="socks", vector=None, mode="hybrid", top=1, image_vector=[0, 1.0, 0])
 
 
-class _FixedImageEmbedder:
-    name = "fixed"
-    text_aligned = False
-    dimension = 3
-
-    def __init__(self, vector: list[float]) -> None:
-        self.vector = vector
-
-    def embed_images(self, image_paths: Sequence[Path]) -> list[list[float]]:
-        return [self.vector for _ in image_paths]
-
-    def embed_text(self, text: str) -> list[float]:
-        raise NotImplementedError
-
-
 def test_the_retriever_queries_by_image_alone_in_vectors_mode(
     catalog: AzureSearchIndex, tmp_path: Path
 ) -> None:
@@ -181,7 +166,7 @@ def test_the_retriever_queries_by_image_alone_in_vectors_mode(
     retriever = HybridRetriever(
         index=catalog,
         embedder=HashingEmbedder(),
-        image_embedder=_FixedImageEmbedder([0.9, 0.2, 0.0]),
+        image_embedder=FixedImageEmbedder([0.9, 0.2, 0.0]),
     )
     hits = retriever.search("", mode="vectors", top=2, image=photo)
     assert _ids(hits) == ["products.csv-0", "products.csv-3"]
