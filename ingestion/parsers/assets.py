@@ -16,6 +16,8 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from ridgeline.types import ImageAsset
+
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -43,6 +45,25 @@ def save_png(image: Image.Image, folder: Path, name: str) -> Path:
         image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
     image.save(target, format="PNG")
     return target.resolve()
+
+
+@dataclass
+class FigureStore:
+    """One document's pictures saved as ``figure1.png``, ``figure2.png``... in ``folder``."""
+
+    folder: Path
+    max_pixels: int
+    saved: int = 0
+
+    def save(self, data: bytes, *, context: str) -> ImageAsset | None:
+        """The stored figure, or None when Pillow cannot read ``data`` or it is too large."""
+        image = open_embedded_image(data, max_pixels=self.max_pixels)
+        if image is None:
+            return None
+        self.saved += 1
+        name = f"figure{self.saved}.png"
+        stored = save_png(image, self.folder, name)
+        return ImageAsset(path=str(stored), figure_name=name, context=context)
 
 
 def open_embedded_image(data: bytes, *, max_pixels: int) -> Image.Image | None:

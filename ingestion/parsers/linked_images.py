@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ingestion.parsers.assets import asset_folder, open_embedded_image, save_png
+from ingestion.parsers.assets import FigureStore, asset_folder
 from ridgeline.types import ImageAsset
 
 _DATA_URI = re.compile(r"^data:image/[\w.+-]+;base64,(?P<data>.*)$", re.IGNORECASE | re.DOTALL)
@@ -33,20 +33,20 @@ class LinkedImages:
     assets_dir: Path | None
     max_pixels: int = 50_000_000
     max_bytes: int = 20 * 2**20
-    saved: int = 0
+
+    def __post_init__(self) -> None:
+        self._figures = (
+            FigureStore(asset_folder(self.assets_dir, self.document), self.max_pixels)
+            if self.assets_dir is not None
+            else None
+        )
 
     def load(self, ref: str, *, context: str) -> ImageAsset | None:
         """The stored figure for link ``ref``, or None when it is not followed (see module)."""
-        if self.assets_dir is None:
+        if self._figures is None:
             return None
         data = self._bytes(ref.strip())
-        image = open_embedded_image(data, max_pixels=self.max_pixels) if data else None
-        if image is None:
-            return None
-        self.saved += 1
-        name = f"figure{self.saved}.png"
-        stored = save_png(image, asset_folder(self.assets_dir, self.document), name)
-        return ImageAsset(path=str(stored), figure_name=name, context=context)
+        return self._figures.save(data, context=context) if data else None
 
     def _bytes(self, ref: str) -> bytes | None:
         inline = _DATA_URI.match(ref)

@@ -21,12 +21,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from ingestion.parsers.archive_limits import ArchiveLimits, check_office_archive
-from ingestion.parsers.assets import (
-    FigureOptions,
-    asset_folder,
-    open_embedded_image,
-    save_png,
-)
+from ingestion.parsers.assets import FigureOptions, FigureStore, asset_folder
 from ingestion.parsers.sections import SectionCollector
 from ingestion.parsers.tables import markdown_table
 from ridgeline.errors import CorruptFileError
@@ -53,25 +48,18 @@ def _open(path: Path) -> Any:
 
 @dataclass
 class _Reading:
-    """The state of one parse: where pictures go and how many have been saved."""
+    """The state of one parse: the section being collected and where pictures go."""
 
     document: Any
     collector: SectionCollector
-    folder: Path | None
-    max_pixels: int
-    saved: int = 0
+    figures: FigureStore | None  # None: pictures are not kept
 
     def picture(self, relation_id: str) -> ImageAsset | None:
         part = self.document.part.related_parts.get(relation_id)
-        if self.folder is None or part is None:
+        if self.figures is None or part is None:
             return None
-        image = open_embedded_image(part.blob, max_pixels=self.max_pixels)
-        if image is None:
-            return None  # a format Pillow cannot read (EMF, WMF) or an oversized picture
-        self.saved += 1
-        name = f"figure{self.saved}.png"
-        stored = save_png(image, self.folder, name)
-        return ImageAsset(path=str(stored), figure_name=name, context=self.collector.recent_text)
+        # None for a format Pillow cannot read (EMF, WMF) or an oversized picture.
+        return self.figures.save(part.blob, context=self.collector.recent_text)
 
 
 @dataclass(kw_only=True)
@@ -92,8 +80,9 @@ class DocxParser(FigureOptions):
         reading = _Reading(
             document=document,
             collector=SectionCollector(source=source, title=title),
-            folder=asset_folder(self.assets_dir, path) if self.assets_dir else None,
-            max_pixels=self.max_image_pixels,
+            figures=FigureStore(asset_folder(self.assets_dir, path), self.max_image_pixels)
+            if self.assets_dir
+            else None,
         )
         for block in document.iter_inner_content():
             if isinstance(block, Table):
