@@ -28,7 +28,7 @@ _IMAGE = re.compile(r'!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<src>[^)\s>]+)>?(?:\s+"[^"]*
 @dataclass
 class _Section:
     headings: list[str]
-    lines: list[str] = field(default_factory=list)
+    lines: list[tuple[str, bool]] = field(default_factory=list)  # (line, inside a code fence)
 
     def page(self, source: str, images: LinkedImages) -> Page | None:
         lines, assets = _with_figures(self.lines, images)
@@ -39,16 +39,17 @@ class _Section:
         return Page(source=source, text=text, title=title, images=tuple(assets))
 
 
-def _with_figures(lines: list[str], images: LinkedImages) -> tuple[list[str], list[ImageAsset]]:
+def _with_figures(
+    lines: list[tuple[str, bool]], images: LinkedImages
+) -> tuple[list[str], list[ImageAsset]]:
     """The lines with a figure line after each line whose images were stored, and the images."""
     kept: list[str] = []
     assets: list[ImageAsset] = []
-    in_fence = False
-    for line in lines:
+    for line, in_fence in lines:
         kept.append(line)
-        in_fence = in_fence != bool(_FENCE.match(line))
-        for match in () if in_fence else _IMAGE.finditer(line):
-            words = _IMAGE.sub(" ", line).strip()
+        matches = [] if in_fence else list(_IMAGE.finditer(line))
+        words = _IMAGE.sub(" ", line).strip() if matches else ""
+        for match in matches:
             context = ". ".join(p for p in (match.group("alt").strip(), words) if p)
             asset = images.load(match.group("src"), context=context)
             if asset is not None:
@@ -66,7 +67,7 @@ def _sections(text: str) -> Iterator[_Section]:
             in_fence = not in_fence
         match = None if in_fence else _HEADING.match(line)
         if match is None:
-            section.lines.append(line)
+            section.lines.append((line, in_fence))
             continue
         yield section
         level = len(match.group(1))
