@@ -189,15 +189,13 @@ class EmbedWriteBatch:
         started = time.perf_counter()
         documents = list(new.values())
         if self._journal is not None:
-            for item in documents:
-                self._journal.begin(item.document)
+            self._journal.begin(*(item.document for item in documents))
         try:
             index.bulk_load(documents, fold_in=False)
         except Exception:
             return False
         if self._journal is not None:
-            for item in documents:
-                self._journal.finish(item.document.document_id)
+            self._journal.finish(*(item.document.document_id for item in documents))
         seconds = time.perf_counter() - started
         total = sum(len(item.chunks) for item in documents)
         for position, item in new.items():

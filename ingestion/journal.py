@@ -60,17 +60,19 @@ class WriteJournal:
             self._connection = connection
         return self._connection
 
-    def begin(self, document: SourceDocument) -> None:
+    def begin(self, *documents: SourceDocument) -> None:
+        """Note writes of ``documents`` as open, in one commit."""
         db = self._db()
-        db.execute(
+        db.executemany(
             "INSERT OR REPLACE INTO pending VALUES (?, ?, ?)",
-            (document.document_id, str(document.path), document.content_hash),
+            [(d.document_id, str(d.path), d.content_hash) for d in documents],
         )
         db.commit()
 
-    def finish(self, document_id: str) -> None:
+    def finish(self, *document_ids: str) -> None:
+        """Settle the notes of ``document_ids``, in one commit."""
         db = self._db()
-        db.execute("DELETE FROM pending WHERE document_id = ?", (document_id,))
+        db.executemany("DELETE FROM pending WHERE document_id = ?", [(i,) for i in document_ids])
         db.commit()
 
     def pending(self) -> list[PendingWrite]:
