@@ -283,17 +283,22 @@ def _gist(rgb: np.ndarray, weight: np.ndarray, bank: np.ndarray) -> np.ndarray:
     grey = rgb @ np.array([0.299, 0.587, 0.114])
     spectrum = np.fft.rfft2(grey - grey.mean())
     energy = np.abs(np.fft.irfft2(spectrum[None] * bank, s=grey.shape))
-    code = np.zeros(grey.shape, dtype=int)
-    return np.concatenate(
-        [_grid_histograms(code, band * weight, grid=_GIST_GRID, bins=1) for band in energy]
-    )
+    # One count over all bands: band b's cells are bins b * cells ... (b + 1) * cells - 1.
+    cells = _GIST_GRID * _GIST_GRID
+    index = np.arange(len(energy))[:, None, None] * cells + _cells(grey.shape, _GIST_GRID)
+    weights = (energy * weight).ravel()
+    return np.bincount(index.ravel(), weights=weights, minlength=len(energy) * cells)
+
+
+def _cells(shape: tuple[int, ...], grid: int) -> np.ndarray:
+    """The grid cell (row-major number) of every pixel of an image of ``shape``."""
+    rows = np.minimum(np.arange(shape[0]) * grid // shape[0], grid - 1)
+    cols = np.minimum(np.arange(shape[1]) * grid // shape[1], grid - 1)
+    return rows[:, None] * grid + cols[None, :]
 
 
 def _grid_histograms(code: np.ndarray, weight: np.ndarray, *, grid: int, bins: int) -> np.ndarray:
-    rows = np.minimum(np.arange(code.shape[0]) * grid // code.shape[0], grid - 1)
-    cols = np.minimum(np.arange(code.shape[1]) * grid // code.shape[1], grid - 1)
-    cell = rows[:, None] * grid + cols[None, :]
-    index = cell * bins + code
+    index = _cells(code.shape, grid) * bins + code
     return np.bincount(index.ravel(), weights=weight.ravel(), minlength=grid * grid * bins)
 
 
