@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ridgeline.settings import RetrievalMode
 from ridgeline.types import Chunk, SearchFilters, SearchHit, SourceDocument
+from tests.fakes import HashingEmbedder
 
 _WORD = re.compile(r"\w+")
 
@@ -157,3 +158,17 @@ class MeanColourImageEmbedder:
         from ridgeline.errors import FeatureNotAvailableError
 
         raise FeatureNotAvailableError("mean-colour vectors are not text-aligned")
+
+
+class RecordingEmbedder(HashingEmbedder):
+    """The hashing embedder, recording every text it embeds and the size of each call."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+        self.calls: list[int] = []
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        self.texts.extend(texts)
+        self.calls.append(len(texts))
+        return super().embed_documents(texts)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -13,17 +12,7 @@ from ingestion.splitter import TokenSplitter
 from retrieval.lancedb_index import LanceDbIndex
 from ridgeline.providers.tokenizer import TiktokenTokenizer
 from tests.fakes import HashingEmbedder
-from tests.ingestion.fakes import FixedOcr, InMemoryIndex
-
-
-class CallRecordingEmbedder(HashingEmbedder):
-    def __init__(self) -> None:
-        super().__init__()
-        self.calls: list[int] = []
-
-    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
-        self.calls.append(len(texts))
-        return super().embed_documents(texts)
+from tests.ingestion.fakes import FixedOcr, InMemoryIndex, RecordingEmbedder
 
 
 def pipeline(index: object, embedder: HashingEmbedder, *, batch: int) -> IngestionPipeline:
@@ -47,7 +36,7 @@ def notes(tmp_path: Path) -> Path:
 
 
 def test_files_are_embedded_together_up_to_the_batch_size(notes: Path) -> None:
-    embedder, index = CallRecordingEmbedder(), InMemoryIndex()
+    embedder, index = RecordingEmbedder(), InMemoryIndex()
 
     report = pipeline(index, embedder, batch=2).run([notes])
 
@@ -58,7 +47,7 @@ def test_files_are_embedded_together_up_to_the_batch_size(notes: Path) -> None:
 
 
 def test_each_file_gets_its_own_vectors(notes: Path) -> None:
-    embedder, index = CallRecordingEmbedder(), InMemoryIndex()
+    embedder, index = RecordingEmbedder(), InMemoryIndex()
     pipeline(index, embedder, batch=256).run([notes])
     hits = index.search(
         text="",

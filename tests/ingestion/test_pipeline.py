@@ -19,6 +19,7 @@ from tests.ingestion.fakes import (
     FixedOcr,
     InMemoryIndex,
     MeanColourImageEmbedder,
+    RecordingEmbedder,
     RecordingProgress,
 )
 
@@ -72,16 +73,6 @@ def test_a_folder_is_ingested_and_a_bad_file_is_reported_by_name(
     assert index.count_chunks() == report.total_chunks == 6
     assert report.counts == {"added": 4, "updated": 0, "unchanged": 0, "removed": 0, "failed": 2}
     assert progress.total == 6 and sorted(progress.results) == sorted(outcome)
-
-
-class RecordingEmbedder(HashingEmbedder):
-    def __init__(self) -> None:
-        super().__init__()
-        self.texts: list[str] = []
-
-    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
-        self.texts.extend(texts)
-        return super().embed_documents(texts)
 
 
 def test_the_embedded_text_carries_the_title_once(
