@@ -74,17 +74,19 @@ def start_server(index_dir: Path, port: int, *, workers: int, mode: str) -> subp
     return subprocess.Popen(command, env=env, cwd=ROOT)
 
 
-def server_rss_mb(process: subprocess.Popen) -> float:
+def _server_processes(process: subprocess.Popen) -> list[psutil.Process]:
+    """The server and its worker processes that are still running."""
     parent = psutil.Process(process.pid)
-    processes = [parent, *parent.children(recursive=True)]
-    return sum(p.memory_info().rss for p in processes if p.is_running()) / 2**20
+    return [p for p in (parent, *parent.children(recursive=True)) if p.is_running()]
+
+
+def server_rss_mb(process: subprocess.Popen) -> float:
+    return sum(p.memory_info().rss for p in _server_processes(process)) / 2**20
 
 
 def server_cpu_s(process: subprocess.Popen) -> float:
     """CPU seconds (user + system) used so far by the server and its worker processes."""
-    parent = psutil.Process(process.pid)
-    processes = [parent, *parent.children(recursive=True)]
-    return sum(sum(p.cpu_times()[:2]) for p in processes if p.is_running())
+    return sum(sum(p.cpu_times()[:2]) for p in _server_processes(process))
 
 
 def client_cpu_s() -> float:
