@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     # Text embedder (docs/embedders.md): all are the packaged all-MiniLM-L6-v2, 384-d. "minilm" is
     # sentence-transformers fp32; the ONNX ones export once into onnx_cache_dir (int8: faster).
     text_embedder: TextEmbedderName = "minilm"
+    # Where the "minilm" text embedder runs: "auto" takes a CUDA GPU when torch sees one, "cuda"
+    # requires one. The ONNX text embedders and the image embedders run on the CPU.
+    device: Literal["auto", "cpu", "cuda"] = "cpu"
     onnx_cache_dir: Path | None = None  # default: ~/.cache/ridgeline/onnx
 
     # Image enrichment and image vectors (docs/ingestion.md). Captions: "offline" assembles one

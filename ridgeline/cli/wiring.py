@@ -42,7 +42,9 @@ EMBEDDING_DIMENSION = 384
 
 
 def build_embedder(settings: Settings) -> TextEmbedder:
-    registry = default_embedder_registry(onnx_cache_dir=settings.onnx_cache_dir)
+    registry = default_embedder_registry(
+        onnx_cache_dir=settings.onnx_cache_dir, device=settings.device
+    )
     return registry.create(settings.text_embedder)
 
 

