@@ -2,7 +2,9 @@
 citations use) and the files under the index's assets folder (extracted figures, page images).
 
 Nothing else is reachable: names are never joined to a folder without checking that the
-resolved path (symlinks followed) stays inside it.
+resolved path (symlinks followed) stays inside it. An asset is served only when it belongs to
+a document the caller may read: its folder is the one the ingestion parsers name after that
+document (``<stem>-<hash>``); a folder no listed document owns is not served at all.
 
 Usage::
 
@@ -18,6 +20,7 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 
+from ingestion.parsers.assets import asset_folder
 from ridgeline.types import SourceDocument
 
 # "#page=3" and a figure suffix "(figure1_1.png)" name a place in a file, not another file.
@@ -50,10 +53,13 @@ class ContentStore:
         name = _ANCHOR.sub("", name).strip()
         if not _is_plain_relative(name):
             return None
-        document = self._document_named(name, user)
-        if document is not None:
-            return document
-        return self._asset_named(name)
+        try:
+            document = self._document_named(name, user)
+            if document is not None:
+                return document
+            return self._asset_named(name, user)
+        except OSError:  # e.g. a name longer than the file system allows: no such file
+            return None
 
     def content_name(self, stored_path: str) -> str:
         """The name under ``/content/`` of a stored image path (relative to the assets dir)."""
@@ -72,14 +78,26 @@ class ContentStore:
                 return path if path.is_file() else None
         return None
 
-    def _asset_named(self, name: str) -> Path | None:
+    def _asset_named(self, name: str, user: str) -> Path | None:
         if self._assets_dir is None:
             return None
         root = self._assets_dir.resolve()
         candidate = (root / name).resolve()
         if not candidate.is_relative_to(root) or not candidate.is_file():
             return None
+        folder = candidate.relative_to(root).parts[0]
+        if not self._may_read_folder(folder, user):
+            return None
         return candidate
+
+    def _may_read_folder(self, folder: str, user: str) -> bool:
+        """Whether ``user`` may read a document whose assets live in ``folder``."""
+        assert self._assets_dir is not None
+        return any(
+            asset_folder(self._assets_dir, Path(document.path)).name == folder
+            and self._may_read(document, user)
+            for document in self._documents()
+        )
 
 
 def _is_plain_relative(name: str) -> bool:
