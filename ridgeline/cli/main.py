@@ -174,5 +174,4 @@ def serve(
     bind = host or settings.host
     if warning := exposure_warning(bind, has_key=settings.api_key is not None):
         logging.getLogger("ridgeline.serve").warning(warning)
-        err_console.print(f"[bold yellow]warning:[/] {warning}")
     uvicorn.run(app, host=bind, port=port or settings.port)

@@ -39,7 +39,9 @@ def test_a_private_uploads_figure_is_served_to_its_owner_only(tmp_path, monkeypa
     index = wiring.build_index(settings)
     wiring.build_pipeline(settings, index).run([shared.parent])
     private = write_pdf_with_figure(
-        tmp_path / "mine" / "floorplan.pdf", text="Alice's private floor plan.", colour=(200, 30, 30)
+        tmp_path / "mine" / "floorplan.pdf",
+        text="Alice's private floor plan.",
+        colour=(200, 30, 30),
     )
     assets = settings.index_dir / "assets"
     stray = assets / "orphan-00000000" / "figure1_1.png"

@@ -54,7 +54,9 @@ def test_a_lone_surrogate_is_a_422(app, path, body):
 def test_completions_whose_last_message_is_not_a_user_question_are_a_422(
     app, messages, complaint, stream
 ):
-    response = app.client.post("/v1/chat/completions", json={"messages": messages, "stream": stream})
+    response = app.client.post(
+        "/v1/chat/completions", json={"messages": messages, "stream": stream}
+    )
     error = response.json()["error"]
     assert response.status_code == 422 and complaint in error["message"]
     assert error["type"] == "invalid_request_error"
