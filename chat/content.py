@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from ingestion.parsers.assets import asset_folder
@@ -94,10 +95,16 @@ class ContentStore:
         """Whether ``user`` may read a document whose assets live in ``folder``."""
         assert self._assets_dir is not None
         return any(
-            asset_folder(self._assets_dir, Path(document.path)).name == folder
+            _folder_name(self._assets_dir, Path(document.path)) == folder
             and self._may_read(document, user)
             for document in self._documents()
         )
+
+
+@lru_cache(maxsize=65536)
+def _folder_name(assets_dir: Path, document_path: Path) -> str:
+    # Hashing a resolved path per document and request adds up on big indexes.
+    return asset_folder(assets_dir, document_path).name
 
 
 def _is_plain_relative(name: str) -> bool:
