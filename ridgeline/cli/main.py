@@ -77,6 +77,8 @@ def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> N
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
+    # Every command reads the settings: a bad RIDGELINE_* value is one line here, for all of them.
+    _settings(None)
 
 
 @app.command()

@@ -79,3 +79,13 @@ def test_serve_logs_the_warning_once_before_starting(monkeypatch, tmp_path, capl
     assert started == [{"host": "0.0.0.0", "port": 8000}]
     warnings = [r for r in caplog.records if "without an API key" in r.getMessage()]
     assert len(warnings) == 1 and warnings[0].levelname == "WARNING"
+
+
+@pytest.mark.parametrize(
+    "command", [["eval", "--help"], ["search-service", "--help"], ["ask", "x"]]
+)
+def test_every_command_reports_a_bad_setting_in_one_line(monkeypatch, command):
+    monkeypatch.setenv("RIDGELINE_CORS_ORIGINS", "not an origin")
+    result = runner.invoke(app, command)
+    assert result.exit_code == 2 and "RIDGELINE_CORS_ORIGINS" in result.output
+    assert "Traceback" not in result.output
