@@ -23,7 +23,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from chat.config import USER_HEADER, AppConfig
 from chat.content import ContentStore
 from chat.history import HistoryStore
-from chat.images import InvalidImageError
+from chat.images import ImageTooLargeError, InvalidImageError
+from chat.limits import RequestTooLargeError
+from chat.origin_guard import StateChangeGuard
 from chat.routes.chat import ScopeOf, chat_router
 from chat.routes.content import content_router
 from chat.routes.history import history_router
@@ -43,6 +45,8 @@ _STATUS: tuple[tuple[type[Exception], int], ...] = (
     (UploadRejectedError, 415),
     (UploadTooLargeError, 413),
     (UploadNotFoundError, 404),
+    (RequestTooLargeError, 413),
+    (ImageTooLargeError, 413),
     (InvalidImageError, 400),
     (IngestionError, 422),
     (ModelError, 502),
@@ -63,14 +67,19 @@ def create_app(
     _add_error_handlers(app)
     _add_guards(app, config)
     scope_of = _scope_policy(uploads)
-    features = {"uploads": uploads is not None, "history": history is not None}
+    features = {
+        "uploads": uploads is not None and config.uploads_open,
+        "history": history is not None,
+    }
 
     @app.get("/health")
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
     app.include_router(chat_router(service, config=config, scope_of=scope_of, features=features))
-    app.include_router(openai_router(service, model=config.model_name, scope_of=scope_of))
+    app.include_router(
+        openai_router(service, model=config.model_name, scope_of=scope_of, limits=config.limits)
+    )
     app.include_router(page_router())
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     if content is not None:
@@ -91,14 +100,19 @@ def _scope_policy(uploads: UserUploads | None) -> ScopeOf:
 
 
 def _add_guards(app: FastAPI, config: AppConfig) -> None:
-    # The last added middleware runs first: CORS answers preflights before the key check.
-    if config.api_key:
-        app.add_middleware(ApiKeyMiddleware, api_key=config.api_key)
+    # The last added middleware runs first: CORS (answers preflights), the API key, the
+    # cross-site and uploads checks, and only then the body limit, which may read a body sent
+    # without a length: nobody unauthenticated gets a body buffered.
     app.add_middleware(
         BodyLimitMiddleware,
         max_bytes=config.max_request_bytes,
         upload_max_bytes=config.max_upload_bytes,
     )
+    app.add_middleware(
+        StateChangeGuard, allowed_origins=config.cors_origins, uploads_open=config.uploads_open
+    )
+    if config.api_key:
+        app.add_middleware(ApiKeyMiddleware, api_key=config.api_key)
     if config.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from chat.limits import RequestLimits
+
 # Headers and paths that skip the API key: the health probe and the static page (no data).
 PUBLIC_PATHS = ("/health", "/", "/favicon.ico")
 PUBLIC_PREFIXES = ("/static/",)
@@ -28,7 +30,15 @@ class AppConfig(BaseModel):
     cors_origins: tuple[str, ...] = ()
     max_request_bytes: int = Field(default=8 * 1024 * 1024, gt=0)
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+    limits: RequestLimits = Field(default_factory=RequestLimits)
+    # Uploads without an API key: off unless the operator opts in (docs/security.md).
+    allow_anonymous_uploads: bool = False
     upload_suffixes: tuple[str, ...] = UPLOAD_SUFFIXES
     model_name: str = "ridgeline"
     vision: bool = False
     image_search: bool = True
+
+    @property
+    def uploads_open(self) -> bool:
+        """Whether uploads are accepted: with an API key, or when anonymous ones are allowed."""
+        return bool(self.api_key) or self.allow_anonymous_uploads

@@ -2,7 +2,9 @@
 citations use) and the files under the index's assets folder (extracted figures, page images).
 
 Nothing else is reachable: names are never joined to a folder without checking that the
-resolved path (symlinks followed) stays inside it.
+resolved path (symlinks followed) stays inside it. An asset is served only when it belongs to
+a document the caller may read: its folder is the one the ingestion parsers name after that
+document (``<stem>-<hash>``); a folder no listed document owns is not served at all.
 
 Usage::
 
@@ -16,8 +18,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
+from ingestion.parsers.assets import asset_folder
 from ridgeline.types import SourceDocument
 
 # "#page=3" and a figure suffix "(figure1_1.png)" name a place in a file, not another file.
@@ -50,10 +54,13 @@ class ContentStore:
         name = _ANCHOR.sub("", name).strip()
         if not _is_plain_relative(name):
             return None
-        document = self._document_named(name, user)
-        if document is not None:
-            return document
-        return self._asset_named(name)
+        try:
+            document = self._document_named(name, user)
+            if document is not None:
+                return document
+            return self._asset_named(name, user)
+        except OSError:  # e.g. a name longer than the file system allows: no such file
+            return None
 
     def content_name(self, stored_path: str) -> str:
         """The name under ``/content/`` of a stored image path (relative to the assets dir)."""
@@ -72,14 +79,32 @@ class ContentStore:
                 return path if path.is_file() else None
         return None
 
-    def _asset_named(self, name: str) -> Path | None:
+    def _asset_named(self, name: str, user: str) -> Path | None:
         if self._assets_dir is None:
             return None
         root = self._assets_dir.resolve()
         candidate = (root / name).resolve()
         if not candidate.is_relative_to(root) or not candidate.is_file():
             return None
+        folder = candidate.relative_to(root).parts[0]
+        if not self._may_read_folder(folder, user):
+            return None
         return candidate
+
+    def _may_read_folder(self, folder: str, user: str) -> bool:
+        """Whether ``user`` may read a document whose assets live in ``folder``."""
+        assert self._assets_dir is not None
+        return any(
+            _folder_name(self._assets_dir, Path(document.path)) == folder
+            and self._may_read(document, user)
+            for document in self._documents()
+        )
+
+
+@lru_cache(maxsize=65536)
+def _folder_name(assets_dir: Path, document_path: Path) -> str:
+    # Hashing a resolved path per document and request adds up on big indexes.
+    return asset_folder(assets_dir, document_path).name
 
 
 def _is_plain_relative(name: str) -> bool:

@@ -16,9 +16,16 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from chat.protocol import ChatRequest, ChatResponse, RequestContext, RequestMessage
+from chat.protocol import (
+    ChatRequest,
+    ChatResponse,
+    RequestContext,
+    RequestMessage,
+    check_last_message,
+    refuse_lone_surrogates,
+)
 from ridgeline.errors import RidgelineError
 
 
@@ -33,6 +40,14 @@ class CompletionRequest(BaseModel):
     seed: int | None = None
     stream: bool = False
     context: RequestContext = Field(default_factory=RequestContext)
+
+    _valid_unicode = model_validator(mode="before")(refuse_lone_surrogates)
+
+    @model_validator(mode="after")
+    def _last_message_is_a_user_question(self) -> CompletionRequest:
+        # Checked here, where a failure is a 422: the ChatRequest built from it checks again.
+        check_last_message(self.messages)
+        return self
 
     def to_chat_request(self) -> ChatRequest:
         overrides = self.context.overrides.model_copy(

@@ -9,6 +9,7 @@ against Ridgeline unchanged::
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -17,6 +18,46 @@ from ridgeline.settings import RetrievalMode
 from ridgeline.types import ChatMessage
 
 Role = Literal["user", "assistant", "system"]
+# A UTF-16 surrogate alone ("\ud800" in JSON) is not a character: it cannot be written as
+# UTF-8, so a body holding one is refused before anything tries to.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def lone_surrogate_at(value: Any, where: str = "body") -> str | None:
+    """Where in a decoded JSON value a string (or key) holds a lone surrogate, or None."""
+    pending: list[tuple[str, Any]] = [(where, value)]
+    while pending:
+        path, item = pending.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return path
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                if isinstance(key, str) and _SURROGATE.search(key):
+                    return path
+                pending.append((f"{path}.{key}", child))
+        elif isinstance(item, list | tuple):
+            pending.extend((f"{path}.{index}", child) for index, child in enumerate(item))
+    return None
+
+
+def refuse_lone_surrogates(data: Any) -> Any:
+    """A ``mode="before"`` validator body: the raw input, or a ValueError naming the place."""
+    place = lone_surrogate_at(data)
+    if place is not None:
+        raise ValueError(
+            f"{place} holds a lone UTF-16 surrogate (such as \\ud800): text must be valid Unicode"
+        )
+    return data
+
+
+def check_last_message(messages: list[RequestMessage]) -> None:
+    """The conversation must end with a user message that has text or an image."""
+    last = messages[-1]
+    if last.role != "user":
+        raise ValueError(f"the last message must come from the user, not from {last.role!r}")
+    if not last.text.strip() and not last.image_urls:
+        raise ValueError("the last user message has no text and no image")
 
 
 class TextPart(BaseModel):
@@ -107,13 +148,11 @@ class ChatRequest(BaseModel):
     context: RequestContext = Field(default_factory=RequestContext)
     session_state: Any = None
 
+    _valid_unicode = model_validator(mode="before")(refuse_lone_surrogates)
+
     @model_validator(mode="after")
     def _last_message_is_a_user_question(self) -> ChatRequest:
-        last = self.messages[-1]
-        if last.role != "user":
-            raise ValueError(f"the last message must come from the user, not from {last.role!r}")
-        if not last.text.strip() and not last.image_urls:
-            raise ValueError("the last user message has no text and no image")
+        check_last_message(self.messages)
         return self
 
     @property

@@ -34,7 +34,7 @@ class ApiKeyMiddleware:
         if scope["type"] != "http" or _is_public(scope):
             await self.app(scope, receive, send)
             return
-        given = _header(scope, b"authorization") or b""
+        given = header_of(scope, b"authorization") or b""
         if hmac.compare_digest(given, self._expected):
             await self.app(scope, receive, send)
             return
@@ -58,7 +58,7 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         limit = self._upload_max if scope["path"] == UPLOAD_PATH else self._max
-        declared = _header(scope, b"content-length")
+        declared = header_of(scope, b"content-length")
         if declared is not None and declared.isdigit():
             if int(declared) > limit:
                 await send_json(send, 413, _too_large(limit))
@@ -128,7 +128,7 @@ def _is_public(scope: Scope) -> bool:
     return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
 
 
-def _header(scope: Scope, name: bytes) -> bytes | None:
+def header_of(scope: Scope, name: bytes) -> bytes | None:
     for key, value in scope["headers"]:
         if key == name:
             return bytes(value)

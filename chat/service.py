@@ -20,7 +20,7 @@ from typing import Any
 from chat import thoughts
 from chat.citations import keep_known_citations
 from chat.followups import offline_followups, split_followups
-from chat.images import attached_image_file
+from chat.images import DEFAULT_MAX_IMAGE_PIXELS, attached_image_file
 from chat.models.extractive import DONT_KNOW
 from chat.models.streaming import stream_answer
 from chat.models.tunable import TunableChatModel
@@ -68,6 +68,7 @@ class ChatService:
         default_mode: RetrievalMode = "hybrid",
         planner: QueryPlanner | None = None,
         content_name: ContentName = str,
+        max_image_pixels: int = DEFAULT_MAX_IMAGE_PIXELS,
     ) -> None:
         self.retriever = retriever
         self.model = model
@@ -75,6 +76,7 @@ class ChatService:
         self.default_mode = default_mode
         self.planner = planner
         self.content_name = content_name
+        self.max_image_pixels = max_image_pixels
 
     def chat(self, request: ChatRequest, *, scope: AccessScope | None = None) -> ChatResponse:
         """The whole answer at once. ``scope``: whose documents may be searched (None: all)."""
@@ -97,8 +99,14 @@ class ChatService:
     ) -> Iterator[dict[str, Any]]:
         """NDJSON events as in the reference sample: a first ``response.context`` event with the
         sources and thoughts, ``response.output_text.delta`` events, and a final
-        ``response.context`` event with the follow-up questions and token usage."""
-        turn = self._prepare(request, scope)
+        ``response.context`` event with the follow-up questions and token usage.
+
+        The search runs before this returns: a request that cannot be answered (a bad image,
+        a failing index) raises here, before a streamed response has started.
+        """
+        return self._events(self._prepare(request, scope))
+
+    def _events(self, turn: _Turn) -> Iterator[dict[str, Any]]:
         yield self._context_event(turn, [])
         editor = StreamEditor(known=_known_citations(turn.sources))
         answer = Answer(text="", model=turn.model.name)
@@ -178,7 +186,9 @@ class ChatService:
                 return []
             return self.retriever.search(query, mode=mode, top=top, filters=filters)
         with ExitStack() as stack:
-            image = stack.enter_context(attached_image_file(image_url))
+            image = stack.enter_context(
+                attached_image_file(image_url, max_pixels=self.max_image_pixels)
+            )
             return self.retriever.search(query, mode=mode, top=top, filters=filters, image=image)
 
     def _model_for(self, overrides: Overrides) -> ChatModel:

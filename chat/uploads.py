@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -23,7 +24,13 @@ from ridgeline.errors import FeatureNotAvailableError, IngestionError, Ridgeline
 from ridgeline.protocols import BulkLoadingIndex, SearchIndex
 from ridgeline.types import Chunk, NewDocument, SearchHit, SourceDocument
 
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
+# Letters and digits of any script stay (so "résumé" and "resume" are two files); anything else
+# becomes "_" and the name then gets a digest of the original, so that "a?b" and "a*b" do not
+# overwrite each other either.
+_UNSAFE_CHARS = re.compile(r"[^\w. -]+")
+# Stored names stay well under the 255 bytes most file systems allow.
+_MAX_NAME_BYTES = 150
+_MAX_SUFFIX_CHARS = 10
 # The first bytes a file of each binary type must start with.
 _MAGIC = {
     ".pdf": (b"%PDF-",),
@@ -64,6 +71,7 @@ class UserUploads:
         self._suffixes = tuple(s.lower() for s in suffixes)
 
     def add(self, user: str, filename: str, data: bytes) -> int:
+        """The number of chunks indexed; an upload of the same name replaces the earlier one."""
         name = self._checked_name(filename)
         _check_content(name, data)
         folder = self.folder_of(user)
@@ -81,8 +89,8 @@ class UserUploads:
         return sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
 
     def delete(self, user: str, filename: str) -> None:
-        path = self.folder_of(user) / _safe_name(filename)
-        if not path.is_file():
+        path = self.folder_of(user) / stored_name(filename)
+        if not stored_name(filename) or not path.is_file():
             raise UploadNotFoundError(f"{filename!r}: no such uploaded file")
         self._ingestor.forget(path)
         path.unlink()
@@ -105,7 +113,7 @@ class UserUploads:
         return self.root / relative.parts[0] if relative.parts else None
 
     def _checked_name(self, filename: str) -> str:
-        name = _safe_name(filename)
+        name = stored_name(filename)
         if not name or name.startswith("."):
             raise UploadRejectedError(f"{filename!r}: not a usable file name")
         if Path(name).suffix.lower() not in self._suffixes:
@@ -114,9 +122,25 @@ class UserUploads:
         return name
 
 
-def _safe_name(filename: str) -> str:
-    base = filename.replace("\\", "/").rsplit("/", 1)[-1]
-    return _SAFE_NAME.sub("_", base).strip()[:120]
+def stored_name(filename: str) -> str:
+    """The name an upload is stored (and cited) under: its last path part, NFC-normalised,
+    safe characters only, at most ``_MAX_NAME_BYTES`` bytes, always with its suffix."""
+    base = unicodedata.normalize("NFC", filename.replace("\\", "/").rsplit("/", 1)[-1]).strip()
+    cleaned = _UNSAFE_CHARS.sub("_", base).strip()
+    if cleaned == base and len(cleaned.encode()) <= _MAX_NAME_BYTES:
+        return cleaned
+    stem, suffix = _split_suffix(cleaned)
+    tag = "-" + hashlib.sha256(base.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    room = _MAX_NAME_BYTES - len(suffix.encode()) - len(tag)
+    stem = stem.encode()[:room].decode("utf-8", "ignore").rstrip()
+    return f"{stem}{tag}{suffix}" if stem else ""
+
+
+def _split_suffix(name: str) -> tuple[str, str]:
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not stem or len(suffix) > _MAX_SUFFIX_CHARS or not suffix.isalnum():
+        return name, ""
+    return stem, f".{suffix}"
 
 
 def _check_content(name: str, data: bytes) -> None:

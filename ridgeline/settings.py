@@ -8,11 +8,13 @@ Usage::
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 RetrievalMode = Literal["text", "vectors", "hybrid"]
 ChatModelName = Literal["extractive", "openai", "azure"]
@@ -105,10 +107,79 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     # Bearer key required on every endpoint but /health (and the static chat page) when set.
+    # An empty value is an error, not "no key" (docs/security.md).
     api_key: SecretStr | None = None
-    # Origins allowed to call the API from a browser (CORS); empty: same origin only.
-    cors_origins: list[str] = Field(default_factory=list)
+    # Origins allowed to call the API from a browser (CORS); empty: same origin only. A JSON
+    # list or comma-separated "https://host[:port]" values.
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     max_request_bytes: int = Field(default=8 * 1024 * 1024, gt=0)
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+    # Question text caps: one message, and all messages of one request (characters).
+    max_message_chars: int = Field(default=16_000, gt=0)
+    max_request_chars: int = Field(default=64_000, gt=0)
+    # Without an API key, uploads are refused unless this is set (anyone who can reach the
+    # server could then plant documents): docs/security.md.
+    allow_anonymous_uploads: bool = False
     # Where chat history (SQLite) and per-user uploads live; default: beside the index.
     chat_data_dir: Path | None = None
+
+    @field_validator("api_key", mode="after")
+    @classmethod
+    def _key_not_blank(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().strip():
+            raise ValueError(
+                "set but empty (that would not turn auth off): give a key, or unset the "
+                "variable to serve without one"
+            )
+        return value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _parse_origins(cls, value: Any) -> Any:
+        return parse_origins(value) if isinstance(value, str) else value
+
+    @field_validator("cors_origins", mode="after")
+    @classmethod
+    def _check_origins(cls, value: list[str]) -> list[str]:
+        for origin in value:
+            check_origin(origin)
+        return value
+
+
+def parse_origins(text: str) -> list[str]:
+    """``'["https://a.example"]'`` (JSON) or ``"https://a.example, https://b.example"``."""
+    text = text.strip()
+    if text.startswith("["):
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"not a JSON list of origins ({exc.msg})") from None
+        if not isinstance(parsed, list) or not all(isinstance(o, str) for o in parsed):
+            raise ValueError("a JSON value must be a list of origin strings")
+        return [o.strip() for o in parsed]
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def check_origin(origin: str) -> None:
+    """An origin is ``*`` or ``scheme://host[:port]`` with nothing after it."""
+    if origin == "*":
+        return
+    try:
+        parts = urlsplit(origin)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        raise ValueError(f"{origin!r} is not an origin ({exc})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query:
+        raise ValueError(
+            f"{origin!r} is not an origin: use scheme://host[:port], e.g. https://intranet.example"
+        )
+
+
+def settings_error_line(error: ValidationError) -> str:
+    """One line naming each bad ``RIDGELINE_*`` variable and why, for the CLI."""
+    problems = []
+    for item in error.errors():
+        field = str(item["loc"][0]) if item.get("loc") else "settings"
+        message = str(item.get("msg", "")).removeprefix("Value error, ")
+        problems.append(f"RIDGELINE_{field.upper()}: {message}")
+    return "; ".join(problems)

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from chat.models.injection import is_planted_instruction
 from chat.models.terms import QuestionTerms, content_terms, question_terms
 from chat.sentences import split_fields, split_sentences
 from ridgeline.errors import ModelError
@@ -118,7 +119,12 @@ class ExtractiveAnswerer:
     ) -> list[tuple[str, str]]:
         """The chosen sentences, each with its citation; empty when nothing is relevant."""
         question = _last_user_text(messages)
-        candidates = list(_candidates(sources[: self.max_sources]))
+        # Instructions planted in a source are never quoted as the answer (docs/security.md).
+        candidates = [
+            c
+            for c in _candidates(sources[: self.max_sources])
+            if not is_planted_instruction(c.text)
+        ]
         chosen = self._choose(self._score(question_terms(question), candidates))
         return [(_as_sentence(c.text), c.citation) for c in chosen]
 

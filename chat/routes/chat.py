@@ -26,6 +26,7 @@ def chat_router(
     def chat(request: ChatRequest, user: Annotated[str, Depends(current_user)]) -> JSONResponse:
         # A plain (sync) handler: FastAPI runs it in a worker thread, so a slow model or
         # search does not block the event loop.
+        config.limits.check(request.messages)
         response = service.chat(request, scope=scope_of(user))
         return JSONResponse(response.model_dump(mode="json"))
 
@@ -33,6 +34,7 @@ def chat_router(
     def chat_stream(
         request: ChatRequest, user: Annotated[str, Depends(current_user)]
     ) -> StreamingResponse:
+        config.limits.check(request.messages)
         events = service.stream(request, scope=scope_of(user))
         # Starlette iterates a sync iterator in a worker thread.
         return StreamingResponse(ndjson(events), media_type="application/x-ndjson")

@@ -7,15 +7,21 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from chat.history import HistoryStore
+from chat.protocol import refuse_lone_surrogates
 from chat.routes.deps import current_user
+
+# A continuation token is an offset: 18 digits fit in SQLite's 64-bit integers.
+_TOKEN_DIGITS = 18
 
 
 class SessionBody(BaseModel):
     id: str = Field(min_length=1, max_length=200)
     answers: list[Any]
+
+    _valid_unicode = model_validator(mode="before")(refuse_lone_surrogates)
 
 
 def history_router(store: HistoryStore) -> APIRouter:
@@ -30,10 +36,13 @@ def history_router(store: HistoryStore) -> APIRouter:
     def sessions(
         user: Annotated[str, Depends(current_user)],
         count: Annotated[int, Query(ge=1, le=100)] = 10,
-        continuation_token: Annotated[str | None, Query(alias="continuationToken")] = None,
+        continuation_token: Annotated[
+            str | None, Query(alias="continuationToken", max_length=_TOKEN_DIGITS)
+        ] = None,
     ) -> dict[str, Any]:
         token = continuation_token or ""
-        offset = int(token) if token.isdigit() else 0
+        # Tokens are offsets this server gave; anything else starts from the beginning.
+        offset = int(token) if token.isascii() and token.isdigit() else 0
         found, more = store.list_sessions(user, count=count, continuation=offset)
         return {"sessions": found, "continuation_token": str(more) if more is not None else None}
 

@@ -8,13 +8,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
+from chat.limits import RequestLimits
 from chat.openai_api import CompletionRequest, models_list, to_completion, to_sse
 from chat.routes.chat import ScopeOf
 from chat.routes.deps import current_user
 from chat.service import ChatService
 
 
-def openai_router(service: ChatService, *, model: str, scope_of: ScopeOf) -> APIRouter:
+def openai_router(
+    service: ChatService, *, model: str, scope_of: ScopeOf, limits: RequestLimits
+) -> APIRouter:
     router = APIRouter(prefix="/v1")
 
     @router.get("/models")
@@ -25,6 +28,7 @@ def openai_router(service: ChatService, *, model: str, scope_of: ScopeOf) -> API
     def completions(
         request: CompletionRequest, user: Annotated[str, Depends(current_user)]
     ) -> Response:
+        limits.check(request.messages)
         chat_request = request.to_chat_request()
         if request.stream:
             events = service.stream(chat_request, scope=scope_of(user))

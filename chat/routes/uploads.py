@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, UploadFile
-from pydantic import BaseModel
+from pydantic import BaseModel, model_validator
 
+from chat.protocol import refuse_lone_surrogates
 from chat.routes.deps import current_user
 from chat.uploads import UploadTooLargeError, UserUploads
 
 
 class DeleteRequest(BaseModel):
     filename: str
+
+    _valid_unicode = model_validator(mode="before")(refuse_lone_surrogates)
 
 
 def uploads_router(uploads: UserUploads, *, max_bytes: int) -> APIRouter:

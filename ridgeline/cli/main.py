@@ -11,11 +11,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
+from pydantic_settings import SettingsError
 from rich.console import Console
 
 from ridgeline.cli import eval_cmd, render, search_service_cmd
 from ridgeline.errors import RidgelineError
-from ridgeline.settings import RetrievalMode, Settings
+from ridgeline.settings import RetrievalMode, Settings, settings_error_line
 
 app = typer.Typer(help="Ridgeline: multimodal RAG indexing and chat.", no_args_is_help=True)
 app.add_typer(eval_cmd.eval_app, name="eval")
@@ -33,8 +35,35 @@ IndexOption = Annotated[
 
 
 def _settings(index: Path | None) -> Settings:
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        raise _fail(f"bad setting: {settings_error_line(exc)}") from None
+    except SettingsError as exc:
+        raise _fail(f"bad setting: {exc}") from None
     return settings.model_copy(update={"index_dir": index}) if index else settings
+
+
+def exposure_warning(host: str, *, has_key: bool) -> str | None:
+    """One line when the server listens beyond this machine with no API key."""
+    if has_key or _is_loopback(host):
+        return None
+    return (
+        f"serving on {host} without an API key: anyone who can reach this address can chat, "
+        "read the indexed documents and (with RIDGELINE_ALLOW_ANONYMOUS_UPLOADS) upload; "
+        "set RIDGELINE_API_KEY (docs/security.md)"
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -48,6 +77,8 @@ def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> N
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
+    # Every command reads the settings: a bad RIDGELINE_* value is one line here, for all of them.
+    _settings(None)
 
 
 @app.command()
@@ -142,4 +173,7 @@ def serve(
         app = wiring.build_chat_app(settings, wiring.build_index(settings))
     except RidgelineError as exc:
         raise _fail(str(exc)) from exc
-    uvicorn.run(app, host=host or settings.host, port=port or settings.port)
+    bind = host or settings.host
+    if warning := exposure_warning(bind, has_key=settings.api_key is not None):
+        logging.getLogger("ridgeline.serve").warning(warning)
+    uvicorn.run(app, host=bind, port=port or settings.port)

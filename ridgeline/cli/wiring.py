@@ -15,6 +15,7 @@ from chat.app import create_app
 from chat.config import UPLOAD_SUFFIXES, AppConfig
 from chat.content import ContentStore
 from chat.history import HistoryStore
+from chat.limits import RequestLimits
 from chat.models.registry import build_chat_model
 from chat.query_cache import CachedQueryEmbedder
 from chat.service import ChatService
@@ -159,6 +160,7 @@ def build_chat_service(
         default_mode=settings.retrieval_mode,
         planner=planner.plan,
         content_name=content.content_name if content else str,
+        max_image_pixels=settings.max_image_pixels,
     )
 
 
@@ -182,6 +184,12 @@ def build_chat_app(settings: Settings, index: LanceDbIndex) -> FastAPI:
         cors_origins=tuple(settings.cors_origins),
         max_request_bytes=settings.max_request_bytes,
         max_upload_bytes=settings.max_upload_bytes,
+        limits=RequestLimits(
+            max_message_chars=settings.max_message_chars,
+            max_request_chars=settings.max_request_chars,
+            max_image_pixels=settings.max_image_pixels,
+        ),
+        allow_anonymous_uploads=settings.allow_anonymous_uploads,
         vision=settings.chat_vision,
     )
     return create_app(

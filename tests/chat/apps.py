@@ -16,6 +16,7 @@ from chat.history import HistoryStore
 from chat.models.extractive import ExtractiveAnswerer
 from chat.service import ChatService
 from chat.uploads import UserUploads
+from ingestion.parsers.assets import asset_folder
 from ridgeline.protocols import ChatModel
 from ridgeline.types import ChunkKind, SourceDocument
 from tests.chat.fakes import FakeRetriever, make_hit
@@ -51,9 +52,23 @@ class ChatApp:
     root: Path
     retriever: FakeRetriever
 
+    @property
+    def figure(self) -> str:
+        """The manual's figure as named under /content/."""
+        return figure_name(self.root)
+
+
+def figure_path(root: Path) -> Path:
+    """Where ingestion would store the manual's first figure (its folder is named after it)."""
+    return asset_folder(root / "assets", root / "docs" / "manual.pdf") / "figure1_1.png"
+
+
+def figure_name(root: Path) -> str:
+    return figure_path(root).relative_to(root / "assets").as_posix()
+
 
 def make_hits(root: Path) -> list:
-    figure = root / "assets" / "manual-1a2b" / "figure1_1.png"
+    figure = figure_path(root)
     return [
         make_hit(
             "products.csv#id=7",
@@ -76,7 +91,7 @@ def write_files(root: Path) -> list[SourceDocument]:
     manual = root / "docs" / "manual.pdf"
     manual.parent.mkdir(parents=True)
     pdf.output(str(manual))
-    figure = root / "assets" / "manual-1a2b" / "figure1_1.png"
+    figure = figure_path(root)
     figure.parent.mkdir(parents=True)
     from PIL import Image
 
@@ -85,7 +100,7 @@ def write_files(root: Path) -> list[SourceDocument]:
     return [
         SourceDocument(
             document_id="manual",
-            path=manual,
+            path=manual.resolve(),
             source="manual.pdf",
             content_hash="h",
             size_bytes=manual.stat().st_size,
@@ -114,7 +129,8 @@ def running_app(
     )
     app = create_app(
         service,
-        config=config or AppConfig(),
+        # Uploads are tested without an API key here, so anonymous ones are allowed.
+        config=config or AppConfig(allow_anonymous_uploads=True),
         content=content,
         uploads=uploads,
         history=HistoryStore(root / "history.sqlite3"),

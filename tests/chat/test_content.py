@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from chat.content import ContentStore
+from ingestion.parsers.assets import asset_folder
 from ridgeline.types import SourceDocument
 
 
@@ -12,7 +13,7 @@ def layout(tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "handbook.pdf").write_bytes(b"%PDF-1.4 handbook")
-    assets = tmp_path / "index" / "assets" / "handbook-1a2b"
+    assets = asset_folder(tmp_path / "index" / "assets", docs / "handbook.pdf")
     assets.mkdir(parents=True)
     (assets / "figure1_1.png").write_bytes(b"\x89PNG figure")
     secret = tmp_path / "secret.txt"
@@ -20,13 +21,18 @@ def layout(tmp_path):
     os.symlink(secret, assets / "escape.png")
     document = SourceDocument(
         document_id="d1",
-        path=docs / "handbook.pdf",
+        path=(docs / "handbook.pdf").resolve(),
         source="handbook.pdf",
         content_hash="h",
         size_bytes=17,
     )
     store = ContentStore(documents=lambda: [document], assets_dir=tmp_path / "index" / "assets")
     return store, tmp_path
+
+
+def folder_of(root):
+    """The handbook's assets folder name, as ingestion names it."""
+    return asset_folder(root / "index" / "assets", root / "docs" / "handbook.pdf").name
 
 
 def test_a_cited_document_resolves_by_its_citation_name_without_the_anchor(layout):
@@ -36,32 +42,32 @@ def test_a_cited_document_resolves_by_its_citation_name_without_the_anchor(layou
 
 def test_an_extracted_image_resolves_inside_the_assets_folder(layout):
     store, root = layout
-    path = store.resolve("handbook-1a2b/figure1_1.png")
-    assert path == (root / "index" / "assets" / "handbook-1a2b" / "figure1_1.png").resolve()
+    path = store.resolve(f"{folder_of(root)}/figure1_1.png")
+    assert path == (root / "index" / "assets" / folder_of(root) / "figure1_1.png").resolve()
 
 
 @pytest.mark.parametrize(
     "name",
     [
         "../secret.txt",
-        "handbook-1a2b/../../../secret.txt",
+        "{folder}/../../../secret.txt",
         "/etc/passwd",
-        "handbook-1a2b\\..\\..\\secret.txt",
-        "handbook-1a2b/escape.png",  # a symlink pointing out of the assets folder
+        "{folder}\\..\\..\\secret.txt",
+        "{folder}/escape.png",  # a symlink pointing out of the assets folder
         "secret.txt",
         "nothing.pdf",
         "",
     ],
 )
 def test_names_outside_the_allowed_roots_resolve_to_nothing(layout, name):
-    store, _ = layout
-    assert store.resolve(name) is None
+    store, root = layout
+    assert store.resolve(name.format(folder=folder_of(root))) is None
 
 
 def test_a_stored_image_path_gets_its_name_under_content(layout):
     store, root = layout
-    stored = str(root / "index" / "assets" / "handbook-1a2b" / "figure1_1.png")
-    assert store.content_name(stored) == "handbook-1a2b/figure1_1.png"
+    stored = str(root / "index" / "assets" / folder_of(root) / "figure1_1.png")
+    assert store.content_name(stored) == f"{folder_of(root)}/figure1_1.png"
     assert store.content_name("/elsewhere/x.png") == "/elsewhere/x.png"
 
 

@@ -19,7 +19,9 @@ def test_served_app_answers_from_the_index_and_keeps_uploads_private(tmp_path, m
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "policies.md").write_text("# Returns\n\nReturns are accepted within 30 days.\n")
-    settings = Settings(index_dir=tmp_path / "index", chat_data_dir=tmp_path / "chat")
+    settings = Settings(
+        index_dir=tmp_path / "index", chat_data_dir=tmp_path / "chat", allow_anonymous_uploads=True
+    )
     index = wiring.build_index(settings)
     wiring.build_pipeline(settings, index).run([docs])
     app = wiring.build_chat_app(settings, index)

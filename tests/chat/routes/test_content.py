@@ -23,7 +23,7 @@ def test_a_cited_pdf_is_served_inline_with_its_type(app):
 
 
 def test_an_extracted_figure_is_served(app):
-    response = app.client.get("/content/manual-1a2b/figure1_1.png")
+    response = app.client.get(f"/content/{app.figure}")
     assert response.status_code == 200 and response.headers["content-type"] == "image/png"
 
 

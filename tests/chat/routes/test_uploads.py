@@ -44,7 +44,9 @@ def test_deleting_an_upload_takes_it_out_of_the_answers(tmp_path):
 def test_a_wrong_type_is_a_415_and_a_big_file_a_413(tmp_path):
     from chat.config import AppConfig
 
-    with running_app(tmp_path, config=AppConfig(max_upload_bytes=1000)) as app:
+    with running_app(
+        tmp_path, config=AppConfig(max_upload_bytes=1000, allow_anonymous_uploads=True)
+    ) as app:
         exe = app.client.post("/upload", files={"file": ("x.exe", b"MZ", "application/x")})
         assert exe.status_code == 415 and "unsupported file type" in exe.json()["error"]
         fake = app.client.post("/upload", files={"file": ("x.pdf", b"hello", "application/pdf")})
