@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from retrieval.query.constraints import MatchedConstraint, extract_constraints
 from retrieval.query.rewrite import LlmQueryRewriter, last_user_message, rewrite_with_rules
-from ridgeline.protocols import ChatModel
+from ridgeline.providers.llm_types import LlmClient
 from ridgeline.types import ChatMessage, SearchFilters, merge_filters
 
 RewriteMethod = Literal["none", "rules", "llm"]
@@ -72,8 +72,8 @@ class QueryPlanner:
     """Plans a search from a conversation. Configuration only in ``__init__``.
 
     ``facets``: where category and brand names come from (the index, asked at each plan so new
-    catalog rows count); ``categories``/``brands``: fixed lists instead. ``chat_model``: rewrite
-    with it (rules when absent). ``rewrite``: turn rewriting off entirely.
+    catalog rows count); ``categories``/``brands``: fixed lists instead. ``llm``: rewrite
+    with it (rules when absent or failing). ``rewrite``: turn rewriting off entirely.
     """
 
     def __init__(
@@ -82,13 +82,13 @@ class QueryPlanner:
         facets: FacetSource | None = None,
         categories: Sequence[str] = (),
         brands: Sequence[str] = (),
-        chat_model: ChatModel | None = None,
+        llm: LlmClient | None = None,
         rewrite: bool = True,
     ) -> None:
         self._facets = facets
         self._categories = tuple(categories)
         self._brands = tuple(brands)
-        self._llm = LlmQueryRewriter(model=chat_model) if chat_model is not None else None
+        self._llm = LlmQueryRewriter(llm=llm) if llm is not None else None
         self._rewrite = rewrite
 
     def plan(
@@ -133,11 +133,9 @@ def plan_query(
     facets: FacetSource | None = None,
     categories: Sequence[str] = (),
     brands: Sequence[str] = (),
-    chat_model: ChatModel | None = None,
+    llm: LlmClient | None = None,
     filters: SearchFilters | None = None,
 ) -> QueryPlan:
     """One-shot :meth:`QueryPlanner.plan`."""
-    planner = QueryPlanner(
-        facets=facets, categories=categories, brands=brands, chat_model=chat_model
-    )
+    planner = QueryPlanner(facets=facets, categories=categories, brands=brands, llm=llm)
     return planner.plan(messages, filters=filters)
