@@ -76,7 +76,8 @@ def test_count_and_seed_decide_which_chunks_are_used():
 @pytest.mark.integration
 def test_an_llm_writes_the_pairs_through_the_openai_sdk():
     """The real openai SDK against a local server speaking the chat-completions protocol."""
-    from openai import OpenAI
+    from ridgeline.providers.llm import OpenAICompatibleClient
+    from ridgeline.providers.llm_types import LlmConfig
 
     def reply(prompt: str) -> str:
         if "Halvard" in prompt or "Welcome" in prompt:
@@ -87,8 +88,9 @@ def test_an_llm_writes_the_pairs_through_the_openai_sdk():
 
     prompts: list[str] = []
     with serve_in_thread(chat_completions_app(reply, prompts=prompts)) as base:
-        client = OpenAI(base_url=f"{base}/v1", api_key="test", max_retries=0)
-        rows = generate_with_llm(CHUNKS, count=5, client=client, model="gen-1", seed=0)
+        config = LlmConfig(model="gen-1", base_url=f"{base}/v1", api_key="test", max_retries=0)
+        llm = OpenAICompatibleClient(config, role="question generation")
+        rows = generate_with_llm(CHUNKS, count=5, llm=llm, seed=0)
     # the unreadable replies are skipped; the short plan chunk got the canned pair too
     assert [row["truth"] for row in rows] == [
         "Within 24 hours.[handbook.pdf#page=3]",

@@ -7,6 +7,8 @@ import pytest
 
 from eval.judge import JUDGE_METRICS, LlmJudge
 from ridgeline.errors import ConfigError, ModelError
+from ridgeline.providers.llm import OpenAICompatibleClient
+from ridgeline.providers.llm_types import LlmConfig
 from tests.eval.servers import chat_completions_app
 from tests.servers import serve_in_thread
 
@@ -16,6 +18,11 @@ REPLIES = {
     "COHERENCE": "I would say 3/5.",
     "FLUENCY": "no score here",
 }
+
+
+def _llm(base_url: str, model: str = "j", *, max_retries: int = 2) -> OpenAICompatibleClient:
+    config = LlmConfig(model=model, base_url=base_url, api_key="test", max_retries=max_retries)
+    return OpenAICompatibleClient(config, role="judge")
 
 
 def _reply(prompt: str) -> str:
@@ -29,7 +36,7 @@ def _reply(prompt: str) -> str:
 def test_each_metric_is_scored_from_its_prompt_file():
     prompts: list[str] = []
     with serve_in_thread(chat_completions_app(_reply, prompts=prompts)) as base:
-        judge = LlmJudge(model="judge-1", base_url=f"{base}/v1", api_key="test")
+        judge = LlmJudge(llm=_llm(f"{base}/v1", "judge-1"))
         scores = judge.judge(
             question="What is covered?",
             answer="Eye exams.[plan.pdf#page=3]",
@@ -54,7 +61,7 @@ def test_each_metric_is_scored_from_its_prompt_file():
 def test_several_samples_keep_the_median():
     replies = iter(["Score: 2", "Score: 5", "Score: 4"])
     with serve_in_thread(chat_completions_app(lambda _: next(replies), prompts=[])) as base:
-        judge = LlmJudge(model="j", base_url=f"{base}/v1", samples=3, metrics=["relevance"])
+        judge = LlmJudge(llm=_llm(f"{base}/v1"), samples=3, metrics=["relevance"])
         scores = judge.judge(question="Q?", answer="A.", truth="", contexts=[])
     assert scores["relevance"].samples == [2.0, 5.0, 4.0]
     assert scores["relevance"].score == 4.0
@@ -62,11 +69,9 @@ def test_several_samples_keep_the_median():
 
 @pytest.mark.integration
 def test_similarity_is_skipped_without_a_truth_and_a_dead_endpoint_is_a_model_error():
-    judge = LlmJudge(
-        model="j", base_url="http://127.0.0.1:9/v1", max_retries=0, metrics=["similarity"]
-    )
+    judge = LlmJudge(llm=_llm("http://127.0.0.1:9/v1", max_retries=0), metrics=["similarity"])
     assert judge.judge(question="Q?", answer="A.", truth="", contexts=[]) == {}
-    with pytest.raises(ModelError, match="judge model 'j' failed"):
+    with pytest.raises(ModelError, match="judge model 'j' could not be reached"):
         judge.judge(question="Q?", answer="A.", truth="T.", contexts=[])
 
 
@@ -79,6 +84,6 @@ def test_prompt_files_exist_for_every_metric():
 
 def test_bad_judge_settings_are_config_errors():
     with pytest.raises(ConfigError, match="unknown judge metrics"):
-        LlmJudge(model="j", metrics=["taste"])
+        LlmJudge(llm=_llm("http://127.0.0.1:9/v1"), metrics=["taste"])
     with pytest.raises(ConfigError, match="at least 1"):
-        LlmJudge(model="j", samples=0)
+        LlmJudge(llm=_llm("http://127.0.0.1:9/v1"), samples=0)
