@@ -26,7 +26,7 @@ from pydantic import BaseModel
 
 from eval.score_parsing import parse_reason, parse_score
 from ridgeline.errors import ConfigError
-from ridgeline.providers.llm_types import LlmClient
+from ridgeline.providers.llm_types import Completion, LlmClient
 
 JUDGE_METRICS = ("groundedness", "relevance", "coherence", "fluency", "similarity")
 PROMPTS_DIR = Path(__file__).parent / "prompts"
@@ -34,11 +34,13 @@ PASS_SCORE = 4.0  # a judged metric "passes" at 4 or 5
 
 
 class JudgeScore(BaseModel):
-    """The median of the samples' scores (``None`` if no sample had one) and the last reason."""
+    """The median of the samples' scores (``None`` if no sample had one), the last reason, and
+    the tokens the samples cost (as the endpoint counted them; 0 when it did not)."""
 
     score: float | None
     samples: list[float | None]
     reason: str = ""
+    tokens: int = 0
 
 
 class LlmJudge:
@@ -94,11 +96,16 @@ class LlmJudge:
 
     def _score(self, prompt: str) -> JudgeScore:
         replies = [self._ask(prompt) for _ in range(self._samples)]
-        scores = [parse_score(reply) for reply in replies]
+        scores = [parse_score(reply.text) for reply in replies]
         known = [score for score in scores if score is not None]
         median = statistics.median(known) if known else None
-        return JudgeScore(score=median, samples=scores, reason=parse_reason(replies[-1]))
+        return JudgeScore(
+            score=median,
+            samples=scores,
+            reason=parse_reason(replies[-1].text),
+            tokens=sum(reply.usage.total_tokens for reply in replies if reply.usage),
+        )
 
-    def _ask(self, prompt: str) -> str:
+    def _ask(self, prompt: str) -> Completion:
         messages = [{"role": "user", "content": prompt}]
-        return self.llm.complete(messages, temperature=self._temperature, seed=self._seed).text
+        return self.llm.complete(messages, temperature=self._temperature, seed=self._seed)

@@ -65,6 +65,7 @@ def test_several_samples_keep_the_median():
         scores = judge.judge(question="Q?", answer="A.", truth="", contexts=[])
     assert scores["relevance"].samples == [2.0, 5.0, 4.0]
     assert scores["relevance"].score == 4.0
+    assert scores["relevance"].tokens == 3 * 2  # three calls, each counted 1 + 1 by the server
 
 
 @pytest.mark.integration
@@ -87,3 +88,26 @@ def test_bad_judge_settings_are_config_errors():
         LlmJudge(llm=_llm("http://127.0.0.1:9/v1"), metrics=["taste"])
     with pytest.raises(ConfigError, match="at least 1"):
         LlmJudge(llm=_llm("http://127.0.0.1:9/v1"), samples=0)
+
+
+def test_a_judged_run_reports_the_judges_tokens_per_question(tmp_path: Path):
+    """The tokens each answer's judging cost reach the rows and the summary (mean, count)."""
+    from eval.dataset import QaItem
+    from eval.runner import run_evaluation
+    from eval.scoring import Scorer
+    from eval.targets import InProcessTarget
+    from tests.ridgeline.providers.fake_llm import ScriptedLlm
+
+    def chat(body: dict) -> dict:
+        return {"output_text": "Eye exams.[plan.pdf#page=3]", "context": {}}
+
+    items = [QaItem(question=f"Q{n}?", truth="Eye exams.[plan.pdf#page=3]") for n in range(2)]
+    judge = LlmJudge(llm=ScriptedLlm("Score: 5", role="judge"), metrics=["relevance", "fluency"])
+    summary = run_evaluation(
+        items, InProcessTarget(chat), tmp_path / "run", scorer=Scorer(judge=judge)
+    )
+    # two metrics per answer, each one call the fake counts as 10 + 2 tokens
+    assert summary.metrics["llm_tokens_judge"].mean == 24.0
+    assert summary.metrics["llm_tokens_judge"].count == 2
+    assert judge.llm.usage.totals()["judge"].calls == 4
+    assert "llm_tokens_judge" in (tmp_path / "run" / "report.md").read_text(encoding="utf-8")

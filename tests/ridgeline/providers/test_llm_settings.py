@@ -144,7 +144,7 @@ def test_the_eval_judge_is_built_on_the_configured_endpoint_with_the_runs_seed(
     )
     assert isinstance(judge, LlmJudge)
     scores = judge.judge(question="Q?", answer="A.", truth="", contexts=[])
-    assert scores["relevance"].score == 4.0
+    assert (scores["relevance"].score, scores["relevance"].tokens) == (4.0, 333)
     body = server.requests[0].body
     assert (body["model"], body["temperature"], body["seed"]) == ("judge-1", 0.3, 7)
     assert judge.llm.usage.totals()["judge"].calls == 1
