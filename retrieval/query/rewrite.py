@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from retrieval.query.stopwords import STOP_WORDS, content_words
 from ridgeline.errors import RidgelineError
-from ridgeline.providers.llm_types import LlmClient
+from ridgeline.providers.llm_types import LlmClient, TokenUsage
 from ridgeline.types import ChatMessage
 
 _PRONOUNS = {"it", "its", "they", "them", "their"}
@@ -159,6 +160,14 @@ _MAX_QUERY_CHARS = 300
 _MAX_QUERY_TOKENS = 100  # a query, not an essay: a rambling reply is cut short and refused
 
 
+@dataclass(frozen=True)
+class LlmRewrite:
+    """What one rewrite call gave: the query (None: unusable) and its token usage, if counted."""
+
+    query: str | None
+    usage: TokenUsage | None = None
+
+
 class LlmQueryRewriter:
     """Rewrites with the model behind an LLM client (:class:`ridgeline.providers.llm_types.
     LlmClient`), rules as backup.
@@ -177,12 +186,16 @@ class LlmQueryRewriter:
     def rewrite(self, messages: Sequence[ChatMessage]) -> str | None:
         """The model's standalone query, or None when it failed or answered nothing usable
         (the caller then falls back to :func:`rewrite_with_rules`)."""
+        return self.attempt(messages).query
+
+    def attempt(self, messages: Sequence[ChatMessage]) -> LlmRewrite:
+        """The query (or None, as :meth:`rewrite`) and the tokens the call cost, used or not."""
         last_user_message(messages)  # a conversation without a user turn is a caller error
         try:
-            reply = self._llm.complete(self._prompt(messages), max_tokens=_MAX_QUERY_TOKENS).text
+            reply = self._llm.complete(self._prompt(messages), max_tokens=_MAX_QUERY_TOKENS)
         except RidgelineError:
-            return None
-        return _clean_reply(reply) or None
+            return LlmRewrite(query=None)
+        return LlmRewrite(query=_clean_reply(reply.text) or None, usage=reply.usage)
 
     def _prompt(self, messages: Sequence[ChatMessage]) -> list[dict[str, str]]:
         turns = [m for m in messages if m.role in ("user", "assistant")][-self._history_turns :]

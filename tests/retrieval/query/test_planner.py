@@ -58,6 +58,21 @@ def test_an_llm_rewrite_is_used_when_configured() -> None:
     messages = [_user("Tell me about the Ptarmigan 2 tent"), _user("How much is it?")]
     plan = plan_query(messages, llm=ScriptedLlm("Ptarmigan 2 tent price"))
     assert (plan.rewrite_method, plan.query) == ("llm", "Ptarmigan 2 tent price")
+    assert plan.details["rewrite_token_usage"] == {
+        "prompt_tokens": 10,
+        "completion_tokens": 2,
+        "total_tokens": 12,
+        "calls": 1,
+    }
+
+
+def test_a_failed_llm_rewrite_falls_back_to_the_rules_without_usage() -> None:
+    from ridgeline.errors import ModelError
+
+    messages = [_user("Tell me about the Ptarmigan 2 tent"), _user("How much is it?")]
+    plan = plan_query(messages, llm=ScriptedLlm(ModelError("down")))
+    assert (plan.rewrite_method, plan.query) == ("rules", "How much is the Ptarmigan 2 tent?")
+    assert "rewrite_token_usage" not in plan.details
 
 
 def test_rewriting_can_be_turned_off() -> None:
