@@ -63,6 +63,7 @@ def _sdk_client(config: LlmConfig) -> openai.OpenAI:
         "max_retries": config.max_retries,
     }
     if config.endpoint == "azure":
+        assert config.azure_endpoint is not None  # LlmConfig refuses an Azure config without one
         return openai.AzureOpenAI(
             azure_endpoint=config.azure_endpoint, api_version=config.api_version, **common
         )
@@ -114,8 +115,11 @@ class OpenAICompatibleClient:
             "temperature": self.config.temperature if temperature is None else temperature,
         }
         chosen_seed = self.config.seed if seed is None else seed
-        optional = {"seed": chosen_seed, "max_tokens": max_tokens}
-        optional["response_format"] = dict(response_format) if response_format else None
+        optional: dict[str, Any] = {
+            "seed": chosen_seed,
+            "max_tokens": max_tokens,
+            "response_format": dict(response_format) if response_format else None,
+        }
         body.update({key: value for key, value in optional.items() if value is not None})
         return body
 

@@ -15,6 +15,7 @@ Usage::
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from pydantic import SecretStr
 
@@ -53,7 +54,7 @@ def llm_config(
     Azure deployment). ``require_key=False``: a local OpenAI-compatible server without a key.
     """
     kind = endpoint or configured_endpoint(settings)
-    policy = {
+    policy: dict[str, Any] = {
         "timeout_s": settings.chat_timeout_s,
         "max_retries": settings.llm_max_retries,
         "temperature": settings.chat_temperature,

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, runtime_checkable
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 # One message in the chat-completions wire format: {"role": ..., "content": str | parts}.
 WireMessage = Mapping[str, Any]
@@ -158,3 +158,9 @@ class LlmConfig(BaseModel):
     max_retries: int = Field(default=2, ge=0, le=10)
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     seed: int | None = None
+
+    @model_validator(mode="after")
+    def _azure_has_an_endpoint(self) -> LlmConfig:
+        if self.endpoint == "azure" and not self.azure_endpoint:
+            raise ValueError("an Azure OpenAI endpoint needs azure_endpoint (its https URL)")
+        return self

@@ -189,3 +189,10 @@ def test_no_module_but_the_llm_client_calls_the_chat_completions_sdk():
         )
     ]
     assert offenders == []
+
+
+def test_an_azure_config_without_its_endpoint_is_refused():
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="needs azure_endpoint"):
+        LlmConfig(endpoint="azure", model="gpt-4o-prod")
