@@ -4,16 +4,10 @@ per endpoint; the roles built from settings reach a local chat-completions serve
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from PIL import Image
 
-from eval.judge import LlmJudge
-from ingestion.enrich.factory import build_captioner
-from ridgeline.cli.evaluation import build_judge
 from ridgeline.errors import ConfigError
-from ridgeline.providers.captioner import OpenAIVisionCaptioner
 from ridgeline.providers.llm_settings import (
     build_llm_client,
     build_role_client,
@@ -88,29 +82,6 @@ def test_roles_on_one_endpoint_share_the_sdk_client_and_ledger(server: ChatCompl
     assert [r.headers["authorization"] for r in server.requests] == ["Bearer k"] * 2
 
 
-@pytest.mark.integration
-def test_the_azure_captioner_calls_the_caption_deployment(
-    server: ChatCompletionsServer, tmp_path: Path
-) -> None:
-    image = tmp_path / "red.png"
-    Image.new("RGB", (8, 8), (200, 30, 30)).save(image)
-    server.reply = "A red square."
-    captioner = build_captioner(
-        settings(
-            captioner="azure",
-            azure_openai_endpoint=server.url,
-            azure_openai_api_key="k",
-            caption_model="gpt-4o-captions",
-            llm_max_retries=0,
-        )
-    )
-    assert isinstance(captioner, OpenAIVisionCaptioner)
-    assert captioner.caption(image) == "A red square."
-    (request,) = server.requests
-    assert request.path == "/openai/deployments/gpt-4o-captions/chat/completions"
-    assert request.headers["api-key"] == "k"
-
-
 def test_a_role_client_uses_its_own_base_url_or_the_configured_endpoint(
     server: ChatCompletionsServer,
 ) -> None:
@@ -128,23 +99,3 @@ def test_a_role_client_uses_its_own_base_url_or_the_configured_endpoint(
     assert configured.config.base_url == "http://127.0.0.1:1/v1"
     assert configured.config.api_key is not None
     assert configured.config.api_key.get_secret_value() == "s-key"
-
-
-@pytest.mark.integration
-def test_the_eval_judge_is_built_on_the_configured_endpoint_with_the_runs_seed(
-    server: ChatCompletionsServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from eval.config import JudgeConfig
-
-    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    server.reply = "Score: 4"
-    values = settings(openai_base_url=server.base_url, openai_api_key="k", llm_max_retries=0)
-    judge = build_judge(
-        JudgeConfig(model="judge-1", metrics=["relevance"], temperature=0.3), values, seed=7
-    )
-    assert isinstance(judge, LlmJudge)
-    scores = judge.judge(question="Q?", answer="A.", truth="", contexts=[])
-    assert (scores["relevance"].score, scores["relevance"].tokens) == (4.0, 333)
-    body = server.requests[0].body
-    assert (body["model"], body["temperature"], body["seed"]) == ("judge-1", 0.3, 7)
-    assert judge.llm.usage.totals()["judge"].calls == 1
