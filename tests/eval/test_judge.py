@@ -9,8 +9,7 @@ from eval.judge import JUDGE_METRICS, LlmJudge
 from ridgeline.errors import ConfigError, ModelError
 from ridgeline.providers.llm import OpenAICompatibleClient
 from ridgeline.providers.llm_types import LlmConfig
-from tests.eval.servers import chat_completions_app
-from tests.servers import serve_in_thread
+from tests.ridgeline.providers.chat_completions_server import chat_completions_server
 
 REPLIES = {
     "GROUNDEDNESS": '{"score": 5, "reason": "All claims are in the sources."}',
@@ -25,6 +24,10 @@ def _llm(base_url: str, model: str = "j", *, max_retries: int = 2) -> OpenAIComp
     return OpenAICompatibleClient(config, role="judge")
 
 
+def _last_prompt(body: dict) -> str:
+    return body["messages"][-1]["content"]
+
+
 def _reply(prompt: str) -> str:
     for word, reply in REPLIES.items():
         if f"Rate the {word}" in prompt:
@@ -34,9 +37,9 @@ def _reply(prompt: str) -> str:
 
 @pytest.mark.integration
 def test_each_metric_is_scored_from_its_prompt_file():
-    prompts: list[str] = []
-    with serve_in_thread(chat_completions_app(_reply, prompts=prompts)) as base:
-        judge = LlmJudge(llm=_llm(f"{base}/v1", "judge-1"))
+    with chat_completions_server() as server:
+        server.reply = lambda body: _reply(_last_prompt(body))
+        judge = LlmJudge(llm=_llm(server.base_url, "judge-1"))
         scores = judge.judge(
             question="What is covered?",
             answer="Eye exams.[plan.pdf#page=3]",
@@ -52,6 +55,7 @@ def test_each_metric_is_scored_from_its_prompt_file():
     }
     assert scores["groundedness"].reason == "All claims are in the sources."
     assert scores["fluency"].reason == "no score here"  # kept visible, not guessed
+    prompts = [_last_prompt(request.body) for request in server.requests]
     grounded_prompt = next(p for p in prompts if "GROUNDEDNESS" in p)
     assert "The plan covers eye exams and glasses." in grounded_prompt
     assert "Eye exams.[plan.pdf#page=3]" in grounded_prompt
@@ -60,12 +64,13 @@ def test_each_metric_is_scored_from_its_prompt_file():
 @pytest.mark.integration
 def test_several_samples_keep_the_median():
     replies = iter(["Score: 2", "Score: 5", "Score: 4"])
-    with serve_in_thread(chat_completions_app(lambda _: next(replies), prompts=[])) as base:
-        judge = LlmJudge(llm=_llm(f"{base}/v1"), samples=3, metrics=["relevance"])
+    with chat_completions_server() as server:
+        server.reply = lambda _: next(replies)
+        judge = LlmJudge(llm=_llm(server.base_url), samples=3, metrics=["relevance"])
         scores = judge.judge(question="Q?", answer="A.", truth="", contexts=[])
     assert scores["relevance"].samples == [2.0, 5.0, 4.0]
     assert scores["relevance"].score == 4.0
-    assert scores["relevance"].tokens == 3 * 2  # three calls, each counted 1 + 1 by the server
+    assert scores["relevance"].tokens == 3 * 333  # three calls, 333 tokens each for the server
 
 
 @pytest.mark.integration
