@@ -7,7 +7,7 @@ model to ignore instructions written inside it.
 Usage::
 
     messages = build_grounded_messages(conversation, hits)
-    client.chat.completions.create(model=..., messages=messages)
+    llm.complete(messages)  # an LlmClient (ridgeline.providers.llm_types)
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ citation, and ``generated_by`` saying how it was made):
   more) and turns each into a question with fixed templates ("What does X cover?"). The
   questions are mechanical and often clumsy; the truth is the sentence itself. Rows say
   ``"generated_by": "template"`` so nobody mistakes them for human-written questions.
-- :func:`generate_with_llm`: asks an OpenAI-compatible model for one question and its answer per
-  chunk (``"generated_by": "llm:<model>"``).
+- :func:`generate_with_llm`: asks the model behind an LLM client for one question and its answer
+  per chunk (``"generated_by": "llm:<model>"``).
 
 At most one question is made per chunk, taken round-robin over the sources so a big document
 does not crowd out the others; the choice is seeded.
@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from eval.groundedness import content_words, sentences
-from ridgeline.errors import ModelError
+from ridgeline.providers.llm_types import LlmClient
 from ridgeline.types import Chunk, ChunkKind
 
 _VERBS = {
@@ -124,22 +124,22 @@ TEXT:
 
 
 def generate_with_llm(
-    chunks: Iterable[Chunk], *, count: int, client: Any, model: str, seed: int = 0
+    chunks: Iterable[Chunk], *, count: int, llm: LlmClient, seed: int = 0
 ) -> list[dict[str, Any]]:
-    """Up to ``count`` rows written by an OpenAI-compatible model (``client``: ``openai.OpenAI``).
+    """Up to ``count`` rows written by the model behind ``llm`` (its temperature and seed).
 
     A reply that is not the JSON asked for is skipped; a failing call raises ModelError.
     """
     rows = []
     for chunk in _round_robin(chunks, seed=seed):
-        pair = _ask_pair(client, model, chunk.content)
+        pair = _ask_pair(llm, chunk.content)
         if pair is None:
             continue
         rows.append(
             {
                 "question": pair[0],
                 "truth": f"{pair[1].rstrip()}[{chunk.citation}]",
-                "generated_by": f"llm:{model}",
+                "generated_by": f"llm:{llm.model}",
             }
         )
         if len(rows) == count:
@@ -147,18 +147,9 @@ def generate_with_llm(
     return rows
 
 
-def _ask_pair(client: Any, model: str, text: str) -> tuple[str, str] | None:
-    from openai import OpenAIError
-
-    try:
-        completion = client.chat.completions.create(
-            model=model,
-            messages=[{"role": "user", "content": _LLM_PROMPT.format(text=text)}],
-            temperature=0.0,
-        )
-    except OpenAIError as exc:
-        raise ModelError(f"question generation with {model!r} failed: {exc}") from exc
-    reply = completion.choices[0].message.content or ""
+def _ask_pair(llm: LlmClient, text: str) -> tuple[str, str] | None:
+    prompt = _LLM_PROMPT.format(text=text)
+    reply = llm.complete([{"role": "user", "content": prompt}]).text
     match = re.search(r"\{.*\}", reply, re.DOTALL)
     try:
         data = json.loads(match.group(0)) if match else None

@@ -1,7 +1,8 @@
 """An LLM judge: rates answers 1-5 for groundedness, relevance, coherence, fluency, similarity.
 
-It talks to any OpenAI-compatible chat-completions endpoint through the ``openai`` SDK (OpenAI,
-Azure OpenAI's v1 endpoint, Ollama, vLLM, llama.cpp). Each metric's prompt is a file in
+It asks the LLM client it is given (:class:`ridgeline.providers.llm_types.LlmClient`: OpenAI,
+Azure OpenAI, Ollama, vLLM, llama.cpp; its retries, timeout, seed and token usage are the
+client's). Each metric's prompt is a file in
 ``eval/prompts/<metric>.txt`` with ``{question}``, ``{answer}``, ``{truth}`` and ``{context}``
 placeholders. With ``samples > 1`` each metric is asked that many times and the median score is
 kept (use a temperature above 0, or the samples are the same). A reply without a readable score
@@ -9,7 +10,7 @@ is kept as ``None`` with the reply as the reason, so it is visible in the result
 
 Example::
 
-    judge = LlmJudge(model="gpt-4o-mini", base_url="http://127.0.0.1:11434/v1", api_key="x")
+    judge = LlmJudge(llm=llm.for_role("judge", model="gpt-4o-mini"))
     scores = judge.judge(question="...", answer="...", truth="...", contexts=["..."])
     scores["relevance"].score  # 4.0
 """
@@ -20,12 +21,12 @@ import statistics
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel
 
 from eval.score_parsing import parse_reason, parse_score
-from ridgeline.errors import ConfigError, ModelError
+from ridgeline.errors import ConfigError
+from ridgeline.providers.llm_types import Completion, LlmClient
 
 JUDGE_METRICS = ("groundedness", "relevance", "coherence", "fluency", "similarity")
 PROMPTS_DIR = Path(__file__).parent / "prompts"
@@ -33,27 +34,26 @@ PASS_SCORE = 4.0  # a judged metric "passes" at 4 or 5
 
 
 class JudgeScore(BaseModel):
-    """The median of the samples' scores (``None`` if no sample had one) and the last reason."""
+    """The median of the samples' scores (``None`` if no sample had one), the last reason, and
+    the tokens the samples cost (as the endpoint counted them; 0 when it did not)."""
 
     score: float | None
     samples: list[float | None]
     reason: str = ""
+    tokens: int = 0
 
 
 class LlmJudge:
-    """Scores one answer with an OpenAI-compatible model; the client is made on first use."""
+    """Scores one answer with the model behind ``llm`` (its ``temperature``/``seed``, when
+    given, are sent with every call instead of the client's)."""
 
     def __init__(
         self,
         *,
-        model: str,
-        base_url: str | None = None,
-        api_key: str | None = None,
+        llm: LlmClient,
         samples: int = 1,
-        temperature: float = 0.0,
+        temperature: float | None = None,
         seed: int | None = None,
-        timeout_s: float = 60.0,
-        max_retries: int = 2,
         metrics: Sequence[str] = JUDGE_METRICS,
         prompts_dir: Path = PROMPTS_DIR,
     ) -> None:
@@ -62,27 +62,13 @@ class LlmJudge:
         unknown = sorted(set(metrics) - set(JUDGE_METRICS))
         if unknown:
             raise ConfigError(f"unknown judge metrics {unknown}; known: {list(JUDGE_METRICS)}")
-        self.model = model
-        self._base_url = base_url
-        self._api_key = api_key
+        self.llm = llm
+        self.model = llm.model
         self._samples = samples
         self._temperature = temperature
         self._seed = seed
-        self._timeout_s = timeout_s
-        self._max_retries = max_retries
         self.metrics = tuple(metrics)
         self._prompts_dir = prompts_dir
-
-    @cached_property
-    def _client(self) -> Any:
-        from openai import OpenAI
-
-        return OpenAI(
-            base_url=self._base_url,
-            api_key=self._api_key or "not-needed",
-            timeout=self._timeout_s,
-            max_retries=self._max_retries,
-        )
 
     @cached_property
     def _prompts(self) -> dict[str, str]:
@@ -110,21 +96,16 @@ class LlmJudge:
 
     def _score(self, prompt: str) -> JudgeScore:
         replies = [self._ask(prompt) for _ in range(self._samples)]
-        scores = [parse_score(reply) for reply in replies]
+        scores = [parse_score(reply.text) for reply in replies]
         known = [score for score in scores if score is not None]
         median = statistics.median(known) if known else None
-        return JudgeScore(score=median, samples=scores, reason=parse_reason(replies[-1]))
+        return JudgeScore(
+            score=median,
+            samples=scores,
+            reason=parse_reason(replies[-1].text),
+            tokens=sum(reply.usage.total_tokens for reply in replies if reply.usage),
+        )
 
-    def _ask(self, prompt: str) -> str:
-        from openai import OpenAIError
-
-        options: dict[str, Any] = {"temperature": self._temperature}
-        if self._seed is not None:
-            options["seed"] = self._seed
-        try:
-            completion = self._client.chat.completions.create(
-                model=self.model, messages=[{"role": "user", "content": prompt}], **options
-            )
-        except OpenAIError as exc:
-            raise ModelError(f"judge model {self.model!r} failed: {exc}") from exc
-        return completion.choices[0].message.content or ""
+    def _ask(self, prompt: str) -> Completion:
+        messages = [{"role": "user", "content": prompt}]
+        return self.llm.complete(messages, temperature=self._temperature, seed=self._seed)

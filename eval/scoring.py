@@ -3,8 +3,9 @@
 Names: ``citations_matched``, ``image_citations_matched``, ``any_citation``, ``token_f1``,
 ``rouge_l``, ``semantic_similarity`` (with an embedder), ``answer_length``, ``latency_s``,
 ``hit_at_{k}``, ``recall_at_{k}``, ``mrr``, ``ndcg_at_{k}``, ``refused``, ``refusal_correct``
-(questions that should be refused only), ``groundedness_proxy``, and ``judge_<metric>`` with a
-judge. Booleans are 0.0/1.0 so every metric averages the same way.
+(questions that should be refused only), ``groundedness_proxy``, and ``judge_<metric>`` and
+``llm_tokens_judge`` (the tokens the judge's calls cost for this answer) with a judge.
+Booleans are 0.0/1.0 so every metric averages the same way.
 
 Example::
 
@@ -72,6 +73,8 @@ class Scorer:
             for name, verdict in judged.items():
                 scores[f"judge_{name}"] = verdict.score
                 reasons[name] = verdict.reason
+            # What judging this answer cost, as the endpoint counted it (summed in the summary).
+            scores["llm_tokens_judge"] = float(sum(v.tokens for v in judged.values()))
         return scores, reasons
 
     def _answer_vs_truth(self, item: QaItem, result: TargetResult) -> Metrics:

@@ -100,6 +100,11 @@ class Settings(BaseSettings):
     azure_openai_deployment: str | None = None
     chat_temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     chat_timeout_s: float = Field(default=60.0, gt=0)
+    # --- LLM client policy (docs/llm.md): every LLM role (answers, query rewrites, captions,
+    # judge, QA generation) uses the endpoint above, chat_timeout_s per attempt, and these.
+    llm_max_retries: int = Field(default=2, ge=0, le=10)  # the openai SDK's own retries
+    llm_seed: int | None = None  # sent with every call when set (a request's seed wins)
+    # --- end LLM client policy
     # The model accepts image parts (GPT-4o-class): source and attached images are sent to it.
     chat_vision: bool = False
 

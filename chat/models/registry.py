@@ -8,13 +8,13 @@ Usage::
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
-from typing import Any
 
 from chat.models.extractive import ExtractiveAnswerer
 from chat.models.openai_compatible import OpenAIChatModel
 from ridgeline.errors import ConfigError
 from ridgeline.protocols import ChatModel
+from ridgeline.providers.llm_settings import build_llm_client
+from ridgeline.providers.llm_types import EndpointKind
 from ridgeline.settings import Settings
 
 
@@ -32,61 +32,14 @@ def build_chat_model(settings: Settings) -> ChatModel:
 
 
 def _openai_model(settings: Settings) -> ChatModel:
-    _require(settings, openai_api_key="RIDGELINE_OPENAI_API_KEY")
-    assert settings.openai_api_key is not None
-    factory = partial(
-        _openai_client,
-        base_url=settings.openai_base_url,
-        api_key=settings.openai_api_key.get_secret_value(),
-        timeout=settings.chat_timeout_s,
-    )
-    return OpenAIChatModel(
-        client_factory=factory,
-        model=settings.openai_model,
-        temperature=settings.chat_temperature,
-        vision=settings.chat_vision,
-    )
+    return _llm_model(settings, "openai")
 
 
 def _azure_model(settings: Settings) -> ChatModel:
-    _require(
-        settings,
-        azure_openai_endpoint="RIDGELINE_AZURE_OPENAI_ENDPOINT",
-        azure_openai_api_key="RIDGELINE_AZURE_OPENAI_API_KEY",
-        azure_openai_deployment="RIDGELINE_AZURE_OPENAI_DEPLOYMENT",
-    )
-    assert settings.azure_openai_api_key is not None and settings.azure_openai_deployment
-    factory = partial(
-        _azure_client,
-        azure_endpoint=settings.azure_openai_endpoint,
-        api_key=settings.azure_openai_api_key.get_secret_value(),
-        api_version=settings.azure_openai_api_version,
-        timeout=settings.chat_timeout_s,
-    )
-    # Azure addresses a model by the name of its deployment.
-    return OpenAIChatModel(
-        client_factory=factory,
-        model=settings.azure_openai_deployment,
-        temperature=settings.chat_temperature,
-        vision=settings.chat_vision,
-    )
+    return _llm_model(settings, "azure")
 
 
-def _require(settings: Settings, **env_vars: str) -> None:
-    missing = [env for field, env in env_vars.items() if not getattr(settings, field)]
-    if missing:
-        raise ConfigError(
-            f"chat model {settings.chat_model!r} needs these settings: {', '.join(missing)}"
-        )
-
-
-def _openai_client(**options: Any) -> Any:
-    from openai import OpenAI  # the SDK builds an HTTP client: only when the model is used
-
-    return OpenAI(**options)
-
-
-def _azure_client(**options: Any) -> Any:
-    from openai import AzureOpenAI
-
-    return AzureOpenAI(**options)
+def _llm_model(settings: Settings, endpoint: EndpointKind) -> ChatModel:
+    # The endpoint, retries, timeout, seed and temperature are the one LLM client's (docs/llm.md).
+    llm = build_llm_client(settings, endpoint=endpoint, role="chat")
+    return OpenAIChatModel(llm=llm, vision=settings.chat_vision)

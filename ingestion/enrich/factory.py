@@ -8,60 +8,35 @@ Usage::
 
 from __future__ import annotations
 
-from functools import partial
-from typing import Any
-
 from ingestion.enrich.cache import CachingOcrEngine, EnrichmentCache
 from ingestion.enrich.images import ImageEnricher
 from ridgeline.errors import ConfigError
 from ridgeline.protocols import Captioner, ImageEmbedder, OcrEngine
 from ridgeline.providers.captioner import OfflineCaptioner, OpenAIVisionCaptioner
+from ridgeline.providers.llm_settings import build_llm_client
 from ridgeline.settings import Settings
 
 CACHE_FILE = "enrichment-cache.sqlite"
 
 
 def build_captioner(settings: Settings) -> Captioner:
-    """The captioner ``RIDGELINE_CAPTIONER`` names; ConfigError naming any missing setting."""
+    """The captioner ``RIDGELINE_CAPTIONER`` names; ConfigError naming any missing setting.
+
+    ``openai``/``azure`` caption through the one LLM client (docs/llm.md), with
+    ``RIDGELINE_CAPTION_MODEL`` when set, else the endpoint's model or deployment.
+    """
     if settings.captioner == "offline":
         return OfflineCaptioner()
-    if settings.captioner == "openai":
-        _require(settings, openai_api_key="RIDGELINE_OPENAI_API_KEY")
-        assert settings.openai_api_key is not None
-        factory = partial(
-            _client,
-            "OpenAI",
-            base_url=settings.openai_base_url,
-            api_key=settings.openai_api_key.get_secret_value(),
-            timeout=settings.chat_timeout_s,
-        )
-        return OpenAIVisionCaptioner(
-            client_factory=factory, model=settings.caption_model or settings.openai_model
-        )
-    return _azure_captioner(settings)
-
-
-def _azure_captioner(settings: Settings) -> Captioner:
-    _require(
-        settings,
-        azure_openai_endpoint="RIDGELINE_AZURE_OPENAI_ENDPOINT",
-        azure_openai_api_key="RIDGELINE_AZURE_OPENAI_API_KEY",
-    )
-    model = settings.caption_model or settings.azure_openai_deployment
-    if not model:
+    if settings.captioner == "azure" and not (
+        settings.caption_model or settings.azure_openai_deployment
+    ):
         raise ConfigError(
             "captioner 'azure' needs RIDGELINE_CAPTION_MODEL or RIDGELINE_AZURE_OPENAI_DEPLOYMENT"
         )
-    assert settings.azure_openai_api_key is not None
-    factory = partial(
-        _client,
-        "AzureOpenAI",
-        azure_endpoint=settings.azure_openai_endpoint,
-        api_key=settings.azure_openai_api_key.get_secret_value(),
-        api_version=settings.azure_openai_api_version,
-        timeout=settings.chat_timeout_s,
+    llm = build_llm_client(
+        settings, endpoint=settings.captioner, role="caption", model=settings.caption_model
     )
-    return OpenAIVisionCaptioner(client_factory=factory, model=model)
+    return OpenAIVisionCaptioner(llm=llm)
 
 
 def build_image_embedder(settings: Settings) -> ImageEmbedder | None:
@@ -111,9 +86,3 @@ def _require(settings: Settings, **env_vars: str) -> None:
     missing = [env for field, env in env_vars.items() if not getattr(settings, field)]
     if missing:
         raise ConfigError(f"these settings are needed: {', '.join(missing)}")
-
-
-def _client(kind: str, **options: Any) -> Any:
-    import openai  # the SDK builds an HTTP client: only when a caption is asked for
-
-    return getattr(openai, kind)(**options)

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from retrieval.query.constraints import MatchedConstraint, extract_constraints
 from retrieval.query.rewrite import LlmQueryRewriter, last_user_message, rewrite_with_rules
-from ridgeline.protocols import ChatModel
+from ridgeline.providers.llm_types import LlmClient, TokenUsage
 from ridgeline.types import ChatMessage, SearchFilters, merge_filters
 
 RewriteMethod = Literal["none", "rules", "llm"]
@@ -43,10 +43,12 @@ class QueryPlan(BaseModel):
     query: str
     filters: SearchFilters | None = None
     constraints: tuple[MatchedConstraint, ...] = ()
+    # What asking an LLM to rewrite cost (tokens, as the endpoint counted them); None: not asked.
+    rewrite_token_usage: dict[str, int] | None = None
 
     @property
     def details(self) -> dict[str, Any]:
-        return {
+        details = {
             "question": self.question,
             "rewritten_query": self.rewritten,
             "rewrite": self.rewrite_method,
@@ -54,6 +56,9 @@ class QueryPlan(BaseModel):
             "constraints": [c.model_dump() for c in self.constraints],
             "filters": self.filters.model_dump(exclude_none=True) if self.filters else {},
         }
+        if self.rewrite_token_usage is not None:
+            details["rewrite_token_usage"] = self.rewrite_token_usage
+        return details
 
 
 def facet_values(source: FacetSource, field: str) -> list[str]:
@@ -72,8 +77,8 @@ class QueryPlanner:
     """Plans a search from a conversation. Configuration only in ``__init__``.
 
     ``facets``: where category and brand names come from (the index, asked at each plan so new
-    catalog rows count); ``categories``/``brands``: fixed lists instead. ``chat_model``: rewrite
-    with it (rules when absent). ``rewrite``: turn rewriting off entirely.
+    catalog rows count); ``categories``/``brands``: fixed lists instead. ``llm``: rewrite
+    with it (rules when absent or failing). ``rewrite``: turn rewriting off entirely.
     """
 
     def __init__(
@@ -82,20 +87,20 @@ class QueryPlanner:
         facets: FacetSource | None = None,
         categories: Sequence[str] = (),
         brands: Sequence[str] = (),
-        chat_model: ChatModel | None = None,
+        llm: LlmClient | None = None,
         rewrite: bool = True,
     ) -> None:
         self._facets = facets
         self._categories = tuple(categories)
         self._brands = tuple(brands)
-        self._llm = LlmQueryRewriter(model=chat_model) if chat_model is not None else None
+        self._llm = LlmQueryRewriter(llm=llm) if llm is not None else None
         self._rewrite = rewrite
 
     def plan(
         self, messages: Sequence[ChatMessage], *, filters: SearchFilters | None = None
     ) -> QueryPlan:
         question = last_user_message(messages)
-        rewritten, method = self._rewritten(messages, question)
+        rewritten, method, usage = self._rewritten(messages, question)
         categories, brands = self._names()
         found = extract_constraints(rewritten, categories=categories, brands=brands)
         return QueryPlan(
@@ -105,19 +110,22 @@ class QueryPlanner:
             query=found.remaining_text,
             filters=merge_filters(found.filters, filters),
             constraints=found.matched,
+            rewrite_token_usage=usage.as_dict() if usage else None,
         )
 
     def _rewritten(
         self, messages: Sequence[ChatMessage], question: str
-    ) -> tuple[str, RewriteMethod]:
+    ) -> tuple[str, RewriteMethod, TokenUsage | None]:
         if not self._rewrite:
-            return question, "none"
+            return question, "none", None
+        usage = None
         if self._llm is not None:
-            rewritten = self._llm.rewrite(messages)
-            if rewritten is not None:
-                return rewritten, "llm"
+            attempt = self._llm.attempt(messages)
+            usage = attempt.usage
+            if attempt.query is not None:
+                return attempt.query, "llm", usage
         rewritten = rewrite_with_rules(messages)
-        return rewritten, "rules" if rewritten != question else "none"
+        return rewritten, "rules" if rewritten != question else "none", usage
 
     def _names(self) -> tuple[list[str], list[str]]:
         categories, brands = list(self._categories), list(self._brands)
@@ -133,11 +141,9 @@ def plan_query(
     facets: FacetSource | None = None,
     categories: Sequence[str] = (),
     brands: Sequence[str] = (),
-    chat_model: ChatModel | None = None,
+    llm: LlmClient | None = None,
     filters: SearchFilters | None = None,
 ) -> QueryPlan:
     """One-shot :meth:`QueryPlanner.plan`."""
-    planner = QueryPlanner(
-        facets=facets, categories=categories, brands=brands, chat_model=chat_model
-    )
+    planner = QueryPlanner(facets=facets, categories=categories, brands=brands, llm=llm)
     return planner.plan(messages, filters=filters)

@@ -3,7 +3,7 @@
 A follow-up such as "How much is it?" says nothing searchable on its own; the subject lives in an
 earlier turn. Offline, :func:`rewrite_with_rules` finds the subject of the latest earlier user turn
 that has one (a product-like name, else its content words) and puts it where the pronoun was, or
-after the question when there is no pronoun. With a chat model configured,
+after the question when there is no pronoun. With an LLM configured,
 :class:`LlmQueryRewriter` asks it for the standalone query, grounded in the conversation only,
 and the planner falls back to the rules when the model fails or answers something unusable.
 
@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from retrieval.query.stopwords import STOP_WORDS, content_words
 from ridgeline.errors import RidgelineError
-from ridgeline.protocols import ChatModel
+from ridgeline.providers.llm_types import LlmClient, TokenUsage
 from ridgeline.types import ChatMessage
 
 _PRONOUNS = {"it", "its", "they", "them", "their"}
@@ -156,38 +157,52 @@ _INSTRUCTIONS = (
     "do not answer the question. Reply with the query alone on one line."
 )
 _MAX_QUERY_CHARS = 300
+_MAX_QUERY_TOKENS = 100  # a query, not an essay: a rambling reply is cut short and refused
+
+
+@dataclass(frozen=True)
+class LlmRewrite:
+    """What one rewrite call gave: the query (None: unusable) and its token usage, if counted."""
+
+    query: str | None
+    usage: TokenUsage | None = None
 
 
 class LlmQueryRewriter:
-    """Rewrites with a chat model (any :class:`ridgeline.protocols.ChatModel`), rules as backup.
+    """Rewrites with the model behind an LLM client (:class:`ridgeline.providers.llm_types.
+    LlmClient`), rules as backup.
 
-    >>> rewriter = LlmQueryRewriter(model=chat_model)
+    >>> rewriter = LlmQueryRewriter(llm=llm.for_role("query rewrite"))
     >>> rewriter.rewrite(messages)                     # doctest: +SKIP
     'price of the Ptarmigan 2 tent'
     """
 
-    def __init__(self, *, model: ChatModel, history_turns: int = 6) -> None:
+    def __init__(self, *, llm: LlmClient, history_turns: int = 6) -> None:
         if history_turns < 1:
             raise ValueError(f"history_turns must be at least 1, got {history_turns}")
-        self._model = model
+        self._llm = llm
         self._history_turns = history_turns
 
     def rewrite(self, messages: Sequence[ChatMessage]) -> str | None:
         """The model's standalone query, or None when it failed or answered nothing usable
         (the caller then falls back to :func:`rewrite_with_rules`)."""
+        return self.attempt(messages).query
+
+    def attempt(self, messages: Sequence[ChatMessage]) -> LlmRewrite:
+        """The query (or None, as :meth:`rewrite`) and the tokens the call cost, used or not."""
         last_user_message(messages)  # a conversation without a user turn is a caller error
         try:
-            reply = self._model.answer(self._prompt(messages), []).text
+            reply = self._llm.complete(self._prompt(messages), max_tokens=_MAX_QUERY_TOKENS)
         except RidgelineError:
-            return None
-        return _clean_reply(reply) or None
+            return LlmRewrite(query=None)
+        return LlmRewrite(query=_clean_reply(reply.text) or None, usage=reply.usage)
 
-    def _prompt(self, messages: Sequence[ChatMessage]) -> list[ChatMessage]:
+    def _prompt(self, messages: Sequence[ChatMessage]) -> list[dict[str, str]]:
         turns = [m for m in messages if m.role in ("user", "assistant")][-self._history_turns :]
         transcript = "\n".join(f"{m.role}: {m.content.strip()}" for m in turns)
         return [
-            ChatMessage(role="system", content=_INSTRUCTIONS),
-            ChatMessage(role="user", content=f"Conversation:\n{transcript}\n\nSearch query:"),
+            {"role": "system", "content": _INSTRUCTIONS},
+            {"role": "user", "content": f"Conversation:\n{transcript}\n\nSearch query:"},
         ]
 
 

@@ -6,6 +6,7 @@ Commands parse options, call ``eval`` through ``ridgeline.cli.evaluation``, and 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -198,7 +199,9 @@ def eval_generate(
     llm_model: Annotated[
         str | None, typer.Option(help="OpenAI-compatible model; templates when absent.")
     ] = None,
-    llm_base_url: Annotated[str | None, typer.Option(help="Its endpoint.")] = None,
+    llm_base_url: Annotated[
+        str | None, typer.Option(help="Its endpoint; default: the configured LLM endpoint.")
+    ] = None,
 ) -> None:
     """Make question/truth pairs with citations from an index (LLM or offline templates)."""
     from eval import generate
@@ -208,12 +211,16 @@ def eval_generate(
     try:
         chunks = list(evaluation.iter_index_chunks(settings))
         if llm_model:
-            from openai import OpenAI
+            from ridgeline.providers.llm_settings import build_role_client
 
-            client = OpenAI(base_url=llm_base_url, api_key=_api_key())
-            rows = generate.generate_with_llm(
-                chunks, count=count, client=client, model=llm_model, seed=seed
+            llm = build_role_client(
+                settings,
+                role="question generation",
+                model=llm_model,
+                base_url=llm_base_url,
+                api_key=os.environ.get("OPENAI_API_KEY"),
             )
+            rows = generate.generate_with_llm(chunks, count=count, llm=llm, seed=seed)
         else:
             rows = generate.generate_from_templates(chunks, count=count, seed=seed)
     except RidgelineError as exc:
@@ -222,9 +229,3 @@ def eval_generate(
     out.write_text(generate.write_rows(rows), encoding="utf-8")
     how = f"by {llm_model}" if llm_model else "from templates (offline)"
     console.print(f"{len(rows)} questions written {how} to {escape(str(out))}")
-
-
-def _api_key() -> str:
-    import os
-
-    return os.environ.get("OPENAI_API_KEY", "not-needed")

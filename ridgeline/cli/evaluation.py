@@ -21,6 +21,7 @@ from eval.scoring import Scorer
 from eval.targets import HttpTarget, InProcessTarget, Target
 from ridgeline.cli import wiring
 from ridgeline.errors import RidgelineError
+from ridgeline.providers.llm_settings import build_role_client
 from ridgeline.settings import Settings
 from ridgeline.types import Chunk
 
@@ -65,13 +66,22 @@ def local_chat(settings: Settings) -> Callable[[dict[str, Any]], dict[str, Any]]
     return chat
 
 
-def build_judge(config: JudgeConfig | None, *, seed: int | None) -> LlmJudge | None:
+def build_judge(
+    config: JudgeConfig | None, settings: Settings, *, seed: int | None
+) -> LlmJudge | None:
+    """The judge on its ``base_url``, else on the configured LLM endpoint (docs/llm.md), with
+    the LLM policy of ``settings`` (timeout, retries) and the run's seed."""
     if config is None:
         return None
-    return LlmJudge(
+    llm = build_role_client(
+        settings,
+        role="judge",
         model=config.model,
         base_url=config.base_url,
         api_key=os.environ.get(config.api_key_env),
+    )
+    return LlmJudge(
+        llm=llm,
         samples=config.samples,
         temperature=config.temperature,
         seed=seed,
@@ -85,7 +95,7 @@ def run(config: EvalConfig, settings: Settings, *, progress: Progress | None = N
     target = build_target(config.target, settings)
     scorer = Scorer(
         embedder=wiring.build_embedder(settings) if config.semantic_similarity else None,
-        judge=build_judge(config.judge, seed=config.seed),
+        judge=build_judge(config.judge, settings, seed=config.seed),
         k=config.k,
     )
     options = RunOptions(

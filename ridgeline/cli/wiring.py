@@ -34,6 +34,8 @@ from retrieval.retriever import HybridRetriever
 from ridgeline.errors import ConfigError
 from ridgeline.protocols import ImageDimensionIndex, ImageEmbedder, TextEmbedder
 from ridgeline.providers.embedder_registry import default_embedder_registry
+from ridgeline.providers.llm_settings import build_llm_client
+from ridgeline.providers.llm_types import LlmClient
 from ridgeline.providers.ocr import RapidOcrEngine
 from ridgeline.providers.tokenizer import TiktokenTokenizer
 from ridgeline.settings import Settings
@@ -151,7 +153,7 @@ def build_chat_service(
     # the tent's manual.
     planner = QueryPlanner(
         facets=CachedFacets(index, max_age_s=settings.facet_cache_s),
-        chat_model=model if settings.chat_model != "extractive" else None,
+        llm=_rewrite_llm(settings),
     )
     return ChatService(
         retriever=retriever,
@@ -162,6 +164,13 @@ def build_chat_service(
         content_name=content.content_name if content else str,
         max_image_pixels=settings.max_image_pixels,
     )
+
+
+def _rewrite_llm(settings: Settings) -> LlmClient | None:
+    """The LLM that rewrites follow-up questions: the chat model's endpoint, when it has one."""
+    if settings.chat_model not in ("openai", "azure"):
+        return None
+    return build_llm_client(settings, role="query rewrite")  # the endpoint chat_model names
 
 
 def build_chat_app(settings: Settings, index: LanceDbIndex) -> FastAPI:

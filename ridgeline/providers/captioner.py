@@ -1,4 +1,4 @@
-"""Image captioners: a vision model through the ``openai`` SDK, or an honest offline description.
+"""Image captioners: a vision model through the LLM client, or an honest offline description.
 
 Both implement :class:`ridgeline.protocols.Captioner`. The offline one has no vision model: it
 assembles what is known about the image (its dominant colours, the text OCR read in it, the place
@@ -9,17 +9,13 @@ Usage::
     captioner = OfflineCaptioner()
     captioner.caption(Path("tent.jpg"), context="TrailMaster Tent, Tents", ocr_text="4P")
 
-    captioner = OpenAIVisionCaptioner(
-        client_factory=lambda: OpenAI(base_url="http://127.0.0.1:8080/v1", api_key="k"),
-        model="gpt-4o-mini",
-    )
+    captioner = OpenAIVisionCaptioner(llm=llm.for_role("caption", model="gpt-4o-mini"))
 """
 
 from __future__ import annotations
 
 import base64
 import mimetypes
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +23,7 @@ import numpy as np
 from PIL import Image
 
 from ridgeline.errors import ModelError
+from ridgeline.providers.llm_types import LlmClient
 
 OFFLINE_LABEL = "Offline description (no vision model):"
 
@@ -137,17 +134,15 @@ def image_data_url(image_path: Path) -> str:
 class OpenAIVisionCaptioner:
     """Captions through a GPT-4V-class model on any OpenAI-compatible endpoint (Azure included).
 
-    The image travels inline as a base64 ``data:`` URL, with the source context as a hint.
+    The image travels inline as a base64 ``data:`` URL, with the source context as a hint. The
+    endpoint, retries and token accounting are ``llm``'s; captions are asked at temperature 0.
     """
 
-    def __init__(
-        self, *, client_factory: Callable[[], Any], model: str, max_tokens: int = 120
-    ) -> None:
-        self.name = f"openai:{model}"
-        self.model = model
+    def __init__(self, *, llm: LlmClient, max_tokens: int = 120) -> None:
+        self.name = f"openai:{llm.model}"
+        self.model = llm.model
         self.max_tokens = max_tokens
-        self._client_factory = client_factory
-        self._client: Any = None
+        self._llm = llm
 
     def _messages(self, image_path: Path, context: str, ocr_text: str) -> list[dict[str, Any]]:
         hint = CAPTION_PROMPT
@@ -162,22 +157,12 @@ class OpenAIVisionCaptioner:
         return [{"role": "user", "content": content}]
 
     def caption(self, image_path: Path, *, context: str = "", ocr_text: str = "") -> str:
-        import openai
-
-        if self._client is None:
-            self._client = self._client_factory()
+        messages = self._messages(image_path, context, ocr_text)
         try:
-            completion = self._client.chat.completions.create(
-                model=self.model,
-                messages=self._messages(image_path, context, ocr_text),
-                max_tokens=self.max_tokens,
-                temperature=0.0,
-            )
-        except openai.OpenAIError as exc:
-            raise ModelError(
-                f"captioner {self.model!r} failed on {image_path.name}: {exc}"
-            ) from exc
-        text = completion.choices[0].message.content if completion.choices else None
-        if not text or not text.strip():
+            completion = self._llm.complete(messages, max_tokens=self.max_tokens, temperature=0.0)
+        except ModelError as exc:
+            raise ModelError(f"{exc} (captioning {image_path.name})") from exc
+        text = completion.text
+        if not text.strip():
             raise ModelError(f"captioner {self.model!r} returned no caption for {image_path.name}")
         return " ".join(text.split())

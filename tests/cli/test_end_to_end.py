@@ -167,3 +167,39 @@ def test_ask_prints_the_answer_with_its_bracketed_citations(ingested: Path):
     )
     assert result.exit_code == 0, result.output
     assert "[products.csv#id=3]" in result.output
+
+
+def test_an_llm_chat_rewrites_and_answers_through_one_client(
+    ingested: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """RIDGELINE_CHAT_MODEL=openai: the query rewriter and the answerer share the one LLM client
+    (a local chat-completions server here); the thoughts show each call's token usage."""
+    from chat.protocol import ChatRequest
+    from tests.ridgeline.providers.chat_completions_server import chat_completions_server
+
+    def reply(body: dict) -> str:
+        if body.get("max_tokens"):  # the rewriter asks for a short query
+            return "late kayak return cost"
+        return "A late kayak return costs 40 dollars per hour. [staff_guide.pdf#page=2]"
+
+    with chat_completions_server() as llm_server:
+        llm_server.reply = reply
+        for name, value in {"CHAT_MODEL": "openai", "OPENAI_API_KEY": "sk-local"}.items():
+            monkeypatch.setenv(f"RIDGELINE_{name}", value)
+        monkeypatch.setenv("RIDGELINE_OPENAI_BASE_URL", llm_server.base_url)
+        monkeypatch.setenv("RIDGELINE_LLM_SEED", "5")
+        settings = Settings(index_dir=ingested)
+        service = wiring.build_chat_service(settings, wiring.build_index(settings))
+        messages = [
+            {"role": "user", "content": "Can I rent a kayak?"},
+            {"role": "assistant", "content": "Yes."},
+            {"role": "user", "content": "What does it cost to bring it back late?"},
+        ]
+        response = service.chat(ChatRequest.model_validate({"messages": messages}))
+    rewrite, answer = (request.body for request in llm_server.requests)
+    assert rewrite["max_tokens"] == 100 and "kayak" in rewrite["messages"][-1]["content"]
+    assert (answer["seed"], rewrite["seed"]) == (5, 5)
+    assert "40 dollars" in response.output_text
+    thoughts = json.dumps(response.model_dump(mode="json")["context"]["thoughts"])
+    assert '"rewrite": "llm"' in thoughts and '"rewrite_token_usage"' in thoughts
+    assert '"total_tokens": 333' in thoughts

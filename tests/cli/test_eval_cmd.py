@@ -12,6 +12,7 @@ from retrieval.lancedb_index import LanceDbIndex
 from ridgeline.cli.main import app
 from ridgeline.types import Chunk, SourceDocument
 from tests.eval.servers import chat_protocol_app
+from tests.ridgeline.providers.chat_completions_server import chat_completions_server
 from tests.servers import serve_in_thread
 
 runner = CliRunner()
@@ -126,10 +127,46 @@ def test_bad_invocations_are_clear_errors(tmp_path: Path):
     assert result.exit_code == 2 and "not a run folder" in result.output
 
 
+TEXT = "The Northwind Standard plan covers eye exams, glasses and 80% of in-network costs."
+
+
+def _one_chunk_index(tmp_path: Path, embedder: Any) -> None:
+    index = LanceDbIndex(tmp_path / "index", dimension=embedder.dimension)
+    chunk = Chunk(
+        chunk_id="c1", document_id="d1", source="plan.pdf", citation="plan.pdf#page=2", content=TEXT
+    )
+    document = SourceDocument(
+        document_id="d1", path=Path("plan.pdf"), source="plan.pdf", content_hash="h", size_bytes=1
+    )
+    index.replace_document(document, [chunk], embedder.embed_documents([TEXT]))
+
+
+@pytest.mark.integration
+def test_generate_with_an_llm_uses_the_configured_endpoint_and_policy(
+    tmp_path: Path, hashing_embedder, monkeypatch: pytest.MonkeyPatch
+):
+    """``--llm-model`` without ``--llm-base-url``: the RIDGELINE_OPENAI_* endpoint, its seed."""
+    _one_chunk_index(tmp_path, hashing_embedder)
+    with chat_completions_server() as server:
+        server.reply = json.dumps({"question": "What is covered?", "answer": "Eye exams."})
+        monkeypatch.setenv("RIDGELINE_OPENAI_BASE_URL", server.base_url)
+        monkeypatch.setenv("RIDGELINE_OPENAI_API_KEY", "sk-local")
+        monkeypatch.setenv("RIDGELINE_LLM_SEED", "17")
+        out = tmp_path / "generated.jsonl"
+        args = ["--index", str(tmp_path / "index"), "--out", str(out), "--llm-model", "gen-1"]
+        result = _run("generate", *args)
+    assert "by gen-1" in result.output
+    (row,) = [json.loads(line) for line in out.read_text().splitlines()]
+    assert row["truth"] == "Eye exams.[plan.pdf#page=2]" and row["generated_by"] == "llm:gen-1"
+    (request,) = server.requests
+    assert request.headers["authorization"] == "Bearer sk-local"
+    assert (request.body["model"], request.body["seed"]) == ("gen-1", 17)
+
+
 @pytest.mark.integration
 def test_generate_writes_template_questions_from_an_index(tmp_path: Path, hashing_embedder):
     index = LanceDbIndex(tmp_path / "index", dimension=hashing_embedder.dimension)
-    text = "The Northwind Standard plan covers eye exams, glasses and 80% of in-network costs."
+    text = TEXT
     chunk = Chunk(
         chunk_id="c1", document_id="d1", source="plan.pdf", citation="plan.pdf#page=2", content=text
     )

@@ -2,8 +2,6 @@
 
 - :func:`chat_protocol_app`: a small FastAPI app speaking Ridgeline's chat protocol
   (``POST /chat`` JSON, ``POST /chat/stream`` NDJSON) from canned answers.
-- :func:`chat_completions_app`: the OpenAI chat-completions wire format
-  (``POST /v1/chat/completions``), replying with whatever ``reply(prompt)`` returns.
 """
 
 from __future__ import annotations
@@ -15,7 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-__all__ = ["chat_completions_app", "chat_protocol_app"]
+__all__ = ["chat_protocol_app"]
 
 
 def chat_protocol_app(
@@ -47,34 +45,5 @@ def chat_protocol_app(
         ]
         lines = (json.dumps(event) + "\n" for event in events)
         return StreamingResponse(lines, media_type="application/x-ndjson")
-
-    return app
-
-
-def chat_completions_app(reply: Callable[[str], str], *, prompts: list[str]) -> FastAPI:
-    """An OpenAI-compatible ``/v1/chat/completions`` that answers ``reply(last user prompt)``."""
-    app = FastAPI()
-
-    @app.post("/v1/chat/completions")
-    async def completions(request: Request) -> JSONResponse:
-        body = await request.json()
-        prompt = body["messages"][-1]["content"]
-        prompts.append(prompt)
-        return JSONResponse(
-            {
-                "id": "chatcmpl-test",
-                "object": "chat.completion",
-                "created": 0,
-                "model": body["model"],
-                "choices": [
-                    {
-                        "index": 0,
-                        "message": {"role": "assistant", "content": reply(prompt)},
-                        "finish_reason": "stop",
-                    }
-                ],
-                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-            }
-        )
 
     return app

@@ -4,8 +4,7 @@ import pytest
 
 from eval.generate import generate_from_templates, generate_with_llm, template_question
 from ridgeline.types import Chunk, ChunkKind
-from tests.eval.servers import chat_completions_app
-from tests.servers import serve_in_thread
+from tests.ridgeline.providers.chat_completions_server import chat_completions_server
 
 
 def _chunk(n: int, source: str, content: str, kind: ChunkKind = ChunkKind.TEXT) -> Chunk:
@@ -76,7 +75,8 @@ def test_count_and_seed_decide_which_chunks_are_used():
 @pytest.mark.integration
 def test_an_llm_writes_the_pairs_through_the_openai_sdk():
     """The real openai SDK against a local server speaking the chat-completions protocol."""
-    from openai import OpenAI
+    from ridgeline.providers.llm import OpenAICompatibleClient
+    from ridgeline.providers.llm_types import LlmConfig
 
     def reply(prompt: str) -> str:
         if "Halvard" in prompt or "Welcome" in prompt:
@@ -85,16 +85,18 @@ def test_an_llm_writes_the_pairs_through_the_openai_sdk():
             {"question": "When are incidents reported?", "answer": "Within 24 hours."}
         )
 
-    prompts: list[str] = []
-    with serve_in_thread(chat_completions_app(reply, prompts=prompts)) as base:
-        client = OpenAI(base_url=f"{base}/v1", api_key="test", max_retries=0)
-        rows = generate_with_llm(CHUNKS, count=5, client=client, model="gen-1", seed=0)
+    with chat_completions_server() as server:
+        server.reply = lambda body: reply(body["messages"][-1]["content"])
+        config = LlmConfig(model="gen-1", base_url=server.base_url, api_key="t", max_retries=0)
+        llm = OpenAICompatibleClient(config, role="question generation")
+        rows = generate_with_llm(CHUNKS, count=5, llm=llm, seed=0)
     # the unreadable replies are skipped; the short plan chunk got the canned pair too
     assert [row["truth"] for row in rows] == [
         "Within 24 hours.[handbook.pdf#page=3]",
         "Within 24 hours.[plan.pdf#page=2]",
     ]
     assert {row["generated_by"] for row in rows} == {"llm:gen-1"}
+    prompts = [request.body["messages"][-1]["content"] for request in server.requests]
     assert any("Employees are expected" in prompt for prompt in prompts)
 
 

@@ -5,6 +5,8 @@ from chat.models.openai_compatible import OpenAIChatModel
 from chat.models.registry import build_chat_model
 from ridgeline.errors import ConfigError
 from ridgeline.settings import Settings
+from ridgeline.types import ChatMessage
+from tests.ridgeline.providers.chat_completions_server import chat_completions_server
 
 
 def settings(**values):
@@ -27,19 +29,26 @@ def test_openai_needs_an_api_key_and_says_which_variable():
         build_chat_model(settings(chat_model="openai"))
 
 
+@pytest.mark.integration
 def test_openai_builds_a_model_for_the_configured_endpoint():
-    model = build_chat_model(
-        settings(
-            chat_model="openai",
-            openai_api_key="sk-test",
-            openai_base_url="http://127.0.0.1:9/v1",
-            openai_model="llama3.1",
-            chat_temperature=0.2,
+    """Settings -> the one LLM client -> the real SDK -> a local chat-completions server."""
+    with chat_completions_server() as server:
+        model = build_chat_model(
+            settings(
+                chat_model="openai",
+                openai_api_key="sk-test",
+                openai_base_url=server.base_url,
+                openai_model="llama3.1",
+                chat_temperature=0.2,
+                llm_seed=42,
+            )
         )
-    )
-    assert isinstance(model, OpenAIChatModel)
-    assert (model.model, model.temperature) == ("llama3.1", 0.2)
-    assert str(model.client().base_url) == "http://127.0.0.1:9/v1/"
+        assert isinstance(model, OpenAIChatModel)
+        model.answer([ChatMessage(role="user", content="Hi")], [])
+    (request,) = server.requests
+    assert request.headers["authorization"] == "Bearer sk-test"
+    body = request.body
+    assert (body["model"], body["temperature"], body["seed"]) == ("llama3.1", 0.2, 42)
 
 
 def test_azure_lists_every_missing_setting():
@@ -51,15 +60,20 @@ def test_azure_lists_every_missing_setting():
     assert "RIDGELINE_AZURE_OPENAI_API_KEY" not in message
 
 
+@pytest.mark.integration
 def test_azure_uses_the_deployment_as_the_model():
-    model = build_chat_model(
-        settings(
-            chat_model="azure",
-            azure_openai_endpoint="https://example.openai.azure.com",
-            azure_openai_api_key="k",
-            azure_openai_deployment="gpt-4o-prod",
+    with chat_completions_server() as server:
+        model = build_chat_model(
+            settings(
+                chat_model="azure",
+                azure_openai_endpoint=server.url,
+                azure_openai_api_key="k",
+                azure_openai_deployment="gpt-4o-prod",
+            )
         )
-    )
-    assert isinstance(model, OpenAIChatModel)
-    assert model.model == "gpt-4o-prod"
-    assert "example.openai.azure.com" in str(model.client().base_url)
+        assert isinstance(model, OpenAIChatModel)
+        assert model.model == "gpt-4o-prod"
+        model.answer([ChatMessage(role="user", content="Hi")], [])
+    (request,) = server.requests
+    assert request.path == "/openai/deployments/gpt-4o-prod/chat/completions"
+    assert request.query == {"api-version": ["2024-10-21"]}

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from retrieval.query.planner import QueryPlanner, facet_values, plan_query
-from ridgeline.types import AccessScope, Answer, ChatMessage, SearchFilters, SearchHit
+from ridgeline.types import AccessScope, ChatMessage, SearchFilters
+from tests.ridgeline.providers.fake_llm import ScriptedLlm
 
 
 class FacetIndex:
@@ -16,13 +15,6 @@ class FacetIndex:
     def facets(self, field: str, *, filters: SearchFilters | None = None) -> dict[str, int]:
         self.asked.append(field)
         return self._facets.get(field, {})
-
-
-class EchoModel:
-    name = "echo"
-
-    def answer(self, messages: Sequence[ChatMessage], sources: Sequence[SearchHit]) -> Answer:
-        return Answer(text="Ptarmigan 2 tent price")
 
 
 def _user(text: str) -> ChatMessage:
@@ -64,8 +56,23 @@ def test_explicit_filters_win_over_words_and_access_is_kept() -> None:
 
 def test_an_llm_rewrite_is_used_when_configured() -> None:
     messages = [_user("Tell me about the Ptarmigan 2 tent"), _user("How much is it?")]
-    plan = plan_query(messages, chat_model=EchoModel())
+    plan = plan_query(messages, llm=ScriptedLlm("Ptarmigan 2 tent price"))
     assert (plan.rewrite_method, plan.query) == ("llm", "Ptarmigan 2 tent price")
+    assert plan.details["rewrite_token_usage"] == {
+        "prompt_tokens": 10,
+        "completion_tokens": 2,
+        "total_tokens": 12,
+        "calls": 1,
+    }
+
+
+def test_a_failed_llm_rewrite_falls_back_to_the_rules_without_usage() -> None:
+    from ridgeline.errors import ModelError
+
+    messages = [_user("Tell me about the Ptarmigan 2 tent"), _user("How much is it?")]
+    plan = plan_query(messages, llm=ScriptedLlm(ModelError("down")))
+    assert (plan.rewrite_method, plan.query) == ("rules", "How much is the Ptarmigan 2 tent?")
+    assert "rewrite_token_usage" not in plan.details
 
 
 def test_rewriting_can_be_turned_off() -> None:

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import pytest
 
 from retrieval.query.rewrite import (
@@ -11,28 +9,16 @@ from retrieval.query.rewrite import (
     subject_of,
 )
 from ridgeline.errors import ModelError
-from ridgeline.types import Answer, ChatMessage, SearchHit
+from ridgeline.providers.llm import OpenAICompatibleClient
+from ridgeline.providers.llm_types import LlmConfig
+from ridgeline.types import ChatMessage
+from tests.ridgeline.providers.chat_completions_server import chat_completions_server
+from tests.ridgeline.providers.fake_llm import ScriptedLlm
 
 
 def _conversation(*turns: str) -> list[ChatMessage]:
     roles = ["user", "assistant"]
     return [ChatMessage(role=roles[i % 2], content=text) for i, text in enumerate(turns)]
-
-
-class ScriptedModel:
-    """A ChatModel that replies with a fixed text and records the prompts it was given."""
-
-    name = "scripted"
-
-    def __init__(self, reply: str | Exception) -> None:
-        self.reply = reply
-        self.prompts: list[list[ChatMessage]] = []
-
-    def answer(self, messages: Sequence[ChatMessage], sources: Sequence[SearchHit]) -> Answer:
-        self.prompts.append(list(messages))
-        if isinstance(self.reply, Exception):
-            raise self.reply
-        return Answer(text=self.reply)
 
 
 def test_a_pronoun_is_replaced_by_the_earlier_subject() -> None:
@@ -84,23 +70,40 @@ def test_a_conversation_without_a_user_turn_is_rejected() -> None:
 
 
 def test_llm_rewrite_is_grounded_in_the_conversation() -> None:
-    model = ScriptedModel('Query: "price of the Ptarmigan 2 tent"\n')
+    llm = ScriptedLlm('Query: "price of the Ptarmigan 2 tent"\n')
     messages = _conversation("Tell me about the Ptarmigan 2 tent", "A tent.", "How much is it?")
-    assert LlmQueryRewriter(model=model).rewrite(messages) == "price of the Ptarmigan 2 tent"
-    prompt = model.prompts[0]
-    assert prompt[0].role == "system" and "standalone search query" in prompt[0].content
-    assert "Ptarmigan 2 tent" in prompt[1].content and "How much is it?" in prompt[1].content
+    assert LlmQueryRewriter(llm=llm).rewrite(messages) == "price of the Ptarmigan 2 tent"
+    prompt, options = llm.calls[0]
+    assert prompt[0]["role"] == "system" and "standalone search query" in prompt[0]["content"]
+    assert "Ptarmigan 2 tent" in prompt[1]["content"] and "How much is it?" in prompt[1]["content"]
+    assert options["max_tokens"] == 100  # a query, not an essay
 
 
 def test_llm_rewrite_keeps_only_the_recent_turns() -> None:
-    model = ScriptedModel("q")
+    llm = ScriptedLlm("q")
     messages = _conversation("first question", "a1", "second question", "a2", "third")
-    LlmQueryRewriter(model=model, history_turns=2).rewrite(messages)
-    assert "first question" not in model.prompts[0][1].content
-    assert "a2" in model.prompts[0][1].content
+    LlmQueryRewriter(llm=llm, history_turns=2).rewrite(messages)
+    assert "first question" not in llm.calls[0][0][1]["content"]
+    assert "a2" in llm.calls[0][0][1]["content"]
 
 
 @pytest.mark.parametrize("reply", [ModelError("endpoint down"), "", "   \n  ", "x" * 400])
 def test_llm_rewrite_gives_none_when_the_model_fails_or_rambles(reply: str | Exception) -> None:
     messages = _conversation("How much is it?")
-    assert LlmQueryRewriter(model=ScriptedModel(reply)).rewrite(messages) is None
+    assert LlmQueryRewriter(llm=ScriptedLlm(reply)).rewrite(messages) is None
+
+
+@pytest.mark.integration
+def test_llm_rewrite_through_the_sdk_and_a_dead_endpoint_falls_back_to_none() -> None:
+    """The real openai SDK against a local chat-completions server, then against nothing."""
+    messages = _conversation("Tell me about the Ptarmigan 2 tent", "A tent.", "How much is it?")
+    with chat_completions_server() as server:
+        server.reply = "Ptarmigan 2 tent price"
+        config = LlmConfig(model="m", base_url=server.base_url, max_retries=0, seed=1)
+        llm = OpenAICompatibleClient(config, role="query rewrite")
+        assert LlmQueryRewriter(llm=llm).rewrite(messages) == "Ptarmigan 2 tent price"
+    body = server.requests[0].body
+    assert (body["max_tokens"], body["seed"], body["temperature"]) == (100, 1, 0.0)
+    assert llm.usage.totals()["query rewrite"].calls == 1
+    dead = LlmConfig(model="m", base_url="http://127.0.0.1:9/v1", max_retries=0)
+    assert LlmQueryRewriter(llm=OpenAICompatibleClient(dead)).rewrite(messages) is None

@@ -2,7 +2,6 @@ import base64
 from pathlib import Path
 
 import pytest
-from openai import OpenAI
 from PIL import Image, ImageDraw
 
 from ridgeline.errors import ModelError
@@ -13,7 +12,14 @@ from ridgeline.providers.captioner import (
     colour_name,
     dominant_colours,
 )
+from ridgeline.providers.llm import OpenAICompatibleClient
+from ridgeline.providers.llm_types import LlmConfig
 from tests.ridgeline.providers.recording_server import Recorded, recording_server
+
+
+def _llm(url: str) -> OpenAICompatibleClient:
+    config = LlmConfig(model="gpt-4o-mini", base_url=f"{url}/v1", api_key="k", max_retries=0)
+    return OpenAICompatibleClient(config, role="caption")
 
 
 @pytest.fixture
@@ -83,8 +89,7 @@ def test_the_vision_captioner_sends_the_image_inline_with_its_context(
 
     with recording_server(respond) as server:
         captioner = OpenAIVisionCaptioner(
-            client_factory=lambda: OpenAI(base_url=f"{server.url}/v1", api_key="k", max_retries=0),
-            model="gpt-4o-mini",
+            llm=_llm(server.url),
         )
         caption = captioner.caption(blue_and_white, context="Figure 2", ocr_text="SUMMIT")
 
@@ -93,6 +98,7 @@ def test_the_vision_captioner_sends_the_image_inline_with_its_context(
     assert request.path == "/v1/chat/completions"
     body = request.json()
     assert body["model"] == "gpt-4o-mini" and body["temperature"] == 0.0
+    assert body["max_tokens"] == 120
     text_part, image_part = body["messages"][0]["content"]
     assert "visible text and numbers" in text_part["text"]
     assert "Figure 2" in text_part["text"] and "SUMMIT" in text_part["text"]
@@ -108,8 +114,7 @@ def test_a_failing_vision_endpoint_raises_a_model_error_naming_the_image(
     """Real ``openai`` SDK against a local HTTP server on 127.0.0.1 answering 500."""
     with recording_server(lambda request: (500, {"error": {"message": "down"}})) as server:
         captioner = OpenAIVisionCaptioner(
-            client_factory=lambda: OpenAI(base_url=f"{server.url}/v1", api_key="k", max_retries=0),
-            model="gpt-4o-mini",
+            llm=_llm(server.url),
         )
         with pytest.raises(ModelError, match=r"sign\.png"):
             captioner.caption(blue_and_white)
