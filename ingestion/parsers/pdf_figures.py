@@ -132,8 +132,10 @@ def drawn_boxes(figures: Sequence[PageFigure], height: float) -> list[Bounds]:
 def _drawn_context(figure: DrawnFigure) -> str:
     """Its caption line, then its own words (title, legend, labels) for offline captions."""
     words = f"Chart text: {figure.text}" if figure.text else ""
-    context = ". ".join(part for part in (figure.caption, words) if part)
-    return context[:CONTEXT_CHARS]
+    caption = figure.caption.rstrip()
+    if caption and words and not caption.endswith((".", ":", "!", "?")):
+        caption += "."
+    return " ".join(part for part in (caption, words) if part)[:CONTEXT_CHARS]
 
 
 def has_drawings(page: pdfium.PdfPage) -> bool:
