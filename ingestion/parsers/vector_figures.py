@@ -35,6 +35,7 @@ TableCheck = Callable[[Bounds], bool]
 
 _PAGE_WIDE = 0.9  # a path spanning this share of the page's width or height is decoration
 _JOIN = 6.0  # points: paths closer than this belong to one drawing
+_CELL = 48.0  # points: the grid that finds nearby paths without comparing every pair
 _ATTACH = 28.0  # points: labels and swatches this close to a drawing belong to it
 _ALIGNED_ATTACH = 2.5 * _ATTACH  # ... and drawings lined up with it a little farther away
 _MIN_SIDE = 40.0  # points: a figure is at least this tall and wide
@@ -51,7 +52,7 @@ RENDER_SCALE = 3.0  # 216 dpi: 7 pt tick labels come out about 20 px tall, legib
 class _Shape:
     bounds: Bounds
     rectilinear: bool  # only horizontal and vertical straight segments
-    thin: bool  # a rule: straight and at most _THIN wide in one direction
+    thin: bool  # a rule: straight, at most _THIN wide and much longer than wide
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,8 @@ def _shapes(page: pdfium.PdfPage) -> list[_Shape]:
             shapes.append(_Shape(box, rectilinear=False, thin=False))
         elif _visible(obj):
             straight = _is_rectilinear(obj)
-            thin = straight and min(box[2] - box[0], box[3] - box[1]) <= _THIN
+            short, long = sorted((box[2] - box[0], box[3] - box[1]))
+            thin = straight and short <= _THIN and long >= 4 * short  # a line, not a dot
             shapes.append(_Shape(box, rectilinear=straight, thin=thin))
     return shapes
 
@@ -176,8 +178,17 @@ def _texts(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> list[_Text]:
     return found
 
 
+def _cells(box: Bounds) -> Iterable[tuple[int, int]]:
+    """The grid cells a box (grown by half the joining distance) lies in."""
+    half = _JOIN / 2
+    left, bottom = int((box[0] - half) // _CELL), int((box[1] - half) // _CELL)
+    right, top = int((box[2] + half) // _CELL), int((box[3] + half) // _CELL)
+    return ((x, y) for x in range(left, right + 1) for y in range(bottom, top + 1))
+
+
 def _groups(shapes: Sequence[_Shape]) -> list[list[_Shape]]:
-    """Shapes joined when they nearly touch (union-find over pairs; pages hold few paths)."""
+    """Shapes joined when they nearly touch: union-find over the pairs that share a grid cell,
+    so a page of thousands of paths (a map, text drawn as outlines) is not compared pairwise."""
     parent = list(range(len(shapes)))
 
     def root(i: int) -> int:
@@ -186,10 +197,13 @@ def _groups(shapes: Sequence[_Shape]) -> list[list[_Shape]]:
             i = parent[i]
         return i
 
-    for i, a in enumerate(shapes):
-        for j in range(i + 1, len(shapes)):
-            if _gap(a.bounds, shapes[j].bounds) <= _JOIN:
-                parent[root(j)] = root(i)
+    grid: dict[tuple[int, int], list[int]] = {}
+    for i, shape in enumerate(shapes):
+        for cell in _cells(shape.bounds):
+            for j in grid.setdefault(cell, []):
+                if root(i) != root(j) and _gap(shape.bounds, shapes[j].bounds) <= _JOIN:
+                    parent[root(j)] = root(i)
+            grid[cell].append(i)
     groups: dict[int, list[_Shape]] = {}
     for i, shape in enumerate(shapes):
         groups.setdefault(root(i), []).append(shape)
@@ -229,16 +243,14 @@ def _grow(candidate: _Candidate, small: list[list[_Shape]], texts: list[_Text]) 
     """Absorbs the swatches and labels near the candidate, a few rounds (two-line titles)."""
     for _ in range(4):
         box = candidate.bounds
-        near = [g for g in small if _near(_union(s.bounds for s in g), box)]
-        words = [t for t in texts if _labels(t, box)]
-        if not near and not words:
+        near = [_near(_union(s.bounds for s in g), box) for g in small]
+        words = [_labels(t, box) for t in texts]
+        if not any(near) and not any(words):
             return
-        for group in near:
-            small.remove(group)
-            candidate.shapes.extend(group)
-        for text in words:
-            texts.remove(text)
-            candidate.labels.append(text)
+        candidate.shapes.extend(s for g, n in zip(small, near, strict=True) if n for s in g)
+        candidate.labels.extend(t for t, w in zip(texts, words, strict=True) if w)
+        small[:] = [g for g, n in zip(small, near, strict=True) if not n]
+        texts[:] = [t for t, w in zip(texts, words, strict=True) if not w]
 
 
 def _merge(candidates: list[_Candidate]) -> list[_Candidate]:

@@ -99,3 +99,22 @@ def boxed_paragraph_pdf(folder: Path) -> Path:
     path = folder / "callout.pdf"
     pdf.output(str(path))
     return path
+
+
+def scatter_pdf(folder: Path, *, dots: int) -> Path:
+    """A scatter plot of ``dots`` small squares inside two axes, with a title: one figure drawn
+    with thousands of paths."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.text(60, 30, "Tent weight against price")
+    pdf.line(30, 40, 30, 160)
+    pdf.line(30, 160, 180, 160)
+    pdf.set_fill_color(200, 60, 40)
+    for index in range(dots):
+        x = 32 + (index * 37) % 146
+        y = 42 + (index * 53) % 116
+        pdf.rect(x, y, 0.8, 0.8, style="F")
+    path = folder / "scatter.pdf"
+    pdf.output(str(path))
+    return path
