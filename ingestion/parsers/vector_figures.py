@@ -41,6 +41,7 @@ _ALIGNED_ATTACH = 2.5 * _ATTACH  # ... and drawings lined up with it a little fa
 _MIN_SIDE = 40.0  # points: a figure is at least this tall and wide
 _THIN = 2.5  # points: a path this thin is a rule (a table or separator line), not a mark
 _LABEL_CHARS = 60  # a text object longer than this is prose, not a label
+_SENTENCE_WORDS = 4  # ... and so is one of this many words or more ending like a sentence
 _CAPTION_GAP = 48.0  # points between a figure and its "Figure N" line
 _CAPTION = re.compile(r"^\s*(fig(ure)?\.?|chart|graph|diagram|exhibit)\s*\d+", re.IGNORECASE)
 _PAD = 4.0  # points of margin around a rendered region
@@ -225,7 +226,11 @@ class _Candidate:
 
 
 def _is_label(text: _Text) -> bool:
-    return len(text.text) <= _LABEL_CHARS and not _CAPTION.match(text.text)
+    """Short, not a caption, and not a sentence (the first line of the paragraph under a chart
+    is as short as a title, but it ends like a sentence)."""
+    words = text.text.split()
+    sentence = len(words) >= _SENTENCE_WORDS and text.text.endswith((".", "!", "?"))
+    return len(text.text) <= _LABEL_CHARS and not sentence and not _CAPTION.match(text.text)
 
 
 def _labels(text: _Text, box: Bounds) -> bool:

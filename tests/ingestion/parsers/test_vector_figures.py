@@ -13,7 +13,9 @@ from tests.ingestion.parsers.vector_pdfs import (
     CHART_TITLE,
     boxed_paragraph_pdf,
     chart_pdf,
+    framed_picture_pdf,
     scatter_pdf,
+    table_and_chart_pdf,
     table_pdf,
 )
 
@@ -75,6 +77,32 @@ def test_a_shaded_table_is_told_from_a_bar_chart_by_the_table_finder(tmp_path: P
 
     assert len(boxes_and_rules) == 1
     assert page.images == () and "| Summit | 2 | 1.9 kg |" in page.text
+
+
+def test_on_a_page_with_a_table_the_chart_labels_leave_the_laid_out_text_too(
+    tmp_path: Path,
+) -> None:
+    path = table_and_chart_pdf(tmp_path)
+
+    (page,) = PdfParser(assets_dir=tmp_path / "assets").parse(path, source="t.pdf")
+
+    assert [image.figure_name for image in page.images] == ["figure1_1.png"]
+    assert page.text == (
+        "| Model | Sleeps | Weight |\n|---|---|---|\n| TrailMaster | 4 | 3.2 kg |\n"
+        "| Summit | 2 | 1.9 kg |\n\n[Figure figure1_1.png]\n\nCare: dry the tent before storage."
+    )
+
+
+def test_a_framed_embedded_picture_is_one_figure_not_two(tmp_path: Path) -> None:
+    from tests.ingestion.parsers.conftest import picture
+
+    path = framed_picture_pdf(tmp_path, picture())
+
+    (page,) = PdfParser(assets_dir=tmp_path / "assets").parse(path, source="f.pdf")
+
+    (figure,) = page.images
+    with Image.open(figure.path) as image:
+        assert image.size == picture().size  # the embedded picture itself, not a page render
 
 
 def test_a_boxed_paragraph_is_not_a_figure(tmp_path: Path) -> None:

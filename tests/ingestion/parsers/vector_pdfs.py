@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fpdf import FPDF
+from PIL import Image
 
 CHART_LABELS = ("Q1", "Q2", "Q3", "Q4")
 CHART_TITLE = "Quarterly Lantern Sales"
@@ -81,6 +82,41 @@ def table_pdf(folder: Path, *, shaded: bool) -> Path:
     pdf.ln(6)
     _paragraph(pdf, "Care: dry the tent before storage.")
     path = folder / ("shaded.pdf" if shaded else "ruled.pdf")
+    pdf.output(str(path))
+    return path
+
+
+def table_and_chart_pdf(folder: Path) -> Path:
+    """A ruled table, then a vector bar chart, on one page."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    with pdf.table() as table:
+        for values in TABLE_ROWS:
+            row = table.row()
+            for value in values:
+                row.cell(value)
+    bottom = draw_bar_chart(pdf, left=30, top=pdf.get_y() + 10)
+    pdf.set_font("helvetica", size=11)
+    pdf.set_y(bottom + 4)
+    _paragraph(pdf, "Care: dry the tent before storage.")
+    path = folder / "table-and-chart.pdf"
+    pdf.output(str(path))
+    return path
+
+
+def framed_picture_pdf(folder: Path, picture: Image.Image) -> Path:
+    """An embedded picture with a drawn frame and a drop shadow: one figure, not two."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    pdf.set_fill_color(160, 160, 160)
+    pdf.rect(32, 32, 80, 48, style="F")  # the shadow
+    pdf.image(picture, x=30, y=30, w=80, h=48)
+    pdf.rect(30, 30, 80, 48)  # the frame
+    pdf.set_y(84)
+    _paragraph(pdf, "Figure 2: the lantern at night.")
+    path = folder / "framed.pdf"
     pdf.output(str(path))
     return path
 
