@@ -18,6 +18,7 @@ from PIL import Image
 
 from ingestion.parsers.anchors import figure_marker
 from ingestion.parsers.assets import save_png
+from ingestion.parsers.figure_text import text_around
 from ingestion.parsers.pdf_layout import PlumberLayout
 from ingestion.parsers.vector_figures import (
     Bounds,
@@ -26,7 +27,6 @@ from ingestion.parsers.vector_figures import (
     find_drawn_figures,
     overlap_share,
     render_region,
-    text_around,
 )
 from ridgeline.types import ImageAsset
 
