@@ -74,7 +74,7 @@ def table_pdf(folder: Path, *, shaded: bool) -> Path:
     _paragraph(pdf, "Tent sizes are listed below.")
     pdf.ln(4)
     options = {"cell_fill_color": (220, 230, 240), "cell_fill_mode": "ROWS"} if shaded else {}
-    with pdf.table(**options) as table:  # type: ignore[arg-type]
+    with pdf.table(**options) as table:
         for values in TABLE_ROWS:
             row = table.row()
             for value in values:
