@@ -131,7 +131,7 @@ def drawn_boxes(figures: Sequence[PageFigure], height: float) -> list[Bounds]:
 
 def _drawn_context(figure: DrawnFigure) -> str:
     """Its caption line, then its own words (title, legend, labels) for offline captions."""
-    words = f"Chart text: {figure.text}" if figure.text else ""
+    words = f"Figure text: {figure.text}" if figure.text else ""
     caption = figure.caption.rstrip()
     if caption and words and not caption.endswith((".", ":", "!", "?")):
         caption += "."
