@@ -3,7 +3,9 @@
 A PDF page break is layout, not structure: a section that starts near the bottom of page 7
 continues on page 8. Chunks of such a run may cross the break, and each cites the page where
 it starts, where a reader following the citation begins reading. Slides, sheets, sections,
-catalog records and audio segments are structural units and are never joined.
+catalog records and audio segments are structural units and are never joined. A page that names
+a figure starts a run of its own: a figure is cited with its chunk's page
+(``file.pdf#page=5(figure5_1.png)``), so its chunk must start on the figure's page.
 """
 
 from __future__ import annotations
@@ -29,11 +31,18 @@ def flows_on(page: Page) -> bool:
     )
 
 
+def _names_figures(page: Page) -> bool:
+    return any(
+        image.figure_name and figure_marker(image.figure_name) in page.text for image in page.images
+    )
+
+
 def page_runs(pages: Sequence[Page]) -> list[list[Page]]:
     """``pages`` in order, grouped into runs of consecutive flowing pages of one source.
 
     Every other page is a run of its own, as is a flowing page whose neighbour is not the next
-    page number (a gap means something between them was not text).
+    page number (a gap means something between them was not text), and a page that names a
+    figure.
     """
     runs: list[list[Page]] = []
     for page in pages:
@@ -44,6 +53,7 @@ def page_runs(pages: Sequence[Page]) -> list[list[Page]]:
             and flows_on(previous)
             and page.source == previous.source
             and page.page_number == (previous.page_number or 0) + 1
+            and not _names_figures(page)
         ):
             runs[-1].append(page)
         else:

@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     max_file_bytes: int = Field(default=100 * 1024 * 1024, gt=0)
     max_image_pixels: int = Field(default=50_000_000, gt=0)
     max_pdf_pages: int = Field(default=2000, gt=0)
+    # Also store a picture of each PDF page that holds a figure (citable, served by /content).
+    pdf_page_images: bool = False
 
     # Text embedder (docs/embedders.md): all are the packaged all-MiniLM-L6-v2, 384-d. "minilm" is
     # sentence-transformers fp32; the ONNX ones export once into onnx_cache_dir (int8: faster).

@@ -2,8 +2,10 @@
 
 The service reads the file (text, reading order, tables); ``layout_result`` maps its answer to
 pages. The ``azure-ai-formrecognizer`` SDK speaks API version 2023-07-31, whose layout result has
-no figures, so figures of PDFs are extracted locally from the file's embedded images (as the
-local PDF parser does) and placed on their pages.
+no figures, so figures of PDFs are found locally exactly as the local PDF parser finds them
+(embedded images, and charts drawn as vectors cropped from the page by ``render_region``) and
+placed on their pages; the paragraphs inside a drawn figure (its tick labels, its legend) are
+left out of the page text, since the figure carries them.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from ingestion.parsers.assets import asset_folder
-from ingestion.parsers.layout_result import Figures, pages_from_layout
+from ingestion.parsers.layout_result import Box, Figures, PlacedFigure, pages_from_layout
 from ingestion.parsers.pdf import check_page_count, open_pdf
-from ingestion.parsers.pdf_figures import extract_figures
+from ingestion.parsers.pdf_figures import PageFigure, extract_figures, table_check
+from ingestion.parsers.pdf_layout import PlumberLayout
 from ridgeline.errors import IngestionError
 from ridgeline.types import Page
 
@@ -51,8 +54,10 @@ class DocumentIntelligenceParser:
         assets_dir: Path | None = None,
         max_pages: int = 2000,
         min_figure_pixels: int = 64,
+        max_image_pixels: int = 50_000_000,
         polling_interval: float = 1.0,
     ) -> None:
+        self.max_image_pixels = max_image_pixels
         self.endpoint = endpoint
         self._key = key
         self.model_id = model_id
@@ -96,19 +101,38 @@ class DocumentIntelligenceParser:
             check_page_count(path, len(document), self.max_pages)
             if self.assets_dir is None:
                 return {}
-            folder = asset_folder(self.assets_dir, path)
-            figures = {}
-            for index in range(len(document)):
-                page = document[index]
-                try:
-                    found = extract_figures(
-                        page, index + 1, folder, min_pixels=self.min_figure_pixels
-                    )
-                    height = page.get_height()
-                finally:
-                    page.close()
-                if found:
-                    figures[index + 1] = [(asset, height - box[3]) for asset, box in found]
-            return figures
+            with PlumberLayout(path) as layout:
+                return self._figures_of(document, asset_folder(self.assets_dir, path), layout)
         finally:
             document.close()
+
+    def _figures_of(self, document: Any, folder: Path, layout: PlumberLayout) -> Figures:
+        figures = {}
+        for index in range(len(document)):
+            page = document[index]
+            try:
+                height = page.get_height()
+                found = extract_figures(
+                    page,
+                    index + 1,
+                    folder,
+                    min_pixels=self.min_figure_pixels,
+                    max_pixels=self.max_image_pixels,
+                    is_table=table_check(layout, index, height),
+                )
+            finally:
+                page.close()
+            if found:
+                figures[index + 1] = [
+                    PlacedFigure(f.asset, height - f.bounds[3], _drawn_area(f, height))
+                    for f in found
+                ]
+        return figures
+
+
+def _drawn_area(figure: PageFigure, height: float) -> Box | None:
+    """A drawn figure's bounds from the top of the page, as the layout result measures."""
+    if not figure.drawn:
+        return None
+    left, bottom, right, top = figure.bounds
+    return left, height - top, right, height - bottom

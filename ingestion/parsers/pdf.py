@@ -23,9 +23,11 @@ from ingestion.parsers.anchors import figure_marker
 from ingestion.parsers.assets import asset_folder, save_png
 from ingestion.parsers.pdf_figures import (
     CONTEXT_CHARS,
-    Bounds,
+    PageFigure,
+    drawn_boxes,
     extract_figures,
     has_drawings,
+    table_check,
     text_in,
     text_with_figures,
 )
@@ -74,7 +76,9 @@ class PdfParser:
     """Parses ``.pdf`` files page by page; citations read ``file.pdf#page=N``.
 
     Without ``assets_dir`` figures are not extracted; without ``ocr`` scanned pages stay empty.
-    ``page_images`` also saves a picture of every page (off by default: it is slow and big).
+    Figures are embedded images and charts drawn as vectors (rendered within
+    ``max_image_pixels``). ``page_images`` also saves a picture of every page that holds a
+    figure, and of scanned pages (off by default: it is slow and big).
 
     >>> parser = PdfParser(ocr=RapidOcrEngine(), assets_dir=Path("assets"))  # doctest: +SKIP
     >>> [p.page_number for p in parser.parse(Path("a.pdf"), source="a.pdf")]  # doctest: +SKIP
@@ -89,8 +93,10 @@ class PdfParser:
         max_pages: int = 2000,
         page_images: bool = False,
         min_figure_pixels: int = 64,
+        max_image_pixels: int = 50_000_000,
     ) -> None:
         self._ocr = ocr
+        self.max_image_pixels = max_image_pixels
         self.assets_dir = assets_dir
         self.max_pages = max_pages
         self.page_images = page_images
@@ -127,40 +133,46 @@ class PdfParser:
             # A scan: the whole page is one picture, read by OCR rather than kept as a figure.
             text = self._ocr_page(page) if self._ocr is not None else ""
             return text, self._page_image(page, number, path, text)
-        figures = self._figures(page, number, path)
+        figures = self._figures(page, number, path, layout)
         tabled = self._with_tables(page, number, layout, figures) if has_drawings(page) else None
         if tabled is not None:
             text = tabled
         elif figures:
             text = text_with_figures(page, figures)
-        assets = tuple(asset for asset, _ in figures)
-        return text, assets + self._page_image(page, number, path, text)
+        assets = tuple(figure.asset for figure in figures)
+        return text, assets + (self._page_image(page, number, path, text) if figures else ())
 
     def _with_tables(
         self,
         page: pdfium.PdfPage,
         number: int,
         layout: PlumberLayout,
-        figures: list[tuple[ImageAsset, Bounds]],
+        figures: list[PageFigure],
     ) -> str | None:
         """The page laid out by pdfplumber when it finds tables on it, else ``None``."""
-        table_count, items = layout.items(number - 1)
+        height = page.get_height()
+        table_count, items = layout.items(number - 1, drawn=drawn_boxes(figures, height))
         if not table_count:
             return None
-        height = page.get_height()
         items.extend(
             PageItem(height - bounds[3], figure_marker(str(asset.figure_name)), block=True)
-            for asset, bounds in figures
+            for asset, bounds, _ in figures
         )
         return compose(items)
 
     def _figures(
-        self, page: pdfium.PdfPage, number: int, path: Path
-    ) -> list[tuple[ImageAsset, Bounds]]:
+        self, page: pdfium.PdfPage, number: int, path: Path, layout: PlumberLayout
+    ) -> list[PageFigure]:
         if self.assets_dir is None:
             return []
-        folder = asset_folder(self.assets_dir, path)
-        return extract_figures(page, number, folder, min_pixels=self.min_figure_pixels)
+        return extract_figures(
+            page,
+            number,
+            asset_folder(self.assets_dir, path),
+            min_pixels=self.min_figure_pixels,
+            max_pixels=self.max_image_pixels,
+            is_table=table_check(layout, number - 1, page.get_height()),
+        )
 
     def _ocr_page(self, page: pdfium.PdfPage) -> str:
         assert self._ocr is not None

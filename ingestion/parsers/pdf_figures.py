@@ -1,13 +1,16 @@
-"""Figures of a PDF page: its embedded raster images of a meaningful size, saved as PNG files.
+"""Figures of a PDF page, saved as PNG files: its embedded raster images of a meaningful size,
+then the charts and diagrams drawn as vectors (``vector_figures``), rendered from the page.
 
 Each figure is named ``figure{page}_{n}.png`` and carries the text just under it (a caption), or
-else just above it, as context. Small images (bullets, rules, logos) are skipped.
+else just above it, as context; a drawn figure's context also holds its own words (title,
+legend, labels). Small images (bullets, rules, logos) are skipped.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -15,10 +18,18 @@ from PIL import Image
 
 from ingestion.parsers.anchors import figure_marker
 from ingestion.parsers.assets import save_png
+from ingestion.parsers.figure_text import text_around
+from ingestion.parsers.pdf_layout import PlumberLayout
+from ingestion.parsers.vector_figures import (
+    Bounds,
+    DrawnFigure,
+    TableCheck,
+    find_drawn_figures,
+    overlap_share,
+    render_region,
+)
 from ridgeline.types import ImageAsset
 
-_TRAILING_SPACE = re.compile(r"[ \t]+\n")  # pdfium pads line ends with spaces
-_BAND_INSET = 3.0  # points
 _CONTEXT_POINTS = 60.0  # how far below (or above) a figure its caption is looked for
 CONTEXT_CHARS = 400
 
@@ -54,14 +65,27 @@ def _pixels(image: pdfium.PdfImage) -> Image.Image:
         return image.get_bitmap(render=True).to_pil()
 
 
-Bounds = tuple[float, float, float, float]  # left, bottom, right, top in PDF points
+class PageFigure(NamedTuple):
+    """A saved figure and where it is on its page; ``drawn``: rendered from vector drawings,
+    so the text inside its bounds is the figure's own (kept out of the page's prose)."""
+
+    asset: ImageAsset
+    bounds: Bounds
+    drawn: bool = False
 
 
 def extract_figures(
-    page: pdfium.PdfPage, number: int, folder: Path, *, min_pixels: int
-) -> list[tuple[ImageAsset, Bounds]]:
-    """Saves the page's figures in ``folder``; each with its bounds on the page."""
-    figures: list[tuple[ImageAsset, Bounds]] = []
+    page: pdfium.PdfPage,
+    number: int,
+    folder: Path,
+    *,
+    min_pixels: int,
+    max_pixels: int = 50_000_000,
+    is_table: TableCheck | None = None,
+) -> list[PageFigure]:
+    """Saves the page's figures in ``folder``: embedded images, then drawn figures (rendered
+    within ``max_pixels``; ``is_table`` tells a bar chart from a shaded table)."""
+    figures: list[PageFigure] = []
     for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
         width_px, height_px = image.get_px_size()
         if min(width_px, height_px) < min_pixels:
@@ -70,8 +94,48 @@ def extract_figures(
         saved = save_png(_pixels(image), folder, name)
         bounds = image.get_bounds()
         asset = ImageAsset(path=str(saved), figure_name=name, context=_context(page, bounds))
-        figures.append((asset, bounds))
+        figures.append(PageFigure(asset, bounds))
+    embedded = [figure.bounds for figure in figures]
+    for drawn in find_drawn_figures(page, is_table=is_table, avoid=embedded):
+        name = f"figure{number}_{len(figures) + 1}.png"
+        image = render_region(page, drawn.bounds, max_pixels=max_pixels)
+        asset = ImageAsset(
+            path=str(save_png(image, folder, name)), figure_name=name, context=_drawn_context(drawn)
+        )
+        figures.append(PageFigure(asset, drawn.bounds, drawn=True))
     return figures
+
+
+def table_check(layout: PlumberLayout, index: int, height: float) -> TableCheck:
+    """Whether a region of page ``index`` is mostly one of the tables pdfplumber finds there
+    (asked only for regions of boxes and rules, so most pages never pay for it)."""
+
+    def is_table(bounds: Bounds) -> bool:
+        boxes = [
+            (x0, height - bottom, x1, height - top)
+            for x0, top, x1, bottom in layout.table_boxes(index)
+        ]
+        return any(overlap_share(bounds, box) > 0.5 for box in boxes)
+
+    return is_table
+
+
+def drawn_boxes(figures: Sequence[PageFigure], height: float) -> list[Bounds]:
+    """The drawn figures' bounds measured from the top of the page, as pdfplumber measures."""
+    return [
+        (f.bounds[0], height - f.bounds[3], f.bounds[2], height - f.bounds[1])
+        for f in figures
+        if f.drawn
+    ]
+
+
+def _drawn_context(figure: DrawnFigure) -> str:
+    """Its caption line, then its own words (title, legend, labels) for offline captions."""
+    words = f"Figure text: {figure.text}" if figure.text else ""
+    caption = figure.caption.rstrip()
+    if caption and words and not caption.endswith((".", ":", "!", "?")):
+        caption += "."
+    return " ".join(part for part in (caption, words) if part)[:CONTEXT_CHARS]
 
 
 def has_drawings(page: pdfium.PdfPage) -> bool:
@@ -79,25 +143,9 @@ def has_drawings(page: pdfium.PdfPage) -> bool:
     return next(iter(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH])), None) is not None
 
 
-def text_with_figures(page: pdfium.PdfPage, figures: list[tuple[ImageAsset, Bounds]]) -> str:
-    """The page text with each figure's line placed where the figure is.
-
-    The page is cut into horizontal bands at the figures' edges and each band's text is read
-    once, so text beside a figure follows its line and nothing is read twice.
-    """
-    width, cursor = page.get_width(), page.get_height()
-    parts: list[str] = []
-    for asset, (_, bottom, _, top) in sorted(figures, key=lambda figure: -figure[1][3]):
-        if top < cursor:
-            parts.append(text_in(page, left=0, bottom=top, right=width, top=cursor))
-            cursor = top
-        parts.append(figure_marker(str(asset.figure_name)))
-        if bottom < cursor:
-            # Inset: a descender or accent poking into the band belongs to the line outside it.
-            inset = min(_BAND_INSET, (cursor - bottom) / 2)
-            band = {"bottom": bottom + inset, "top": cursor - inset}
-            parts.append(text_in(page, left=0, right=width, **band))
-            cursor = bottom
-    parts.append(text_in(page, left=0, bottom=0, right=width, top=cursor))
-    cleaned = (_TRAILING_SPACE.sub("\n", part).strip() for part in parts)
-    return "\n\n".join(part for part in cleaned if part)
+def text_with_figures(page: pdfium.PdfPage, figures: Sequence[PageFigure]) -> str:
+    """The page text with each figure's line placed where the figure is; a drawn figure's own
+    words (tick labels, legend, values) leave the prose, since its figure carries them."""
+    return text_around(
+        page, [(figure_marker(str(f.asset.figure_name)), f.bounds, f.drawn) for f in figures]
+    )

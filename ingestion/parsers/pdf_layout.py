@@ -46,7 +46,10 @@ def compose(items: Sequence[PageItem]) -> str:
     return "\n\n".join(part.strip() for part in parts if part.strip())
 
 
-def _inside(obj: dict[str, Any], boxes: Sequence[tuple[float, float, float, float]]) -> bool:
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom in points from the page's top
+
+
+def _inside(obj: dict[str, Any], boxes: Sequence[Box]) -> bool:
     mid_x = (obj["x0"] + obj["x1"]) / 2
     mid_y = (obj["top"] + obj["bottom"]) / 2
     return any(x0 <= mid_x <= x1 and top <= mid_y <= bottom for x0, top, x1, bottom in boxes)
@@ -71,6 +74,7 @@ class PlumberLayout:
     def __init__(self, path: Path) -> None:
         self._path = path
         self._pdf: Any = None
+        self._tables: dict[int, list[tuple[Any, list[list[str | None]]]]] = {}
 
     def __enter__(self) -> PlumberLayout:
         return self
@@ -89,15 +93,30 @@ class PlumberLayout:
                 raise CorruptFileError(self._path, f"not a readable PDF ({exc})") from exc
         return self._pdf
 
-    def items(self, index: int) -> tuple[int, list[PageItem]]:
-        """(number of tables, text lines outside tables + one block per table) for a page."""
+    def _found(self, index: int) -> list[tuple[Any, list[list[str | None]]]]:
+        """The page's tables with their rows, found once per page (the slow part)."""
+        if index not in self._tables:
+            page = self._document().pages[index]
+            found = [(table, table.extract()) for table in page.find_tables()]
+            self._tables[index] = [(table, rows) for table, rows in found if looks_like_table(rows)]
+        return self._tables[index]
+
+    def table_boxes(self, index: int) -> list[Box]:
+        """Where the page's tables are: ``(x0, top, x1, bottom)`` from the top of the page."""
+        return [table.bbox for table, _ in self._found(index)]
+
+    def items(self, index: int, *, drawn: Sequence[Box] = ()) -> tuple[int, list[PageItem]]:
+        """(number of tables, text lines outside tables + one block per table) for a page.
+
+        Characters inside ``drawn`` boxes (drawn figures, placed by the caller) are left out.
+        """
         page = self._document().pages[index]
-        found = [(table, table.extract()) for table in page.find_tables()]
-        found = [(table, rows) for table, rows in found if looks_like_table(rows)]
+        found = self._found(index)
         boxes = [table.bbox for table, _ in found]
         items = [PageItem(table.bbox[1], markdown_table(rows), block=True) for table, rows in found]
+        hidden = [*boxes, *drawn]
         outside = page.filter(
-            lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes)
+            lambda obj: obj.get("object_type") != "char" or not _inside(obj, hidden)
         )
         items.extend(PageItem(line["top"], line["text"]) for line in outside.extract_text_lines())
         return len(found), [item for item in items if item.text.strip()]

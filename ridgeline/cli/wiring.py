@@ -69,6 +69,7 @@ def build_document_intelligence(settings: Settings) -> DocumentIntelligenceParse
         key=settings.docintel_key.get_secret_value(),
         assets_dir=settings.index_dir / "assets",
         max_pages=settings.max_pdf_pages,
+        max_image_pixels=settings.max_image_pixels,
     )
 
 
@@ -85,6 +86,7 @@ def build_pipeline(settings: Settings, index: LanceDbIndex) -> IngestionPipeline
         max_image_pixels=settings.max_image_pixels,
         assets_dir=settings.index_dir / "assets",
         max_pdf_pages=settings.max_pdf_pages,
+        pdf_page_images=settings.pdf_page_images,
         document_intelligence=build_document_intelligence(settings),
     )
     return IngestionPipeline(

@@ -93,7 +93,7 @@ def test_a_gap_in_page_numbers_breaks_the_flow() -> None:
     assert not any({20, 21} <= numbers_in(c.content) for c in chunks)
 
 
-def test_a_chunk_that_crosses_a_page_carries_that_pages_figure_and_render() -> None:
+def test_a_page_that_names_a_figure_starts_a_chunk_so_the_figure_is_cited_with_its_page() -> None:
     figure = ImageAsset(path="/a/figure2_1.png", figure_name="figure2_1.png")
     render = ImageAsset(path="/a/page2.png")
     pages = [
@@ -104,12 +104,15 @@ def test_a_chunk_that_crosses_a_page_carries_that_pages_figure_and_render() -> N
             text="[Figure figure2_1.png]\n\n" + " ".join(SENTENCES[3:5]),
             images=(figure, render),
         ),
+        Page(source="a.pdf", page_number=3, text=SENTENCES[5]),
     ]
 
-    (chunk,) = splitter(chunk_tokens=200).split(pages, DOCUMENT)
+    first, second = splitter(chunk_tokens=200).split(pages, DOCUMENT)
 
-    assert chunk.citation == "a.pdf#page=1"
-    assert chunk.images == (figure, render)  # page 2 has no chunk of its own to take them
+    assert (first.citation, first.images) == ("a.pdf#page=1", ())
+    # Chat cites a figure as its chunk's citation + "(figure2_1.png)": page 2, where it is.
+    assert (second.citation, second.images) == ("a.pdf#page=2", (figure, render))
+    assert SENTENCES[5] in second.content  # the page after a figure page still reads on
 
 
 def test_a_pages_unnamed_images_go_only_with_the_chunks_that_cover_it() -> None:

@@ -16,12 +16,14 @@ from azure.ai.formrecognizer import AnalyzeResult
 from azure.ai.formrecognizer._generated.v2023_07_31.models import (
     AnalyzeResult as WireAnalyzeResult,
 )
+from PIL import Image
 
 from ingestion.parsers.document_intelligence import DocumentIntelligenceParser
-from ingestion.parsers.layout_result import pages_from_layout
+from ingestion.parsers.layout_result import PlacedFigure, pages_from_layout
 from ridgeline.errors import IngestionError
 from ridgeline.types import ImageAsset
 from tests.ingestion.parsers.local_http import Reply, Seen, serve
+from tests.ingestion.parsers.vector_pdfs import CHART_LEGEND, chart_pdf
 
 FIXTURE = Path(__file__).parent / "fixtures" / "layout_operation.json"
 TABLE = "| Model | Sleeps |\n|---|---|\n| TrailMaster | 4 |"
@@ -129,3 +131,40 @@ def test_figures_of_a_pdf_are_extracted_locally_and_placed_on_their_page(
     (figure,) = first.images
     assert figure.figure_name == "figure1_1.png" and Path(figure.path).is_file()
     assert "[Figure figure1_1.png]" in first.text and second.images == ()
+
+
+def test_the_paragraphs_inside_a_drawn_figure_are_its_own_and_leave_the_page_text() -> None:
+    figure = ImageAsset(path="/a/figure1_1.png", figure_name="figure1_1.png")
+    # In points from the top of the page: the "Stake the corners" paragraph (inches 3.2-3.5).
+    placed = PlacedFigure(figure, 220.0, area=(60.0, 220.0, 520.0, 260.0))
+
+    first, _ = pages_from_layout(sdk_result(), source="g.pdf", figures={1: [placed]})
+
+    assert "Stake the corners" not in first.text
+    assert first.text.endswith(f"{TABLE}\n\n[Figure figure1_1.png]")
+
+
+@pytest.mark.integration
+def test_a_chart_drawn_as_vectors_is_cropped_from_the_pdf_like_the_local_parser_does(
+    tmp_path: Path,
+) -> None:
+    def route(request: Seen, base: str) -> Reply:
+        if request.method == "POST":
+            location = f"{base}/formrecognizer/documentModels/prebuilt-layout/analyzeResults/op3"
+            return Reply(202, headers={"Operation-Location": location})
+        return Reply(200, json.dumps(operation()).encode(), {"Content-Type": "application/json"})
+
+    with serve(route) as (base, _):
+        parser = DocumentIntelligenceParser(
+            endpoint=base,
+            key="k",
+            assets_dir=tmp_path / "assets",
+            max_image_pixels=60_000,
+            polling_interval=0,
+        )
+        first, _ = parser.parse(chart_pdf(tmp_path), source="sales.pdf")
+
+    (figure,) = first.images
+    assert figure.figure_name == "figure1_1.png" and CHART_LEGEND in figure.context
+    with Image.open(figure.path) as image:
+        assert image.width * image.height <= 60_000
