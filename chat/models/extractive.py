@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from chat.models.injection import is_planted_instruction
 from chat.models.terms import QuestionTerms, content_terms, question_terms
 from chat.sentences import split_fields, split_sentences
+from ingestion.parsers.anchors import FIGURE_LINE
 from ridgeline.errors import ModelError
 from ridgeline.types import Answer, ChatMessage, ChunkKind, SearchHit
 
@@ -197,12 +198,26 @@ def _candidates(sources: Sequence[SearchHit]) -> Iterable[_Candidate]:
             yield from _catalog_candidates(hit, rank)
         else:
             context = content_terms(chunk.title) if chunk.title else frozenset()
-            sentences = (s for s in split_sentences(chunk.content) if not s.startswith("#"))
-            for position, sentence in enumerate(sentences):
-                terms = content_terms(sentence)
-                yield _Candidate(
-                    sentence, chunk.citation, rank, position, terms, context, _TEXT_CONTEXT_WEIGHT
-                )
+            position = 0
+            for segment, citation in _segments(chunk.content, chunk.citation):
+                sentences = (s for s in split_sentences(segment) if not s.startswith("#"))
+                for sentence in sentences:
+                    terms = content_terms(sentence)
+                    yield _Candidate(
+                        sentence, citation, rank, position, terms, context, _TEXT_CONTEXT_WEIGHT
+                    )
+                    position += 1
+
+
+def _segments(content: str, citation: str) -> Iterator[tuple[str, str]]:
+    """The chunk's text cut at its figure lines; a figure line's words cite the figure."""
+    cursor = 0
+    for line in FIGURE_LINE.finditer(content):
+        yield content[cursor : line.start()], citation
+        name = line.group(0)[len("[Figure ") :].split("]", 1)[0]
+        yield line.group(0)[len(f"[Figure {name}]") :], f"{citation}({name})"
+        cursor = line.end()
+    yield content[cursor:], citation
 
 
 def _catalog_candidates(hit: SearchHit, rank: int) -> Iterable[_Candidate]:

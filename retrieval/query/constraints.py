@@ -119,8 +119,16 @@ def _tidy(text: str) -> str:
     return " ".join(words).replace(" ?", "?").strip(" ,;")
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def _is_price(match: re.Match[str], text: str) -> bool:
-    return bool(_CURRENCY.search(match.group(0)) or _BARE_END.match(text, match.end()))
+    if _CURRENCY.search(match.group(0)):
+        return True
+    years = [g for g in match.groups() if g is not None]
+    if years and all(_YEAR.fullmatch(g) for g in years):
+        return False  # "from 2018 to 2022", "up to 2028": years, not prices
+    return bool(_BARE_END.match(text, match.end()))
 
 
 def _amount(raw: str) -> float:

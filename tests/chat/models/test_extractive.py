@@ -132,3 +132,16 @@ def test_how_much_with_a_weight_asks_for_the_weight_not_the_price():
         "[products.csv#id=3]"
     )
     assert price.text == "Halvard Basecamp 4 Tent - Price: $549.00. [products.csv#id=3]"
+
+
+def test_words_read_off_a_figure_cite_the_figure():
+    chart = (
+        "Markets grew steadily over five years.\n"
+        "[Figure figure4_1.png] Visible text: 5-Year Trend of the S&P 500 Index 2018 2022\n"
+        "Bond yields rose in the same period."
+    )
+    answer = ask(
+        "What was the 5-year trend of the S&P 500 index?", [make_hit("r.pdf#page=4", chart)]
+    )
+    assert "[r.pdf#page=4(figure4_1.png)]" in answer.text
+    assert "r.pdf#page=4(figure4_1.png)" in answer.citations

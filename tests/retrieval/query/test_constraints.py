@@ -76,3 +76,17 @@ def test_category_brand_and_price_together() -> None:
 
 def test_a_query_that_is_only_a_price_keeps_its_text() -> None:
     assert extract_constraints("under $20").remaining_text == "under $20"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["market trends from 2018 to 2022", "forecasts up to 2028", "growth between 2019 and 2021"],
+)
+def test_years_are_not_prices(text: str) -> None:
+    found = extract_constraints(text)
+    assert found.filters is None and found.remaining_text == text
+
+
+def test_a_year_with_a_currency_sign_is_still_a_price() -> None:
+    filters = extract_constraints("tents under $2020").filters
+    assert filters is not None and filters.max_price == 2020.0
