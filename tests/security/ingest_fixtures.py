@@ -1,0 +1,81 @@
+"""Helpers for the ingestion security stories: a real LanceDB index, a small pipeline, and
+pictures with words drawn on them (what OCR would read)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from ingestion.enrich import ImageEnricher
+from ingestion.journal import JOURNAL_FILE, WriteJournal
+from ingestion.pipeline import IngestionPipeline
+from ingestion.registry import default_parser_registry
+from ingestion.splitter import TokenSplitter
+from retrieval.lancedb_index import LanceDbIndex
+from ridgeline.providers.tokenizer import TiktokenTokenizer
+from tests.fakes import HashingEmbedder
+from tests.ingestion.fakes import CountingCaptioner
+
+MAX_PIXELS = 4_000_000
+
+
+class ReadsWhatItSees:
+    """An OcrEngine that 'reads' each image's file name and records every image shown to it, so
+    a test can tell which files reached OCR (and so the index)."""
+
+    def __init__(self) -> None:
+        self.seen: list[Path] = []
+
+    def read_text(self, image_path: Path) -> str:
+        self.seen.append(Path(image_path).resolve())
+        with Image.open(image_path) as image:
+            return str(image.info.get("words", ""))
+
+
+def drawn_words(path: Path, words: str) -> Path:
+    """A PNG with ``words`` drawn in large print (also stored in its text chunk for the OCR
+    stand-in above)."""
+    from PIL.PngImagePlugin import PngInfo
+
+    image = Image.new("RGB", (640, 120), "white")
+    ImageDraw.Draw(image).text((16, 30), words, fill="black", font=ImageFont.load_default(size=40))
+    info = PngInfo()
+    info.add_text("words", words)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, pnginfo=info)
+    return path
+
+
+def lance_index(index_dir: Path) -> LanceDbIndex:
+    return LanceDbIndex(index_dir, dimension=HashingEmbedder().dimension)
+
+
+def pipeline(
+    index_dir: Path,
+    *,
+    ocr: ReadsWhatItSees | None = None,
+    max_pixels: int = MAX_PIXELS,
+    index: object | None = None,
+) -> IngestionPipeline:
+    """The real pipeline (parsers, enricher, journal, LanceDB) with a hashing embedder."""
+    reader = ocr or ReadsWhatItSees()
+    return IngestionPipeline(
+        registry=default_parser_registry(
+            ocr=reader, max_image_pixels=max_pixels, assets_dir=index_dir / "assets"
+        ),
+        splitter=TokenSplitter(tokenizer=TiktokenTokenizer(), chunk_tokens=80, overlap_tokens=8),
+        embedder=HashingEmbedder(),
+        index=index or lance_index(index_dir),  # type: ignore[arg-type]
+        max_file_bytes=10**7,
+        enricher=ImageEnricher(
+            ocr=reader, captioner=CountingCaptioner(), cache=None, max_image_pixels=max_pixels
+        ),
+        journal=WriteJournal(index_dir / JOURNAL_FILE),
+    )
+
+
+def indexed_text(index: LanceDbIndex, words: str) -> list[str]:
+    """The contents of chunks a BM25 search for ``words`` finds."""
+    hits = index.search(text=words, vector=None, mode="text", top=20)
+    return [hit.chunk.content for hit in hits]
