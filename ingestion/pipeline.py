@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ingestion.batch import EmbedWriteBatch, FileWork, PreparedFile, failure
-from ingestion.discovery import discover_files
+from ingestion.discovery import discover_files, missing_reason, resolved
 from ingestion.enrich import EnrichmentResult, ImageEnricher, local_image_path
 from ingestion.hashing import content_hash, document_id_for
 from ingestion.journal import WriteJournal
@@ -107,7 +107,7 @@ class IngestionPipeline:
         batch = self._batch(journal=self._journal)
         results: list[FileResult] = []
         for path in files:
-            force = reprocess or path.resolve() in forced
+            force = reprocess or resolved(path) in forced
             outcome = self._prepare(path, dry_run=dry_run, force=force, known=known)
             done = batch.add(outcome) if isinstance(outcome, PreparedFile) else [outcome]
             self._report(done, results, progress)
@@ -164,7 +164,7 @@ class IngestionPipeline:
                 continue
             repaired.append(str(pending.path))
             if pending.path.is_file():
-                forced.add(pending.path.resolve())
+                forced.add(resolved(pending.path))
             else:
                 self._index.delete_document(pending.document_id)
                 self._journal.finish(pending.document_id)
@@ -181,7 +181,7 @@ class IngestionPipeline:
 
         ``documents``: the index's document rows if the caller has read them already.
         """
-        roots = [path.expanduser().resolve() for path in paths]
+        roots = [resolved(path) for path in paths]
         removed = []
         listed = self._index.list_documents() if documents is None else documents
         for document in listed:
@@ -279,8 +279,7 @@ class IngestionPipeline:
 
     def _describe(self, path: Path) -> SourceDocument:
         if not path.is_file():
-            reason = "no such file" if not path.exists() else "not a regular file"
-            raise IngestionError(path, reason)
+            raise IngestionError(path, missing_reason(path))
         size = path.stat().st_size
         if size > self.max_file_bytes:
             raise IngestionError(
@@ -299,7 +298,7 @@ class IngestionPipeline:
 
 def _with_forced(files: list[Path], forced: set[Path]) -> list[Path]:
     """Files to repair come first, then the discovered files, each once."""
-    listed = {path.resolve() for path in files}
+    listed = {resolved(path) for path in files}
     return [path for path in sorted(forced) if path not in listed] + files
 
 
