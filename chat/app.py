@@ -33,7 +33,7 @@ from chat.routes.uploads import uploads_router
 from chat.security import ApiKeyMiddleware, BodyLimitMiddleware
 from chat.service import ChatService
 from chat.uploads import UploadNotFoundError, UploadRejectedError, UploadTooLargeError, UserUploads
-from ridgeline.errors import IngestionError, ModelError, RidgelineError
+from ridgeline.errors import IndexBusyError, IngestionError, ModelError, RidgelineError
 from ridgeline.types import AccessScope
 
 _log = logging.getLogger(__name__)
@@ -45,6 +45,7 @@ _STATUS: tuple[tuple[type[Exception], int], ...] = (
     (UploadNotFoundError, 404),
     (InvalidImageError, 400),
     (IngestionError, 422),
+    (IndexBusyError, 503),  # another writer holds the index lock past the upload's wait
     (ModelError, 502),
 )
 

@@ -3,16 +3,22 @@ pictures with words drawn on them (what OCR would read)."""
 
 from __future__ import annotations
 
+import json
+import sys
+import time
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
 from ingestion.enrich import ImageEnricher
+from ingestion.index_lock import IndexLock
 from ingestion.journal import JOURNAL_FILE, WriteJournal
 from ingestion.pipeline import IngestionPipeline
 from ingestion.registry import default_parser_registry
 from ingestion.splitter import TokenSplitter
+from retrieval.index_repair import LanceIndexDoctor
 from retrieval.lancedb_index import LanceDbIndex
+from ridgeline.errors import IndexBusyError
 from ridgeline.providers.tokenizer import TiktokenTokenizer
 from tests.fakes import HashingEmbedder
 from tests.ingestion.fakes import CountingCaptioner
@@ -57,6 +63,7 @@ def pipeline(
     ocr: ReadsWhatItSees | None = None,
     max_pixels: int = MAX_PIXELS,
     index: object | None = None,
+    lock: IndexLock | None = None,
 ) -> IngestionPipeline:
     """The real pipeline (parsers, enricher, journal, LanceDB) with a hashing embedder."""
     reader = ocr or ReadsWhatItSees()
@@ -72,6 +79,8 @@ def pipeline(
             ocr=reader, captioner=CountingCaptioner(), cache=None, max_image_pixels=max_pixels
         ),
         journal=WriteJournal(index_dir / JOURNAL_FILE),
+        lock=lock,
+        doctor=LanceIndexDoctor(index_dir),
     )
 
 
@@ -79,3 +88,41 @@ def indexed_text(index: LanceDbIndex, words: str) -> list[str]:
     """The contents of chunks a BM25 search for ``words`` finds."""
     hits = index.search(text=words, vector=None, mode="text", top=20)
     return [hit.chunk.content for hit in hits]
+
+
+class _HoldsAtStart:
+    """An IngestProgress that, once the run holds the index lock, says so by creating
+    ``started`` and then waits until ``go`` exists: a second process can then try its luck."""
+
+    def __init__(self, started: Path, go: Path) -> None:
+        self._started = started
+        self._go = go
+
+    def on_start(self, total: int) -> None:
+        self._started.touch()
+        deadline = time.monotonic() + 60
+        while not self._go.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+    def on_file(self, result: object) -> None:
+        pass
+
+
+def _worker(argv: list[str]) -> int:
+    """``python -m tests.security.ingest_fixtures INDEX_DIR DOCS [STARTED GO]``: one ingest run
+    in its own process, with the index lock as ``ridgeline ingest`` takes it. Prints the error
+    and exits 3 when another writer holds the lock."""
+    index_dir, docs = Path(argv[0]), Path(argv[1])
+    progress = _HoldsAtStart(Path(argv[2]), Path(argv[3])) if len(argv) > 3 else None
+    ingest = pipeline(index_dir, lock=IndexLock(index_dir))
+    try:
+        report = ingest.run([docs], progress=progress)
+    except IndexBusyError as exc:
+        print(exc, flush=True)
+        return 3
+    print(json.dumps(report.counts), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_worker(sys.argv[1:]))
