@@ -295,6 +295,8 @@ class IngestionPipeline:
             return work.result("unchanged")
         with work.stage("parse"):
             pages = list(parser.parse(path, source=document.source))
+        # A parser may note what it left out (an embedded image over the pixel limit).
+        work.warnings.extend(getattr(parser, "warnings", None) or ())
         work.pages = len(pages)
         enriched = self._enrich(pages, work, dry_run=dry_run)
         with work.stage("split"):

@@ -104,7 +104,11 @@ def default_parser_registry(
     registry.register(
         [".pdf"],
         lambda: PdfParser(
-            ocr=ocr, assets_dir=assets_dir, max_pages=max_pdf_pages, page_images=pdf_page_images
+            ocr=ocr,
+            assets_dir=assets_dir,
+            max_pages=max_pdf_pages,
+            page_images=pdf_page_images,
+            max_image_pixels=max_image_pixels,
         ),
     )
     office = {"assets_dir": assets_dir, "max_image_pixels": max_image_pixels}

@@ -51,6 +51,7 @@ class DocumentIntelligenceParser:
         assets_dir: Path | None = None,
         max_pages: int = 2000,
         min_figure_pixels: int = 64,
+        max_image_pixels: int = 50_000_000,
         polling_interval: float = 1.0,
     ) -> None:
         self.endpoint = endpoint
@@ -59,6 +60,7 @@ class DocumentIntelligenceParser:
         self.assets_dir = assets_dir
         self.max_pages = max_pages
         self.min_figure_pixels = min_figure_pixels
+        self.max_image_pixels = max_image_pixels  # embedded images over it are not decoded
         self.polling_interval = polling_interval
         self._client: Any = None
 
@@ -102,7 +104,11 @@ class DocumentIntelligenceParser:
                 page = document[index]
                 try:
                     found = extract_figures(
-                        page, index + 1, folder, min_pixels=self.min_figure_pixels
+                        page,
+                        index + 1,
+                        folder,
+                        min_pixels=self.min_figure_pixels,
+                        max_pixels=self.max_image_pixels,
                     )
                     height = page.get_height()
                 finally:

@@ -66,6 +66,7 @@ def build_document_intelligence(settings: Settings) -> DocumentIntelligenceParse
         key=settings.docintel_key.get_secret_value(),
         assets_dir=settings.index_dir / "assets",
         max_pages=settings.max_pdf_pages,
+        max_image_pixels=settings.max_image_pixels,
     )
 
 

@@ -32,10 +32,12 @@ class ReadsWhatItSees:
 
     def __init__(self) -> None:
         self.seen: list[Path] = []
+        self.sizes: list[tuple[int, int]] = []  # (width, height) of each image shown
 
     def read_text(self, image_path: Path) -> str:
         self.seen.append(Path(image_path).resolve())
         with Image.open(image_path) as image:
+            self.sizes.append(image.size)
             return str(image.info.get("words", ""))
 
 
@@ -50,6 +52,29 @@ def drawn_words(path: Path, words: str) -> Path:
     info.add_text("words", words)
     path.parent.mkdir(parents=True, exist_ok=True)
     image.save(path, pnginfo=info)
+    return path
+
+
+def tiny_pdf(path: Path, *, width_pt: int, height_pt: int) -> Path:
+    """A PDF of one empty page of the given size, written by hand (a few hundred bytes)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] >>" % (width_pt, height_pt),
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    path.write_bytes(bytes(out))
     return path
 
 
