@@ -147,6 +147,9 @@ def build_chat_service(
         # Misspelled query words -> the closest indexed word (Northwind, one typo per question:
         # 0.821 -> 0.881, the same as asked). Only an index that lists its words supports it.
         correct_spelling=settings.spelling_correction and isinstance(index, VocabularySource),
+        # Never cite chunks whose document row is missing (a write killed between its two
+        # commits, until the next ingest repairs it): their /content link would 404.
+        listed_only=True,
         image_embedder=_matching_index(build_image_embedder(settings), index, settings.index_dir),
         ocr=RapidOcrEngine(),  # reads text off query images; loads on the first one
     )

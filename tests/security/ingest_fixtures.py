@@ -4,6 +4,8 @@ pictures with words drawn on them (what OCR would read)."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -133,10 +135,28 @@ class _HoldsAtStart:
         pass
 
 
+def _killed_before_document_rows() -> None:
+    """From now on this process dies (``kill -9``) the moment it writes document rows: after
+    the chunks commit and before the rows commit, the window a crash can hit."""
+    from lancedb.table import LanceTable
+
+    add = LanceTable.add
+
+    def add_or_die(self: LanceTable, *args: object, **kwargs: object) -> object:
+        if self.name == "documents":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return add(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    LanceTable.add = add_or_die  # type: ignore[method-assign]
+
+
 def _worker(argv: list[str]) -> int:
-    """``python -m tests.security.ingest_fixtures INDEX_DIR DOCS [STARTED GO]``: one ingest run
-    in its own process, with the index lock as ``ridgeline ingest`` takes it. Prints the error
-    and exits 3 when another writer holds the lock."""
+    """``python -m tests.security.ingest_fixtures [--killed-before-document-rows] INDEX_DIR DOCS
+    [STARTED GO]``: one ingest run in its own process, with the index lock as ``ridgeline
+    ingest`` takes it. Prints the error and exits 3 when another writer holds the lock."""
+    if argv[0] == "--killed-before-document-rows":
+        _killed_before_document_rows()
+        argv = argv[1:]
     index_dir, docs = Path(argv[0]), Path(argv[1])
     progress = _HoldsAtStart(Path(argv[2]), Path(argv[3])) if len(argv) > 3 else None
     ingest = pipeline(index_dir, lock=IndexLock(index_dir))
