@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,7 +29,7 @@ _POLL_S = 0.05
 
 
 class IndexLock:
-    """The writer lock of the index in ``directory``; re-entrant within one object."""
+    """The writer lock of the index in ``directory``."""
 
     def __init__(self, directory: Path, *, wait_s: float = 0.0) -> None:
         self.directory = Path(directory)
@@ -36,20 +37,29 @@ class IndexLock:
         self.wait_s = wait_s
         self._fd: int | None = None
         self._depth = 0
+        self._threads = threading.RLock()
 
     @contextmanager
     def held(self, *, wait_s: float | None = None) -> Iterator[None]:
         """Hold the lock inside the block; wait up to ``wait_s`` (default: the lock's own)
-        for another writer, then raise :class:`IndexBusyError`."""
-        if self._depth == 0:
-            self._acquire(self.wait_s if wait_s is None else wait_s)
-        self._depth += 1
+        for another writer, then raise :class:`IndexBusyError`. Threads sharing this object
+        take turns too (re-entrant per thread)."""
+        wait = max(self.wait_s if wait_s is None else wait_s, 0.0)
+        deadline = time.monotonic() + wait
+        if not self._threads.acquire(timeout=wait):
+            raise IndexBusyError(self.directory, os.getpid())
         try:
-            yield
-        finally:
-            self._depth -= 1
             if self._depth == 0:
-                self._release()
+                self._acquire(max(deadline - time.monotonic(), 0.0))
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._release()
+        finally:
+            self._threads.release()
 
     def _acquire(self, wait_s: float) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)

@@ -177,7 +177,9 @@ def build_chat_app(settings: Settings, index: LanceDbIndex) -> FastAPI:
     uploads = UserUploads(
         root=data_dir / "uploads",
         ingestor=PipelineUploadIngestor(
-            index=index, pipeline_for=lambda target: build_pipeline(settings, target)
+            index=index,
+            pipeline_for=lambda target: build_pipeline(settings, target),
+            lock=IndexLock(settings.index_dir, wait_s=settings.ingest_lock_wait_s),
         ),
         suffixes=UPLOAD_SUFFIXES,
     )

@@ -15,16 +15,22 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 import lancedb
-import pytest
 from typer.testing import CliRunner
 
+from chat.app import create_app
+from chat.config import USER_HEADER, AppConfig
+from chat.models.extractive import ExtractiveAnswerer
+from chat.service import ChatService
 from chat.uploads import PipelineUploadIngestor, UserUploads
 from ingestion.index_lock import IndexLock
 from retrieval import schema
+from retrieval.retriever import HybridRetriever
 from ridgeline.cli.main import app
-from ridgeline.errors import IndexBusyError
+from tests.fakes import HashingEmbedder
 from tests.security.ingest_fixtures import lance_index, pipeline
+from tests.servers import serve_in_thread
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -94,7 +100,7 @@ def test_the_cli_names_the_other_writer_and_fails(tmp_path: Path) -> None:
     assert f"(pid {holder.pid})" in result.output
 
 
-def test_an_upload_waits_for_the_writer_then_gets_a_clear_error(tmp_path: Path) -> None:
+def test_an_upload_waits_for_the_writer_then_gets_a_clear_503(tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     index = lance_index(index_dir)
     uploads = UserUploads(
@@ -107,14 +113,24 @@ def test_an_upload_waits_for_the_writer_then_gets_a_clear_error(tmp_path: Path) 
         ),
         suffixes=(".txt",),
     )
-    with IndexLock(index_dir).held():  # another writer (here: this test) holds the index
-        started = time.monotonic()
-        with pytest.raises(IndexBusyError, match=rf"pid {os.getpid()}"):
-            uploads.add("alice", "notes.txt", b"The stove boils water in three minutes.")
-        assert time.monotonic() - started >= 0.3
-    assert uploads.list("alice") == []  # nothing half-kept
+    service = ChatService(retriever=HybridRetriever(index=index, embedder=HashingEmbedder()),
+                          model=ExtractiveAnswerer())  # fmt: skip
+    app = create_app(service, config=AppConfig(api_key="k"), uploads=uploads)
+    upload = {"file": ("notes.txt", b"The stove boils water in three minutes.", "text/plain")}
+    headers = {"Authorization": "Bearer k", USER_HEADER: "alice"}
 
-    assert uploads.add("alice", "notes.txt", b"The stove boils water in three minutes.") == 1
+    with serve_in_thread(app) as base_url, httpx.Client(base_url=base_url, timeout=30) as client:
+        with IndexLock(index_dir).held():  # another writer (here: this test) holds the index
+            started = time.monotonic()
+            busy = client.post("/upload", files=upload, headers=headers)
+            waited = time.monotonic() - started
+        listed = client.get("/list_uploaded", headers=headers).json()
+        done = client.post("/upload", files=upload, headers=headers)
+
+    assert busy.status_code == 503 and waited >= 0.3
+    assert f"another ingest is running on {index_dir} (pid {os.getpid()})" in busy.json()["error"]
+    assert listed == []  # nothing half-kept
+    assert done.status_code == 200 and done.json()["chunks"] == 1
 
 
 def test_a_run_repairs_duplicates_older_versions_left(tmp_path: Path) -> None:
