@@ -7,8 +7,10 @@ row: an answer could cite them, and their ``/content`` link would 404 (the conte
 listed documents only). A reader therefore keeps a hit only when its document is listed.
 
 The listed ids are remembered, so a steady index costs no look-up per query: the list is read
-again when a hit names an id it does not hold (at most every ``refresh_s``: a write shows up
-within that time) and whenever it is older than ``max_age_s``.
+again when a hit names an id it does not hold (a document just added, an upload, shows up at
+once), and whenever it is older than ``max_age_s``. An id found unlisted is remembered as such
+for ``refresh_s``, so chunks left by a killed write cost at most one read of the list per
+``refresh_s``, not one per query.
 
     >>> listed = ListedDocuments(index)
     >>> listed.keep(index.search(text="tent", vector=None, mode="text", top=10))
@@ -40,20 +42,24 @@ class ListedDocuments:
         self._max_age_s = max_age_s
         self._clock = clock
         self._ids: frozenset[str] = frozenset()
+        self._missing: frozenset[str] = frozenset()  # ids the last read found unlisted
         self._read_at: float | None = None
         self._lock = threading.Lock()
 
     def keep(self, hits: Sequence[SearchHit]) -> list[SearchHit]:
         """``hits`` less those of documents without a document row, in their order."""
-        wanted = {hit.chunk.document_id for hit in hits}
-        listed = self._listed(unknown=bool(wanted - self._ids))
+        listed = self._listed({hit.chunk.document_id for hit in hits})
         return [hit for hit in hits if hit.chunk.document_id in listed]
 
-    def _listed(self, *, unknown: bool) -> frozenset[str]:
+    def _listed(self, wanted: set[str]) -> frozenset[str]:
         with self._lock:
             now = self._clock()
             age = None if self._read_at is None else now - self._read_at
-            if age is None or age > self._max_age_s or (unknown and age > self._refresh_s):
+            unknown = wanted - self._ids
+            if age is not None and age <= self._refresh_s:
+                unknown -= self._missing  # found unlisted a moment ago: not worth a new read
+            if age is None or age > self._max_age_s or unknown:
                 self._ids = frozenset(d.document_id for d in self._index.list_documents())
+                self._missing = frozenset(wanted - self._ids)
                 self._read_at = now
             return self._ids

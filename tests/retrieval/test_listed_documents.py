@@ -45,7 +45,7 @@ def test_hits_of_documents_without_a_row_are_dropped_in_order() -> None:
     assert [hit.chunk.document_id for hit in kept] == ["c", "a"]
 
 
-def test_known_documents_cost_no_read_and_new_ones_show_after_refresh_s() -> None:
+def test_known_documents_cost_no_read_and_a_new_one_shows_at_once() -> None:
     index, clock = CountingIndex(), Clock()
     index.replace_document(make_document("a"), [], [])
     listed = _listed(index, clock)
@@ -53,11 +53,24 @@ def test_known_documents_cost_no_read_and_new_ones_show_after_refresh_s() -> Non
     listed.keep(_hits("a"))
     assert index.listings == 1
 
-    index.replace_document(make_document("b"), [], [])  # its row commits a moment later
-    clock.now += 0.5
-    assert [h.chunk.document_id for h in listed.keep(_hits("a", "b"))] == ["a"]
-    clock.now += 0.6
+    index.replace_document(make_document("b"), [], [])  # an upload, a moment later
+    clock.now += 0.1
     assert [h.chunk.document_id for h in listed.keep(_hits("a", "b"))] == ["a", "b"]
+    assert index.listings == 2
+
+
+def test_chunks_without_a_row_cost_one_read_per_refresh_s() -> None:
+    index, clock = CountingIndex(), Clock()
+    index.replace_document(make_document("a"), [], [])
+    listed = _listed(index, clock)
+    for _ in range(5):  # "torn" has chunks but no document row
+        assert [h.chunk.document_id for h in listed.keep(_hits("a", "torn"))] == ["a"]
+        clock.now += 0.1
+    assert index.listings == 1
+
+    index.replace_document(make_document("torn"), [], [])  # the next run repaired it
+    clock.now += 1.0
+    assert [h.chunk.document_id for h in listed.keep(_hits("a", "torn"))] == ["a", "torn"]
     assert index.listings == 2
 
 
