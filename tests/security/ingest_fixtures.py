@@ -153,7 +153,13 @@ def _killed_before_document_rows() -> None:
 def _worker(argv: list[str]) -> int:
     """``python -m tests.security.ingest_fixtures [--killed-before-document-rows] INDEX_DIR DOCS
     [STARTED GO]``: one ingest run in its own process, with the index lock as ``ridgeline
-    ingest`` takes it. Prints the error and exits 3 when another writer holds the lock."""
+    ingest`` takes it. Prints the error and exits 3 when another writer holds the lock.
+    ``--hold INDEX_DIR STARTED GO`` only holds the lock."""
+    if argv[0] == "--hold":  # only hold the lock, as a run does, until GO exists
+        progress = _HoldsAtStart(Path(argv[2]), Path(argv[3]))
+        with IndexLock(Path(argv[1])).held(wait_s=0):
+            progress.on_start(0)
+        return 0
     if argv[0] == "--killed-before-document-rows":
         _killed_before_document_rows()
         argv = argv[1:]
