@@ -35,7 +35,7 @@ from chat.routes.uploads import uploads_router
 from chat.security import ApiKeyMiddleware, BodyLimitMiddleware
 from chat.service import ChatService
 from chat.uploads import UploadNotFoundError, UploadRejectedError, UploadTooLargeError, UserUploads
-from ridgeline.errors import IngestionError, ModelError, RidgelineError
+from ridgeline.errors import IndexBusyError, IngestionError, ModelError, RidgelineError
 from ridgeline.types import AccessScope
 
 _log = logging.getLogger(__name__)
@@ -49,6 +49,7 @@ _STATUS: tuple[tuple[type[Exception], int], ...] = (
     (ImageTooLargeError, 413),
     (InvalidImageError, 400),
     (IngestionError, 422),
+    (IndexBusyError, 503),  # another writer holds the index lock past the upload's wait
     (ModelError, 502),
 )
 

@@ -16,10 +16,12 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
+from ingestion.index_lock import IndexLock
 from ridgeline.errors import FeatureNotAvailableError, IngestionError, RidgelineError
 from ridgeline.protocols import BulkLoadingIndex, SearchIndex
 from ridgeline.types import Chunk, NewDocument, SearchHit, SourceDocument
@@ -219,9 +221,16 @@ class PipelineUploadIngestor:
     """An UploadIngestor over the ingestion pipeline: ``pipeline_for(index)`` makes a pipeline
     writing to ``index`` (here an :class:`OwnedIndex`), whose ``ingest_file`` is used."""
 
-    def __init__(self, *, index: SearchIndex, pipeline_for: Callable[[SearchIndex], Any]) -> None:
+    def __init__(
+        self,
+        *,
+        index: SearchIndex,
+        pipeline_for: Callable[[SearchIndex], Any],
+        lock: IndexLock | None = None,
+    ) -> None:
         self._index = index
         self._pipeline_for = pipeline_for
+        self._lock = lock  # the index's writer lock, for deletes (the pipeline locks ingests)
 
     def ingest(self, path: Path, *, owner: str) -> int:
         pipeline = self._pipeline_for(OwnedIndex(self._index, owner=owner))
@@ -231,6 +240,10 @@ class PipelineUploadIngestor:
         return result.chunks
 
     def forget(self, path: Path) -> None:
+        with self._lock.held() if self._lock is not None else nullcontext():
+            self._forget(path)
+
+    def _forget(self, path: Path) -> None:
         target = path.resolve()
         for document in self._index.list_documents():
             if Path(document.path).resolve() == target:

@@ -14,6 +14,13 @@ each write in a :class:`~ingestion.journal.WriteJournal` first and clears the no
 run killed between the two commits is repaired by the next run: the file is ingested again even
 if its document row claims it is current, or its document is removed if the file is gone.
 
+One writer at a time: with an :class:`~ingestion.index_lock.IndexLock`, :meth:`run` holds it for
+the whole run and refuses to start while another process holds it (``IndexBusyError`` naming its
+pid), and :meth:`ingest_file` (uploads) waits for it up to the lock's ``wait_s``. Under the lock,
+a run first settles the journal, then lets the index's :class:`~ingestion.repair.IndexDoctor`
+find damage older versions left (duplicate rows or chunk ids, chunks without a document row):
+those documents are removed and their files ingested again, and the report lists them.
+
 After a run that wrote something, the index is asked to ``optimize()`` (when it can): new rows
 are folded into its full-text, scalar and vector indexes and small files compacted, which halves
 the cost of each later query on a freshly ingested LanceDB index (docs/benchmarks.md).
@@ -26,11 +33,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ingestion.batch import EmbedWriteBatch, FileWork, PreparedFile, failure
-from ingestion.discovery import discover_files
+from ingestion.discovery import discover_files, missing_reason, resolved
 from ingestion.enrich import EnrichmentResult, ImageEnricher, local_image_path
 from ingestion.hashing import content_hash, document_id_for
+from ingestion.index_lock import IndexLock
 from ingestion.journal import WriteJournal
 from ingestion.registry import ParserRegistry
+from ingestion.repair import IndexDoctor, Repairs, repair_damage
 from ingestion.report import FileResult, FileStatus, IngestProgress, IngestReport
 from ingestion.splitter import TokenSplitter
 from ridgeline.errors import IngestionError
@@ -69,6 +78,8 @@ class IngestionPipeline:
         image_embedder: ImageEmbedder | None = None,
         journal: WriteJournal | None = None,
         embed_batch_chunks: int = 256,
+        lock: IndexLock | None = None,
+        doctor: IndexDoctor | None = None,
     ) -> None:
         self._registry = registry
         self._splitter = splitter
@@ -77,6 +88,8 @@ class IngestionPipeline:
         self._enricher = enricher
         self._image_embedder = image_embedder
         self._journal = journal
+        self._lock = lock
+        self._doctor = doctor
         self.max_file_bytes = max_file_bytes
         self.embed_batch_chunks = embed_batch_chunks
 
@@ -95,10 +108,28 @@ class IngestionPipeline:
         embedded or written; the report says what a real run would do. With ``prune``,
         documents whose files are gone from under ``paths`` are removed from the index. With
         ``reprocess``, unchanged files are ingested again too (after a change of splitting or
-        embedding settings, or of the splitter itself).
+        embedding settings, or of the splitter itself). Raises ``IndexBusyError`` when another
+        process is writing to the index (a dry run writes nothing and does not ask).
         """
+        options = {"dry_run": dry_run, "prune": prune, "reprocess": reprocess}
+        if dry_run or self._lock is None:
+            return self._run(paths, progress=progress, **options)
+        with self._lock.held(wait_s=0):
+            return self._run(paths, progress=progress, **options)
+
+    def _run(
+        self,
+        paths: Sequence[Path],
+        *,
+        progress: IngestProgress | None,
+        dry_run: bool,
+        prune: bool,
+        reprocess: bool,
+    ) -> IngestReport:
         started = time.perf_counter()
         repaired, forced = ([], set()) if dry_run else self.repair_interrupted_writes()
+        fixed = Repairs() if dry_run or self._doctor is None else self._repair_damage()
+        forced |= fixed.forced
         files = _with_forced(discover_files(paths), forced)
         if progress is not None:
             progress.on_start(len(files))
@@ -107,7 +138,7 @@ class IngestionPipeline:
         batch = self._batch(journal=self._journal)
         results: list[FileResult] = []
         for path in files:
-            force = reprocess or path.resolve() in forced
+            force = reprocess or resolved(path) in forced
             outcome = self._prepare(path, dry_run=dry_run, force=force, known=known)
             done = batch.add(outcome) if isinstance(outcome, PreparedFile) else [outcome]
             self._report(done, results, progress)
@@ -119,7 +150,17 @@ class IngestionPipeline:
         if not dry_run and any(r.status in ("added", "updated", "removed") for r in results):
             self._settle_index()
         seconds = time.perf_counter() - started
-        return IngestReport(files=results, dry_run=dry_run, seconds=seconds, repaired=repaired)
+        return IngestReport(
+            files=results,
+            dry_run=dry_run,
+            seconds=seconds,
+            repaired=repaired,
+            index_repairs=fixed.notes,
+        )
+
+    def _repair_damage(self) -> Repairs:
+        assert self._doctor is not None
+        return repair_damage(self._index, self._doctor)
 
     def _batch(self, *, journal: WriteJournal | None) -> EmbedWriteBatch:
         return EmbedWriteBatch(
@@ -155,7 +196,7 @@ class IngestionPipeline:
         """
         if self._journal is None:
             return [], set()
-        repaired: list[str] = []
+        repaired: list[str] = []  # (a run calls this under the index lock)
         forced: set[Path] = set()
         for pending in self._journal.pending():
             current = self._index.get_document(pending.document_id)
@@ -164,7 +205,7 @@ class IngestionPipeline:
                 continue
             repaired.append(str(pending.path))
             if pending.path.is_file():
-                forced.add(pending.path.resolve())
+                forced.add(resolved(pending.path))
             else:
                 self._index.delete_document(pending.document_id)
                 self._journal.finish(pending.document_id)
@@ -181,7 +222,7 @@ class IngestionPipeline:
 
         ``documents``: the index's document rows if the caller has read them already.
         """
-        roots = [path.expanduser().resolve() for path in paths]
+        roots = [resolved(path) for path in paths]
         removed = []
         listed = self._index.list_documents() if documents is None else documents
         for document in listed:
@@ -199,6 +240,14 @@ class IngestionPipeline:
         :meth:`run`, this writes no journal notes: a caller writing through its own wrapper
         index (chat uploads) would not want a later run to repair its file without it.
         """
+        if dry_run or self._lock is None:
+            return self._ingest_one(path, dry_run=dry_run, force=force)
+        # Waits for another writer (a CLI run, another upload), then IndexBusyError: the
+        # look-up of the document row and the write must not interleave with theirs.
+        with self._lock.held():
+            return self._ingest_one(path, dry_run=dry_run, force=force)
+
+    def _ingest_one(self, path: Path, *, dry_run: bool, force: bool) -> FileResult:
         outcome = self._prepare(path, dry_run=dry_run, force=force, known=None)
         if not isinstance(outcome, PreparedFile):
             return outcome
@@ -246,6 +295,8 @@ class IngestionPipeline:
             return work.result("unchanged")
         with work.stage("parse"):
             pages = list(parser.parse(path, source=document.source))
+        # A parser may note what it left out (an embedded image over the pixel limit).
+        work.warnings.extend(getattr(parser, "warnings", None) or ())
         work.pages = len(pages)
         enriched = self._enrich(pages, work, dry_run=dry_run)
         with work.stage("split"):
@@ -279,8 +330,7 @@ class IngestionPipeline:
 
     def _describe(self, path: Path) -> SourceDocument:
         if not path.is_file():
-            reason = "no such file" if not path.exists() else "not a regular file"
-            raise IngestionError(path, reason)
+            raise IngestionError(path, missing_reason(path))
         size = path.stat().st_size
         if size > self.max_file_bytes:
             raise IngestionError(
@@ -299,7 +349,7 @@ class IngestionPipeline:
 
 def _with_forced(files: list[Path], forced: set[Path]) -> list[Path]:
     """Files to repair come first, then the discovered files, each once."""
-    listed = {path.resolve() for path in files}
+    listed = {resolved(path) for path in files}
     return [path for path in sorted(forced) if path not in listed] + files
 
 

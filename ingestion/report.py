@@ -47,6 +47,10 @@ class IngestReport(BaseModel):
     dry_run: bool = False
     seconds: float = 0.0  # wall time of the whole run
     repaired: list[str] = Field(default_factory=list)  # documents fixed after an interrupted run
+    # Documents removed from a damaged index at the start of the run (duplicate rows or chunk
+    # ids, chunks without a document row), each with what was wrong; their files are ingested
+    # again when they still exist.
+    index_repairs: list[str] = Field(default_factory=list)
 
     def _with(self, status: FileStatus) -> list[FileResult]:
         return [result for result in self.files if result.status == status]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval.fusion import DEFAULT_RRF_K, reciprocal_rank_fusion
+from retrieval.listed_documents import ListedDocuments
 from retrieval.query.spelling import SpellingCorrector, VocabularySource
 from retrieval.query.stopwords import without_stop_words
 from retrieval.rerank import Reranker
@@ -43,7 +44,9 @@ class HybridRetriever:
     hit per citation (page), so ``top`` hits cover ``top`` places. ``correct_spelling`` replaces
     query words the index does not hold by the closest word it does hold (see
     :mod:`retrieval.query.spelling`) before either ranking sees the query; it needs an index with
-    a ``vocabulary()`` (LanceDbIndex has one).
+    a ``vocabulary()`` (LanceDbIndex has one). ``listed_only`` drops hits of documents the index
+    does not list (chunks of a write killed before its document row: see
+    :mod:`retrieval.listed_documents`).
     """
 
     def __init__(
@@ -60,6 +63,7 @@ class HybridRetriever:
         drop_stop_words: bool = False,
         distinct_pages: bool = False,
         correct_spelling: bool = False,
+        listed_only: bool = False,
     ) -> None:
         if rrf_k < 1:
             raise ValueError(f"rrf_k must be at least 1, got {rrf_k}")
@@ -77,6 +81,7 @@ class HybridRetriever:
         self._distinct_pages = distinct_pages
         self._vocabulary_source = _vocabulary_source(index) if correct_spelling else None
         self._corrector: SpellingCorrector | None = None
+        self._listed = ListedDocuments(index) if listed_only else None
 
     def search(
         self,
@@ -96,6 +101,8 @@ class HybridRetriever:
             raise ValueError(f"unknown retrieval mode {mode!r}: use text, vectors or hybrid")
         query = self._query(text, image=image, mode=mode)
         hits = self._ranked(query, mode=mode, depth=self._depth(top + skip), filters=filters)
+        if self._listed is not None:
+            hits = self._listed.keep(hits)
         if self._reranker is not None and query.text.strip():
             hits = self._reranker.rerank(query.text, hits)
         if self._distinct_pages:

@@ -39,3 +39,17 @@ class CorruptFileError(IngestionError):
 
 class ModelError(RidgelineError):
     """A model (local or remote) failed to produce an output."""
+
+
+class IndexBusyError(RidgelineError):
+    """Another process is writing to the index (``ridgeline ingest`` or an upload); one writer
+    at a time keeps the index free of duplicate documents and chunks (answered with HTTP 503)."""
+
+    def __init__(self, directory: Path | str, pid: int | None) -> None:
+        self.directory = Path(directory)
+        self.pid = pid
+        holder = f"pid {pid}" if pid is not None else "pid unknown"
+        super().__init__(
+            f"another ingest is running on {self.directory} ({holder}); "
+            "wait for it to finish and try again"
+        )

@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     max_pdf_pages: int = Field(default=2000, gt=0)
     # Also store a picture of each PDF page that holds a figure (citable, served by /content).
     pdf_page_images: bool = False
+    # How long an upload waits for another writer of the index (a `ridgeline ingest` run, another
+    # upload) before it is refused with 503; `ridgeline ingest` itself never waits.
+    ingest_lock_wait_s: float = Field(default=20.0, ge=0)
 
     # Text embedder (docs/embedders.md): all are the packaged all-MiniLM-L6-v2, 384-d. "minilm" is
     # sentence-transformers fp32; the ONNX ones export once into onnx_cache_dir (int8: faster).

@@ -2,8 +2,9 @@
 
 Column names are matched case-insensitively. ``id`` gives the record id (else the 1-based row
 number); ``name``, ``category``, ``brand`` and ``price`` become typed fields that retrieval can
-filter on; image columns become ``ImageAsset``s; everything else is rendered into the page text so
-that it can be searched and quoted.
+filter on; image columns become ``ImageAsset``s (files inside the catalog's folder, and web
+addresses kept as references; any other reference is dropped); everything else is rendered
+into the page text so that it can be searched and quoted.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
+from ingestion.parsers.linked_images import link_inside
 from ridgeline.errors import IngestionError
 from ridgeline.types import ChunkKind, ImageAsset, Page
 
 _KNOWN = ("id", "name", "category", "brand", "price", "description")
 _IMAGE_WORDS = frozenset({"photo", "photos", "picture", "pictures", "thumbnail"})
-_URL = re.compile(r"^[a-z][a-z0-9+.-]*://|^data:", re.IGNORECASE)
+_WEB = re.compile(r"^https?://", re.IGNORECASE)
 _CURRENCY = re.compile(r"^\s*(?:[$€£]|usd|eur|gbp)?\s*|\s*(?:usd|eur|gbp)?\s*$", re.IGNORECASE)
 
 
@@ -59,11 +61,14 @@ def _image_refs(value: object) -> list[str]:
     return [str(item).strip() for item in items if item is not None and str(item).strip()]
 
 
-def _resolve_image(ref: str, folder: Path) -> ImageAsset:
-    if _URL.match(ref):
+def _resolve_image(ref: str, folder: Path) -> ImageAsset | None:
+    """A web address is kept as a reference (never fetched: ingestion runs offline); a local
+    file only when it lies inside the catalog's folder, by the rule linked images follow, so an
+    uploaded catalog cannot pull ``/etc/...`` or ``../other-user/figure.png`` into the index."""
+    if _WEB.match(ref):
         return ImageAsset(path=ref)
-    local = Path(ref).expanduser()
-    return ImageAsset(path=str((local if local.is_absolute() else folder / local).resolve()))
+    local = link_inside(ref, folder)
+    return ImageAsset(path=str(local)) if local is not None else None
 
 
 def _display(value: object) -> str:
@@ -99,7 +104,8 @@ def record_page(record: Mapping[str, object], *, row: int, path: Path, source: s
     for column, value in record.items():
         key = str(column).strip().lower()
         if is_image_column(key):
-            images.extend(_resolve_image(ref, path.parent) for ref in _image_refs(value))
+            resolved = (_resolve_image(ref, path.parent) for ref in _image_refs(value))
+            images.extend(asset for asset in resolved if asset is not None)
         elif key not in _KNOWN and value not in (None, "", [], {}):
             extra[str(column).strip()] = _display(value)
     return Page(

@@ -57,13 +57,13 @@ class DocumentIntelligenceParser:
         max_image_pixels: int = 50_000_000,
         polling_interval: float = 1.0,
     ) -> None:
-        self.max_image_pixels = max_image_pixels
         self.endpoint = endpoint
         self._key = key
         self.model_id = model_id
         self.assets_dir = assets_dir
         self.max_pages = max_pages
         self.min_figure_pixels = min_figure_pixels
+        self.max_image_pixels = max_image_pixels  # embedded images over it are not decoded
         self.polling_interval = polling_interval
         self._client: Any = None
 

@@ -66,11 +66,29 @@ class LinkedImages:
             return None
 
     def _local_file(self, ref: str) -> Path | None:
-        parts = urlsplit(ref)
-        if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
-            return None  # a web address, or an absolute path outside the document's folder
-        folder = self.document.parent.resolve()
-        target = (folder / unquote(parts.path)).resolve()
-        if not target.is_relative_to(folder) or not target.is_file():
-            return None
-        return target
+        target = link_inside(ref, self.document.parent)
+        return target if target is not None and target.is_file() else None
+
+
+def link_inside(ref: str, folder: Path) -> Path | None:
+    """The file a relative link ``ref`` names inside ``folder`` (resolved), else ``None``.
+
+    The one rule for every parser that follows links from a document (HTML, Markdown, catalog
+    image columns): web addresses, ``file://`` and other schemes, absolute paths, and relative
+    paths that leave ``folder`` (``../``, also percent-encoded, or through a symlink) are never
+    followed. The target need not exist.
+
+    >>> link_inside("img/tent.jpg", Path("/docs"))  # doctest: +SKIP
+    PosixPath('/docs/img/tent.jpg')
+    >>> link_inside("../../etc/passwd", Path("/docs")) is None  # doctest: +SKIP
+    True
+    """
+    parts = urlsplit(ref.strip())
+    if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+        return None  # a web address, or an absolute path outside the document's folder
+    root = folder.resolve()
+    try:
+        target = (root / unquote(parts.path)).resolve()
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a NUL byte
+        return None
+    return target if target.is_relative_to(root) and target != root else None

@@ -4,7 +4,8 @@ A section's title is its heading path (``"Manual > Warranty"``), so every chunk 
 that context. Markdown has no pages: ``page_number`` stays ``None`` and the citation is the bare
 file name. Only ATX headings (``# Title``) start sections; ``#`` lines inside fenced code blocks do
 not. Images (``![alt](photos/tent.jpg)``) in the file's folder or inline become figures of their
-section (see :mod:`ingestion.parsers.linked_images`), with their alt text and line as context.
+section (see :mod:`ingestion.parsers.linked_images`), with their alt text and line as context;
+an inline image's base64 bytes are taken out of the text (only its alt text stays).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from ridgeline.types import ImageAsset, Page
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _IMAGE = re.compile(r'!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<src>[^)\s>]+)>?(?:\s+"[^"]*")?\s*\)')
+# An inline picture's bytes (``data:image/png;base64,iVBOR...``): never words worth indexing.
+_DATA_URI = re.compile(r"data:[\w.+-]+/[\w.+-]+;base64,[A-Za-z0-9+/=%]*", re.IGNORECASE)
 
 
 @dataclass
@@ -46,8 +49,8 @@ def _with_figures(
     kept: list[str] = []
     assets: list[ImageAsset] = []
     for line, in_fence in lines:
-        kept.append(line)
         matches = [] if in_fence else list(_IMAGE.finditer(line))
+        kept.append(line if in_fence else _without_inline_bytes(line))
         words = _IMAGE.sub(" ", line).strip() if matches else ""
         for match in matches:
             context = ". ".join(p for p in (match.group("alt").strip(), words) if p)
@@ -56,6 +59,19 @@ def _with_figures(
                 assets.append(asset)
                 kept.append(figure_marker(str(asset.figure_name)))
     return kept, assets
+
+
+def _without_inline_bytes(line: str) -> str:
+    """The line with inline pictures' base64 bytes taken out (the picture itself becomes a
+    figure): ``![Tent](data:image/png;base64,...)`` keeps its alt text, a bare or HTML
+    ``data:`` URI is dropped. Kilobytes of base64 would otherwise be indexed as words."""
+    if "data:" not in line.lower():
+        return line
+
+    def alt_only(match: re.Match[str]) -> str:
+        return match.group("alt") if match.group("src").lower().startswith("data:") else match[0]
+
+    return _DATA_URI.sub("", _IMAGE.sub(alt_only, line))
 
 
 def _sections(text: str) -> Iterator[_Section]:

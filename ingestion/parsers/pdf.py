@@ -7,10 +7,16 @@ Markdown block at its place, so a table is neither lost nor repeated as loose wo
 raster images of a meaningful size are saved as PNG figures (``figure{page}_{n}.png``) in the
 assets folder and named in the page text by a ``[Figure figureP_N.png]`` line where they stand.
 A page with no text layer (a scan) is rendered and read by the OCR engine when one is given.
+
+Every render and every embedded image obeys ``max_image_pixels`` (``RIDGELINE_MAX_IMAGE_PIXELS``):
+a page is rendered at a smaller scale when the usual one would exceed it (a 451-byte PDF can
+declare a 200x200-inch page, 829 megapixels at the OCR scale), and an embedded image over it is
+skipped undecoded, with the reason in ``warnings`` (the ingest report shows them).
 """
 
 from __future__ import annotations
 
+import math
 import re
 import tempfile
 from collections.abc import Iterator
@@ -18,6 +24,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from PIL import Image
 
 from ingestion.parsers.anchors import figure_marker
 from ingestion.parsers.assets import asset_folder, save_png
@@ -67,6 +74,16 @@ def _text_layer(page: pdfium.PdfPage) -> str:
     return _TRAILING_SPACE.sub("\n", text_in(page)).strip()  # pdfium pads line ends with spaces
 
 
+def render_scale(page: pdfium.PdfPage, *, max_pixels: int, wanted: float = _OCR_SCALE) -> float:
+    """``wanted``, or less so that the page rendered at that scale has at most ``max_pixels``."""
+    width, height = page.get_size()  # points; one pixel per point at scale 1
+    area = abs(width * height)
+    if area <= 0:
+        return wanted
+    # A hair under the exact root: pdfium rounds each side of the bitmap up.
+    return min(wanted, math.sqrt(max_pixels / area) * 0.999)
+
+
 def _title(document: pdfium.PdfDocument) -> str | None:
     title = document.get_metadata_dict().get("Title", "").strip()
     return title or None
@@ -96,13 +113,15 @@ class PdfParser:
         max_image_pixels: int = 50_000_000,
     ) -> None:
         self._ocr = ocr
-        self.max_image_pixels = max_image_pixels
         self.assets_dir = assets_dir
         self.max_pages = max_pages
         self.page_images = page_images
         self.min_figure_pixels = min_figure_pixels
+        self.max_image_pixels = max_image_pixels
+        self.warnings: list[str] = []  # images left out of the last parse, and why
 
     def parse(self, path: Path, *, source: str) -> Iterator[Page]:
+        self.warnings = []
         document = open_pdf(path)
         try:
             check_page_count(path, len(document), self.max_pages)
@@ -165,20 +184,27 @@ class PdfParser:
     ) -> list[PageFigure]:
         if self.assets_dir is None:
             return []
+        folder = asset_folder(self.assets_dir, path)
         return extract_figures(
             page,
             number,
-            asset_folder(self.assets_dir, path),
+            folder,
             min_pixels=self.min_figure_pixels,
             max_pixels=self.max_image_pixels,
             is_table=table_check(layout, number - 1, page.get_height()),
+            skipped=self.warnings,
         )
+
+    def _render(self, page: pdfium.PdfPage) -> Image.Image:
+        """The page as a picture for OCR or ``page_images``, within ``max_image_pixels``."""
+        scale = render_scale(page, max_pixels=self.max_image_pixels)
+        return page.render(scale=scale).to_pil()
 
     def _ocr_page(self, page: pdfium.PdfPage) -> str:
         assert self._ocr is not None
         with tempfile.TemporaryDirectory(prefix="ridgeline-ocr-") as folder:
             image_path = Path(folder) / "page.png"
-            page.render(scale=_OCR_SCALE).to_pil().save(image_path)
+            self._render(page).save(image_path)
             return self._ocr.read_text(image_path).strip()
 
     def _page_image(
@@ -187,5 +213,5 @@ class PdfParser:
         if not self.page_images or self.assets_dir is None:
             return ()
         folder = asset_folder(self.assets_dir, path)
-        saved = save_png(page.render(scale=_OCR_SCALE).to_pil(), folder, f"page{number}.png")
+        saved = save_png(self._render(page), folder, f"page{number}.png")
         return (ImageAsset(path=str(saved), context=" ".join(text.split())[:CONTEXT_CHARS]),)

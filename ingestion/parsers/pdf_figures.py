@@ -3,7 +3,10 @@ then the charts and diagrams drawn as vectors (``vector_figures``), rendered fro
 
 Each figure is named ``figure{page}_{n}.png`` and carries the text just under it (a caption), or
 else just above it, as context; a drawn figure's context also holds its own words (title,
-legend, labels). Small images (bullets, rules, logos) are skipped.
+legend, labels). Small images (bullets, rules, logos) are skipped. An embedded image larger
+than ``max_pixels`` (``RIDGELINE_MAX_IMAGE_PIXELS``) is skipped before it is decoded (its size is
+read from the PDF's image dictionary) and the reason is noted for the ingest report: a few
+hundred bytes of PDF can declare a 900-megapixel picture. Drawn figures are rendered within it.
 """
 
 from __future__ import annotations
@@ -57,12 +60,23 @@ def _context(page: pdfium.PdfPage, bounds: tuple[float, float, float, float]) ->
     return " ".join(text.split())[:CONTEXT_CHARS]
 
 
-def _pixels(image: pdfium.PdfImage) -> Image.Image:
-    """The image at its stored resolution; rendered instead when pdfium cannot decode it raw."""
+def _pixels(image: pdfium.PdfImage, *, max_pixels: int) -> Image.Image | None:
+    """The image at its stored resolution; rendered instead when pdfium cannot decode it raw
+    (at its size on the page, one pixel per point: None when that is over ``max_pixels``)."""
     try:
         return image.get_bitmap(render=False).to_pil()
     except (pdfium.PdfiumError, ValueError):
+        left, bottom, right, top = image.get_bounds()
+        if (right - left) * (top - bottom) > max_pixels:
+            return None
         return image.get_bitmap(render=True).to_pil()
+
+
+def _over_limit(number: int, width: int, height: int, max_pixels: int) -> str:
+    return (
+        f"page {number}: an embedded image of {width}x{height} = {width * height:,} pixels is "
+        f"above the limit of {max_pixels:,} (RIDGELINE_MAX_IMAGE_PIXELS); skipped, not decoded"
+    )
 
 
 class PageFigure(NamedTuple):
@@ -80,18 +94,27 @@ def extract_figures(
     folder: Path,
     *,
     min_pixels: int,
-    max_pixels: int = 50_000_000,
+    max_pixels: int,
     is_table: TableCheck | None = None,
+    skipped: list[str] | None = None,
 ) -> list[PageFigure]:
     """Saves the page's figures in ``folder``: embedded images, then drawn figures (rendered
-    within ``max_pixels``; ``is_table`` tells a bar chart from a shaded table)."""
+    within ``max_pixels``; ``is_table`` tells a bar chart from a shaded table). Why an embedded
+    image over ``max_pixels`` was left out is appended to ``skipped``."""
     figures: list[PageFigure] = []
+    notes = skipped if skipped is not None else []
     for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
-        width_px, height_px = image.get_px_size()
+        width_px, height_px = image.get_px_size()  # from the image dictionary: nothing decoded
         if min(width_px, height_px) < min_pixels:
             continue
+        pixels = (
+            None if width_px * height_px > max_pixels else _pixels(image, max_pixels=max_pixels)
+        )
+        if pixels is None:
+            notes.append(_over_limit(number, width_px, height_px, max_pixels))
+            continue
         name = f"figure{number}_{len(figures) + 1}.png"
-        saved = save_png(_pixels(image), folder, name)
+        saved = save_png(pixels, folder, name)
         bounds = image.get_bounds()
         asset = ImageAsset(path=str(saved), figure_name=name, context=_context(page, bounds))
         figures.append(PageFigure(asset, bounds))

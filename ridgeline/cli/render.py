@@ -80,6 +80,8 @@ def ingest_summary(console: Console, report: Any, *, index_dir: Path) -> None:
         console.print(
             f"[yellow]repaired after an interrupted run:[/] {len(report.repaired)} file(s)"
         )
+    for note in report.index_repairs:
+        console.print(f"[yellow]repaired the index:[/] {escape(note)}")
     for result in report.files:
         for warning in result.warnings:
             console.print(f"[yellow]warning[/] {escape(result.source)}: {escape(warning)}")

@@ -21,11 +21,13 @@ from chat.query_cache import CachedQueryEmbedder
 from chat.service import ChatService
 from chat.uploads import PipelineUploadIngestor, UserUploads
 from ingestion.enrich.factory import build_enricher, build_image_embedder, cached_ocr
+from ingestion.index_lock import IndexLock
 from ingestion.journal import JOURNAL_FILE, WriteJournal
 from ingestion.parsers import DocumentIntelligenceParser
 from ingestion.pipeline import IngestionPipeline
 from ingestion.registry import default_parser_registry
 from ingestion.splitter import TokenSplitter
+from retrieval.index_repair import LanceIndexDoctor
 from retrieval.lancedb_index import LanceDbIndex
 from retrieval.query.facet_cache import CachedFacets
 from retrieval.query.planner import QueryPlanner
@@ -99,6 +101,11 @@ def build_pipeline(settings: Settings, index: LanceDbIndex) -> IngestionPipeline
         image_embedder=_image_embedder_for(settings, index),
         journal=WriteJournal(settings.index_dir / JOURNAL_FILE),
         embed_batch_chunks=settings.embed_batch_chunks,
+        # One writer at a time, uploads included (each upload builds its own pipeline, and so
+        # its own lock object: two uploads wait for each other too).
+        lock=IndexLock(settings.index_dir, wait_s=settings.ingest_lock_wait_s),
+        # Azure AI Search keys documents and chunks uniquely: only LanceDB can hold duplicates.
+        doctor=LanceIndexDoctor(settings.index_dir) if settings.index_backend != "azure" else None,
     )
 
 
@@ -146,6 +153,9 @@ def build_chat_service(
         # Misspelled query words -> the closest indexed word (Northwind, one typo per question:
         # 0.821 -> 0.881, the same as asked). Only an index that lists its words supports it.
         correct_spelling=settings.spelling_correction and isinstance(index, VocabularySource),
+        # Never cite chunks whose document row is missing (a write killed between its two
+        # commits, until the next ingest repairs it): their /content link would 404.
+        listed_only=True,
         image_embedder=_matching_index(build_image_embedder(settings), index, settings.index_dir),
         ocr=RapidOcrEngine(),  # reads text off query images; loads on the first one
     )
@@ -181,7 +191,9 @@ def build_chat_app(settings: Settings, index: LanceDbIndex) -> FastAPI:
     uploads = UserUploads(
         root=data_dir / "uploads",
         ingestor=PipelineUploadIngestor(
-            index=index, pipeline_for=lambda target: build_pipeline(settings, target)
+            index=index,
+            pipeline_for=lambda target: build_pipeline(settings, target),
+            lock=IndexLock(settings.index_dir, wait_s=settings.ingest_lock_wait_s),
         ),
         suffixes=UPLOAD_SUFFIXES,
     )
