@@ -1,37 +1,39 @@
-"""The one place that turns settings into a chat model: ``extractive``, ``openai`` or ``azure``.
+"""The built-in chat models (``extractive``, ``openai``, ``azure``) and the lookup by setting.
+
+The ``builtin`` plugin registers them through :func:`register_chat_models`; a plugin adds its
+own the same way (``registry.chat_models.register("mine", factory)``).
 
 Usage::
 
-    model = build_chat_model(Settings())  # RIDGELINE_CHAT_MODEL picks the kind
+    model = build_chat_model(Settings())  # RIDGELINE_CHAT_MODEL picks the registered model
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 from chat.models.extractive import ExtractiveAnswerer
-from chat.models.openai_compatible import OpenAIChatModel
 from ridgeline.errors import ConfigError
+from ridgeline.plugins.registry import ChatModelFactory, NamedRole, plugin_registry
 from ridgeline.protocols import ChatModel
 from ridgeline.settings import Settings
 
 
 def build_chat_model(settings: Settings) -> ChatModel:
     """The chat model ``settings.chat_model`` names; raises ConfigError naming missing env vars."""
-    builders: dict[str, Callable[[Settings], ChatModel]] = {
-        "extractive": lambda _: ExtractiveAnswerer(),
-        "openai": _openai_model,
-        "azure": _azure_model,
-    }
-    builder = builders.get(settings.chat_model)
-    if builder is None:
-        raise ConfigError(f"RIDGELINE_CHAT_MODEL: unknown chat model {settings.chat_model!r}")
-    return builder(settings)
+    return plugin_registry().chat_models.factory(settings.chat_model)(settings)
+
+
+def register_chat_models(role: NamedRole[ChatModelFactory]) -> None:
+    role.register("extractive", lambda settings: ExtractiveAnswerer())
+    role.register("openai", _openai_model)
+    role.register("azure", _azure_model)
 
 
 def _openai_model(settings: Settings) -> ChatModel:
+    from chat.models.openai_compatible import OpenAIChatModel  # the SDK takes a second to import
+
     _require(settings, openai_api_key="RIDGELINE_OPENAI_API_KEY")
     assert settings.openai_api_key is not None
     factory = partial(
@@ -56,6 +58,8 @@ def _azure_model(settings: Settings) -> ChatModel:
         azure_openai_deployment="RIDGELINE_AZURE_OPENAI_DEPLOYMENT",
     )
     assert settings.azure_openai_api_key is not None and settings.azure_openai_deployment
+    from chat.models.openai_compatible import OpenAIChatModel
+
     factory = partial(
         _azure_client,
         azure_endpoint=settings.azure_openai_endpoint,

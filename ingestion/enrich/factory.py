@@ -1,5 +1,9 @@
 """Settings -> the captioner, image embedder and enricher an ingestion run uses.
 
+The built-in captioners and image embedders are registered in the plugin registry (by the
+``builtin`` plugin, through :func:`register_captioners` and :func:`register_image_embedders`);
+the ``build_*`` functions look the configured name up there, so a plugin's own ones work too.
+
 Usage::
 
     enricher = build_enricher(settings, ocr=RapidOcrEngine())
@@ -14,6 +18,12 @@ from typing import Any
 from ingestion.enrich.cache import CachingOcrEngine, EnrichmentCache
 from ingestion.enrich.images import ImageEnricher
 from ridgeline.errors import ConfigError
+from ridgeline.plugins.registry import (
+    CaptionerFactory,
+    ImageEmbedderFactory,
+    NamedRole,
+    plugin_registry,
+)
 from ridgeline.protocols import Captioner, ImageEmbedder, OcrEngine
 from ridgeline.providers.captioner import OfflineCaptioner, OpenAIVisionCaptioner
 from ridgeline.settings import Settings
@@ -23,22 +33,28 @@ CACHE_FILE = "enrichment-cache.sqlite"
 
 def build_captioner(settings: Settings) -> Captioner:
     """The captioner ``RIDGELINE_CAPTIONER`` names; ConfigError naming any missing setting."""
-    if settings.captioner == "offline":
-        return OfflineCaptioner()
-    if settings.captioner == "openai":
-        _require(settings, openai_api_key="RIDGELINE_OPENAI_API_KEY")
-        assert settings.openai_api_key is not None
-        factory = partial(
-            _client,
-            "OpenAI",
-            base_url=settings.openai_base_url,
-            api_key=settings.openai_api_key.get_secret_value(),
-            timeout=settings.chat_timeout_s,
-        )
-        return OpenAIVisionCaptioner(
-            client_factory=factory, model=settings.caption_model or settings.openai_model
-        )
-    return _azure_captioner(settings)
+    return plugin_registry().captioners.factory(settings.captioner)(settings)
+
+
+def register_captioners(role: NamedRole[CaptionerFactory]) -> None:
+    role.register("offline", lambda settings: OfflineCaptioner())
+    role.register("openai", _openai_captioner)
+    role.register("azure", _azure_captioner)
+
+
+def _openai_captioner(settings: Settings) -> Captioner:
+    _require(settings, openai_api_key="RIDGELINE_OPENAI_API_KEY")
+    assert settings.openai_api_key is not None
+    factory = partial(
+        _client,
+        "OpenAI",
+        base_url=settings.openai_base_url,
+        api_key=settings.openai_api_key.get_secret_value(),
+        timeout=settings.chat_timeout_s,
+    )
+    return OpenAIVisionCaptioner(
+        client_factory=factory, model=settings.caption_model or settings.openai_model
+    )
 
 
 def _azure_captioner(settings: Settings) -> Captioner:
@@ -66,27 +82,38 @@ def _azure_captioner(settings: Settings) -> Captioner:
 
 def build_image_embedder(settings: Settings) -> ImageEmbedder | None:
     """The image embedder ``RIDGELINE_IMAGE_EMBEDDER`` names (nothing loads until first use)."""
-    if settings.image_embedder == "none":
-        return None
-    if settings.image_embedder == "clip":
-        if settings.clip_model_path is None:
-            raise ConfigError("image embedder 'clip' needs RIDGELINE_CLIP_MODEL_PATH")
-        from ridgeline.providers.clip_embedder import ClipImageEmbedder
+    return plugin_registry().image_embedders.factory(settings.image_embedder)(settings)
 
-        return ClipImageEmbedder(
-            settings.clip_model_path, allow_download=settings.clip_allow_download
-        )
-    if settings.image_embedder == "azure":
-        _require(
-            settings,
-            azure_vision_endpoint="RIDGELINE_AZURE_VISION_ENDPOINT",
-            azure_vision_api_key="RIDGELINE_AZURE_VISION_API_KEY",
-        )
-        from ridgeline.providers.azure_vision import AzureVisionEmbedder
 
-        assert settings.azure_vision_endpoint and settings.azure_vision_api_key is not None
-        key = settings.azure_vision_api_key.get_secret_value()
-        return AzureVisionEmbedder(endpoint=settings.azure_vision_endpoint, api_key=key)
+def register_image_embedders(role: NamedRole[ImageEmbedderFactory]) -> None:
+    role.register("visual", _visual_embedder)
+    role.register("clip", _clip_embedder)
+    role.register("azure", _azure_vision_embedder)
+    role.register("none", lambda settings: None)  # no image vectors
+
+
+def _clip_embedder(settings: Settings) -> ImageEmbedder:
+    if settings.clip_model_path is None:
+        raise ConfigError("image embedder 'clip' needs RIDGELINE_CLIP_MODEL_PATH")
+    from ridgeline.providers.clip_embedder import ClipImageEmbedder
+
+    return ClipImageEmbedder(settings.clip_model_path, allow_download=settings.clip_allow_download)
+
+
+def _azure_vision_embedder(settings: Settings) -> ImageEmbedder:
+    _require(
+        settings,
+        azure_vision_endpoint="RIDGELINE_AZURE_VISION_ENDPOINT",
+        azure_vision_api_key="RIDGELINE_AZURE_VISION_API_KEY",
+    )
+    from ridgeline.providers.azure_vision import AzureVisionEmbedder
+
+    assert settings.azure_vision_endpoint and settings.azure_vision_api_key is not None
+    key = settings.azure_vision_api_key.get_secret_value()
+    return AzureVisionEmbedder(endpoint=settings.azure_vision_endpoint, api_key=key)
+
+
+def _visual_embedder(settings: Settings) -> ImageEmbedder:
     from ridgeline.providers.visual_embedder import VisualSimilarityEmbedder
 
     return VisualSimilarityEmbedder()
