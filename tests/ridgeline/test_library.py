@@ -78,3 +78,15 @@ def test_a_missing_path_and_an_unknown_filter_are_clear_errors(rl: Ridgeline, tm
 
 def test_open_reads_the_width_from_the_embedder(rl: Ridgeline):
     assert rl.index.search(text="", vector=[0.0] * 384, mode="vectors", top=1) == []
+
+
+def test_the_langchain_retriever_ranks_as_the_library(rl: Ridgeline, corpus: Path):
+    from retrieval.langchain import RidgelineRetriever
+
+    rl.ingest([corpus / "kb.jsonl"])
+    opened = RidgelineRetriever.open(rl.index_dir, settings=rl.settings, top=1)
+
+    for retriever in (rl.langchain_retriever(top=1), opened):
+        (document,) = retriever.invoke("how many days for returns")
+        assert document.metadata["citation"] == "kb.jsonl#id=returns"
+        assert document.metadata["title"] == "Returns"
