@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from ingestion.parsers import (
@@ -108,7 +109,7 @@ def parser_registry(
     context = replace(context, transcriber=context.transcriber or WhisperTranscriber())
     registry = ParserRegistry()
     for extension, factory in (plugins or plugin_registry()).parsers.items():
-        registry.register([extension], lambda factory=factory: factory(context))
+        registry.register([extension], partial(factory, context))
     return registry
 
 

@@ -110,7 +110,7 @@ def test_an_unknown_name_lists_the_registered_ones():
 )
 def test_settings_accept_only_registered_names(field: str, message: str):
     with pytest.raises(ValueError, match=message):
-        Settings(_env_file=None, **{field: "solr"})
+        Settings.model_validate({field: "solr"})
 
 
 def test_scoped_registrations_vanish_afterwards():
