@@ -8,9 +8,10 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 
 from ridgeline.cli import eval_cmd, render, search_service_cmd
@@ -36,8 +37,19 @@ IndexOption = Annotated[
 
 
 def _settings(index: Path | None) -> Settings:
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as exc:  # a bad RIDGELINE_* value: say which, without a traceback
+        raise _fail("; ".join(_setting_problem(error) for error in exc.errors())) from None
     return settings.model_copy(update={"index_dir": index}) if index else settings
+
+
+def _setting_problem(error: Any) -> str:
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if message.startswith("RIDGELINE_"):
+        return message
+    names = ".".join(str(part) for part in error["loc"])
+    return f"RIDGELINE_{names.upper()}: {message}"
 
 
 def _open(index: Path | None) -> Ridgeline:

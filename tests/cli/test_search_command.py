@@ -61,3 +61,14 @@ def test_search_on_an_empty_index_says_what_to_do(tmp_path: Path) -> None:
     code, output = run("search", "tent", "--index", str(tmp_path / "empty"))
 
     assert code == 2 and "is empty: run `ridgeline ingest` first" in output
+
+
+def test_an_unregistered_backend_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RIDGELINE_INDEX_BACKEND", "solr")
+    monkeypatch.setenv("RIDGELINE_TOP_K", "500")
+
+    code, output = run("search", "tent")
+
+    assert code == 2 and "Traceback" not in output
+    assert "RIDGELINE_INDEX_BACKEND: unknown index backend 'solr'; choose one of: azure" in output
+    assert "RIDGELINE_TOP_K: Input should be less than or equal to 50" in output
