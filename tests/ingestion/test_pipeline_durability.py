@@ -33,7 +33,7 @@ from tests.ingestion.fakes import FixedOcr
 pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parents[2]
-DIMENSION = 384  # what ``wiring.build_index`` configures
+DIMENSION = 384  # the width the child's registered hashing embedder declares
 
 CHILD = """
 import sys
