@@ -213,9 +213,7 @@ def load_plugins(entry_points: Iterable[metadata.EntryPoint] | None = None) -> P
     if not builtin:
         # Ridgeline's own metadata predates the entry point (a checkout run from PYTHONPATH with
         # an older install): its callback is still the one that registers the built-ins.
-        log.warning(
-            "no %r entry point in %s: reinstall ridgeline", BUILTIN_PLUGIN, ENTRY_POINT_GROUP
-        )
+        log.info("no %r entry point in %s: reinstall ridgeline", BUILTIN_PLUGIN, ENTRY_POINT_GROUP)
         builtin = [metadata.EntryPoint(BUILTIN_PLUGIN, _BUILTIN_TARGET, ENTRY_POINT_GROUP)]
     others = sorted((ep for ep in found if ep.name != BUILTIN_PLUGIN), key=lambda ep: ep.name)
     for entry_point in [builtin[0], *others]:

@@ -131,3 +131,9 @@ def test_extensions_are_normalised_and_a_later_parser_wins(tmp_path: Path):
     ]
     with pytest.raises(ValueError, match="must not be empty"):
         registry.parsers.register(["."], lambda context: None)  # type: ignore[arg-type,return-value]
+
+
+def test_stale_metadata_without_the_built_in_entry_point_still_gets_the_built_ins():
+    registry = load_plugins([])  # e.g. a checkout on PYTHONPATH over an older install
+    assert registry.plugins == ["builtin"]
+    assert "lancedb" in registry.index_backends and ".pdf" in registry.parsers.extensions()
