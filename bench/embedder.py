@@ -28,7 +28,8 @@ import numpy as np
 
 from eval.retrieval_metrics import ndcg_at_k
 from ridgeline.protocols import TextEmbedder
-from ridgeline.providers.embedder_registry import default_embedder_registry
+from ridgeline.providers.embedder_registry import build_text_embedder
+from ridgeline.settings import Settings
 
 VARIANTS = ["minilm", "minilm-onnx", "minilm-onnx-int8"]
 
@@ -128,8 +129,7 @@ def main() -> None:
     if not (args.data / "corpus.jsonl").exists():
         raise SystemExit(f"SciFact not found at {args.data} (expected corpus.jsonl there)")
 
-    registry = default_embedder_registry()
-    embedders = {name: registry.create(name) for name in args.variants}
+    embedders = {name: build_text_embedder(Settings(text_embedder=name)) for name in args.variants}
     for name, embedder in embedders.items():  # load models and build ONNX files first
         started = time.perf_counter()
         embedder.embed_documents(["warm up"])

@@ -2,13 +2,13 @@
 
 Usage: python -m bench.ingest [FOLDER ...] [--keep INDEX_DIR]   (from the repository root)
 
-Builds the same pipeline as ``ridgeline ingest`` (``ridgeline.cli.wiring``) on a fresh temporary
-index, ingests ``../shared/data/northwind`` and ``../shared/data/contoso-outdoor`` (or the given
-folders), and prints files, pages, chunks, images, seconds per stage and chunks/s. The stage
-times come from the pipeline's own report. Two wrappers only observe: one around the OCR engine
-(OCR runs inside parsing for images and scans, and inside enrichment for figures and catalog
-photos) and one around the text embedder, which records the texts it is sent. After the run the
-same texts are embedded again in one call: that raw forward time is the floor, and
+Builds the same pipeline as ``ridgeline ingest`` (``ridgeline.open(...).ingest``) on a fresh
+temporary index, ingests ``../shared/data/northwind`` and ``../shared/data/contoso-outdoor`` (or
+the given folders), and prints files, pages, chunks, images, seconds per stage and chunks/s. The
+stage times come from the pipeline's own report. Two wrappers only observe: one around the OCR
+engine (OCR runs inside parsing for images and scans, and inside enrichment for figures and
+catalog photos) and one around the text embedder, which records the texts it is sent. After the
+run the same texts are embedded again in one call: that raw forward time is the floor, and
 
     overhead = (wall time - OCR time - raw embedder time) / raw embedder time
 
@@ -25,10 +25,11 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import ridgeline
 from ingestion.report import IngestReport
-from ridgeline.cli import wiring
-from ridgeline.protocols import TextEmbedder
-from ridgeline.providers.ocr import RapidOcrEngine
+from ridgeline.plugins import plugin_registry
+from ridgeline.protocols import OcrEngine, TextEmbedder
+from ridgeline.providers.embedder_registry import build_text_embedder
 from ridgeline.settings import Settings
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -38,8 +39,8 @@ CORPORA = (DATA / "northwind", DATA / "contoso-outdoor")
 class TimedOcr:
     """Wraps the real OCR engine and adds up the seconds it takes."""
 
-    def __init__(self) -> None:
-        self._engine = RapidOcrEngine()
+    def __init__(self, engine: OcrEngine) -> None:
+        self._engine = engine
         self.seconds = 0.0
         self.images = 0
 
@@ -100,14 +101,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(folders: list[Path], index_dir: Path) -> int:
     settings = Settings(index_dir=index_dir)
-    real = wiring.build_embedder(settings)
+    real = build_text_embedder(settings)
     real.embed_documents(["warm up the model before the clock starts"])
-    recorder, ocr = RecordingEmbedder(real), TimedOcr()
-    # Observe, do not change, what `ridgeline ingest` builds: the wiring is used as is.
-    wiring.build_embedder = lambda _settings: recorder  # type: ignore[assignment]
-    wiring.RapidOcrEngine = lambda: ocr  # type: ignore[assignment,misc]
-    pipeline = wiring.build_pipeline(settings, wiring.build_index(settings))
-    report = pipeline.run(folders)
+    registry = plugin_registry()
+    engine = registry.ocr_engines.factory(settings.ocr_engine)(settings)
+    recorder, ocr = RecordingEmbedder(real), TimedOcr(engine)
+    # Observe, do not change, what `ridgeline ingest` builds: the configured embedder and OCR
+    # engine, wrapped, are registered as plugins and chosen by name; the rest is the library's.
+    with registry.scoped():
+        registry.text_embedders.register("bench-recorder", lambda _settings: recorder)
+        registry.ocr_engines.register("bench-timed", lambda _settings: ocr)
+        observed = Settings(
+            index_dir=index_dir, text_embedder="bench-recorder", ocr_engine="bench-timed"
+        )
+        report = ridgeline.open(settings=observed).ingest(folders)
     raw = _raw_embed_seconds(real, recorder.batches)
     _print(report, ocr, raw, folders, recorder)
     return 0

@@ -37,21 +37,17 @@ QUESTIONS_FILE = ROOT / "examples" / "demo-qa.jsonl"
 
 def create_app():  # type: ignore[no-untyped-def]
     """uvicorn factory: the app ``ridgeline serve`` builds, from RIDGELINE_* variables."""
-    from ridgeline.cli import wiring
-    from ridgeline.settings import Settings
+    import ridgeline
 
-    settings = Settings()
-    return wiring.build_chat_app(settings, wiring.build_index(settings))
+    return ridgeline.open().http_app()
 
 
 def ingest(index_dir: Path) -> int:
-    from ridgeline.cli import wiring
-    from ridgeline.settings import Settings
+    import ridgeline
 
-    settings = Settings(index_dir=index_dir)
-    index = wiring.build_index(settings)
-    wiring.build_pipeline(settings, index).run(CORPUS)
-    return index.count_chunks()
+    rl = ridgeline.open(index_dir)
+    rl.ingest(CORPUS)
+    return rl.index.count_chunks()
 
 
 def free_port() -> int:

@@ -17,16 +17,14 @@ from pathlib import Path
 
 from rich.console import Console
 
-from ingestion.pipeline import IngestionPipeline
-from ridgeline.cli import evaluation, wiring
+import ridgeline
+from ridgeline.cli import evaluation
 from ridgeline.settings import Settings
 
 
 def _ingest(settings: Settings, corpus: Path) -> dict[str, float]:
-    index = wiring.build_index(settings)
-    pipeline: IngestionPipeline = wiring.build_pipeline(settings, index)
     started = time.perf_counter()
-    report = pipeline.run([corpus])
+    report = ridgeline.open(settings=settings).ingest([corpus])
     seconds = time.perf_counter() - started
     if report.failed:
         for failure in report.failed:

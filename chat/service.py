@@ -22,6 +22,7 @@ from chat.citations import keep_known_citations
 from chat.followups import offline_followups, split_followups
 from chat.images import DEFAULT_MAX_IMAGE_PIXELS, attached_image_file
 from chat.models.extractive import DONT_KNOW
+from chat.models.request_building import RequestBuildingChatModel
 from chat.models.streaming import stream_answer
 from chat.models.tunable import TunableChatModel
 from chat.planning import Plan, PlannedQuery, QueryPlanner
@@ -307,10 +308,9 @@ def _sources_for_model(hits: list[SearchHit], overrides: Overrides) -> list[Sear
 def _prompt_of(
     model: ChatModel, request: ChatRequest, sources: Sequence[SearchHit]
 ) -> list[dict[str, Any]] | None:
-    build = getattr(model, "request", None)
-    if build is None or not sources:
+    if not isinstance(model, RequestBuildingChatModel) or not sources:
         return None
-    messages: list[dict[str, Any]] = build(request.chat_messages(), sources)["messages"]
+    messages: list[dict[str, Any]] = model.request(request.chat_messages(), sources)["messages"]
     return messages
 
 

@@ -1,12 +1,15 @@
-"""Which parser reads which file: a map from file extension to parser factory.
+"""Which parser reads which file: a map from file extension to parser.
 
-The built-in parsers are registered through the same ``register`` call that a plugin or a test
-uses, so there is one way in.
+Parsers are registered in the plugin registry's ``parsers`` role (extension -> factory taking a
+:class:`ParserContext`); the built-ins below go through that same call, from the ``builtin``
+plugin. A run binds the registered factories to its context with :func:`parser_registry`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from ingestion.parsers import (
@@ -29,21 +32,41 @@ from ingestion.parsers import (
     WhisperTranscriber,
     XlsxParser,
 )
+from ingestion.parsers.jsonl import JsonlParser
 from ridgeline.errors import UnsupportedFileError
+from ridgeline.plugins.registry import (
+    ExtensionRole,
+    PluginRegistry,
+    normalise_extension,
+    plugin_registry,
+)
 from ridgeline.protocols import OcrEngine, Parser
 
 ParserFactory = Callable[[], Parser]
+_ContextFactory = Callable[["ParserContext"], Parser]
 
 
-def _normalise(extension: str) -> str:
-    extension = extension.strip().lower()
-    if not extension or extension == ".":
-        raise ValueError("an extension must not be empty")
-    return extension if extension.startswith(".") else f".{extension}"
+@dataclass(frozen=True, kw_only=True)
+class ParserContext:
+    """What a parser factory may use: the run's OCR engine, limits and assets folder.
+
+    ``assets_dir`` is where figures and embedded pictures are saved (none are without it).
+    ``transcriber`` defaults to offline Whisper (the ``audio`` extra). With
+    ``document_intelligence`` set, that parser reads PDF, Office, HTML and scanned images.
+    """
+
+    ocr: OcrEngine
+    max_image_pixels: int
+    assets_dir: Path | None = None
+    max_pdf_pages: int = 2000
+    pdf_page_images: bool = False
+    archive_limits: ArchiveLimits = field(default_factory=ArchiveLimits)
+    transcriber: Transcriber | None = None
+    document_intelligence: DocumentIntelligenceParser | None = None
 
 
 class ParserRegistry:
-    """Maps file extensions (case-insensitive) to parser factories.
+    """Maps file extensions (case-insensitive) to parser factories, for one run.
 
     >>> registry = ParserRegistry()
     >>> registry.register([".txt"], TextParser)
@@ -57,7 +80,7 @@ class ParserRegistry:
     def register(self, extensions: Iterable[str], factory: ParserFactory) -> None:
         """Use ``factory()`` for files with these extensions; a later call overrides an earlier."""
         for extension in extensions:
-            self._factories[_normalise(extension)] = factory
+            self._factories[normalise_extension(extension)] = factory
 
     @property
     def extensions(self) -> list[str]:
@@ -78,6 +101,18 @@ class ParserRegistry:
         return factory()
 
 
+def parser_registry(
+    context: ParserContext, plugins: PluginRegistry | None = None
+) -> ParserRegistry:
+    """Every registered parser (built-in and plugins), bound to ``context``."""
+    # One transcriber for the run: Whisper loads its model once, on the first audio file.
+    context = replace(context, transcriber=context.transcriber or WhisperTranscriber())
+    registry = ParserRegistry()
+    for extension, factory in (plugins or plugin_registry()).parsers.items():
+        registry.register([extension], partial(factory, context))
+    return registry
+
+
 def default_parser_registry(
     *,
     ocr: OcrEngine,
@@ -89,39 +124,92 @@ def default_parser_registry(
     transcriber: Transcriber | None = None,
     document_intelligence: DocumentIntelligenceParser | None = None,
 ) -> ParserRegistry:
-    """The built-in parsers for every supported format.
+    """The registered parsers for every supported format (see :class:`ParserContext`)."""
+    context = ParserContext(
+        ocr=ocr,
+        max_image_pixels=max_image_pixels,
+        assets_dir=assets_dir,
+        max_pdf_pages=max_pdf_pages,
+        pdf_page_images=pdf_page_images,
+        archive_limits=archive_limits or ArchiveLimits(),
+        transcriber=transcriber,
+        document_intelligence=document_intelligence,
+    )
+    return parser_registry(context)
 
-    ``assets_dir`` is where figures and embedded pictures are saved (none are without it).
-    ``transcriber`` defaults to offline Whisper (the ``audio`` extra; audio files fail with an
-    "install ridgeline[audio]" error when it is missing). With ``document_intelligence`` set, that
-    parser reads PDF, Office, HTML and scanned-image files instead of the local ones.
-    """
-    limits = archive_limits or ArchiveLimits()
-    registry = ParserRegistry()
-    registry.register([".txt"], TextParser)
-    registry.register([".csv"], CsvCatalogParser)
-    registry.register([".json"], JsonCatalogParser)
-    registry.register(
-        [".pdf"],
-        lambda: PdfParser(
-            ocr=ocr,
-            assets_dir=assets_dir,
-            max_pages=max_pdf_pages,
-            page_images=pdf_page_images,
-            max_image_pixels=max_image_pixels,
-        ),
+
+def register_builtin_parsers(parsers: ExtensionRole) -> None:
+    """The built-in parsers, registered by the ``builtin`` plugin like any other."""
+    local: dict[str, _ContextFactory] = {
+        ".txt": lambda context: TextParser(),
+        ".csv": lambda context: CsvCatalogParser(),
+        ".json": lambda context: JsonCatalogParser(),
+        ".jsonl": lambda context: JsonlParser(),
+        ".pdf": _pdf,
+        ".html": _html,
+        ".htm": _html,
+        ".md": _markdown,
+        ".markdown": _markdown,
+        ".docx": _docx,
+        ".pptx": _pptx,
+        ".xlsx": _xlsx,
+        **dict.fromkeys(IMAGE_EXTENSIONS, _image),
+        **dict.fromkeys(AUDIO_EXTENSIONS, _audio),
+    }
+    for extension, factory in local.items():
+        chosen = _or_document_intelligence(factory) if extension in _DI else factory
+        parsers.register([extension], chosen)
+
+
+_DI = frozenset(DOCUMENT_INTELLIGENCE_EXTENSIONS)
+
+
+def _or_document_intelligence(local: _ContextFactory) -> _ContextFactory:
+    """Document Intelligence when the run has it, else the local parser."""
+    return lambda context: context.document_intelligence or local(context)
+
+
+def _pdf(context: ParserContext) -> Parser:
+    return PdfParser(
+        ocr=context.ocr,
+        assets_dir=context.assets_dir,
+        max_pages=context.max_pdf_pages,
+        page_images=context.pdf_page_images,
+        max_image_pixels=context.max_image_pixels,
     )
-    office = {"assets_dir": assets_dir, "max_image_pixels": max_image_pixels}
-    registry.register([".html", ".htm"], lambda: HtmlParser(**office))
-    registry.register([".md", ".markdown"], lambda: MarkdownParser(**office))
-    registry.register([".docx"], lambda: DocxParser(**office, archive_limits=limits))
-    registry.register([".pptx"], lambda: PptxParser(**office, archive_limits=limits))
-    registry.register([".xlsx"], lambda: XlsxParser(archive_limits=limits))
-    registry.register(
-        IMAGE_EXTENSIONS, lambda: ImageParser(ocr=ocr, max_image_pixels=max_image_pixels)
+
+
+def _html(context: ParserContext) -> Parser:
+    return HtmlParser(assets_dir=context.assets_dir, max_image_pixels=context.max_image_pixels)
+
+
+def _markdown(context: ParserContext) -> Parser:
+    return MarkdownParser(assets_dir=context.assets_dir, max_image_pixels=context.max_image_pixels)
+
+
+def _docx(context: ParserContext) -> Parser:
+    return DocxParser(
+        assets_dir=context.assets_dir,
+        max_image_pixels=context.max_image_pixels,
+        archive_limits=context.archive_limits,
     )
-    chosen = transcriber or WhisperTranscriber()
-    registry.register(AUDIO_EXTENSIONS, lambda: AudioParser(transcriber=chosen))
-    if document_intelligence is not None:
-        registry.register(DOCUMENT_INTELLIGENCE_EXTENSIONS, lambda: document_intelligence)
-    return registry
+
+
+def _pptx(context: ParserContext) -> Parser:
+    return PptxParser(
+        assets_dir=context.assets_dir,
+        max_image_pixels=context.max_image_pixels,
+        archive_limits=context.archive_limits,
+    )
+
+
+def _xlsx(context: ParserContext) -> Parser:
+    return XlsxParser(archive_limits=context.archive_limits)
+
+
+def _image(context: ParserContext) -> Parser:
+    return ImageParser(ocr=context.ocr, max_image_pixels=context.max_image_pixels)
+
+
+def _audio(context: ParserContext) -> Parser:
+    return AudioParser(transcriber=context.transcriber or WhisperTranscriber())

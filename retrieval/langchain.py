@@ -1,8 +1,9 @@
 """A LangChain retriever over any Ridgeline :class:`ridgeline.protocols.Retriever`.
 
-Needs ``langchain-core`` (the ``langchain`` extra)::
+Needs ``langchain-core`` (the ``langchain`` extra). ``RidgelineRetriever.open`` ranks as
+``/chat`` does (the retriever of :func:`ridgeline.open`, with its tuned defaults)::
 
-    >>> retriever = RidgelineRetriever(retriever=HybridRetriever(index=index, embedder=embedder))
+    >>> retriever = RidgelineRetriever.open(".ridgeline/index", top=5)
     >>> docs = retriever.invoke("waterproof tent under $200")
     >>> docs[0].metadata["citation"]
     'products.csv#id=12'
@@ -10,11 +11,12 @@ Needs ``langchain-core`` (the ``langchain`` extra)::
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from ridgeline.errors import FeatureNotAvailableError
 from ridgeline.protocols import Retriever
-from ridgeline.settings import RetrievalMode
+from ridgeline.settings import RetrievalMode, Settings
 from ridgeline.types import SearchFilters, SearchHit
 
 try:
@@ -64,6 +66,21 @@ class RidgelineRetriever(BaseRetriever):
     mode: RetrievalMode = "hybrid"
     top: int = 5
     filters: SearchFilters | None = None
+
+    @classmethod
+    def open(
+        cls,
+        index_dir: str | Path | None = None,
+        *,
+        settings: Settings | None = None,
+        top: int | None = None,
+        filters: SearchFilters | None = None,
+    ) -> RidgelineRetriever:
+        """The retriever of ``ridgeline.open(index_dir, settings=settings)``."""
+        import ridgeline
+
+        rl = ridgeline.open(index_dir, settings=settings)
+        return rl.langchain_retriever(top=top, filters=filters)
 
     def model_post_init(self, context: Any) -> None:
         if not isinstance(self.retriever, Retriever):

@@ -60,8 +60,8 @@ class HybridRetriever:
         ocr: OcrEngine | None = None,
         captioner: Captioner | None = None,
         reranker: Reranker | None = None,
-        drop_stop_words: bool = False,
-        distinct_pages: bool = False,
+        drop_stop_words: bool = True,
+        distinct_pages: bool = True,
         correct_spelling: bool = False,
         listed_only: bool = False,
     ) -> None:

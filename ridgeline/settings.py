@@ -13,12 +13,21 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from ridgeline.errors import ConfigError
+
 RetrievalMode = Literal["text", "vectors", "hybrid"]
-ChatModelName = Literal["extractive", "openai", "azure"]
-TextEmbedderName = Literal["minilm", "minilm-onnx", "minilm-onnx-int8"]
+# The settings that name a registered component (see ridgeline.plugins).
+_REGISTERED = (
+    "text_embedder",
+    "image_embedder",
+    "captioner",
+    "ocr_engine",
+    "index_backend",
+    "chat_model",
+)
 
 
 class Settings(BaseSettings):
@@ -49,7 +58,7 @@ class Settings(BaseSettings):
 
     # Text embedder (docs/embedders.md): all are the packaged all-MiniLM-L6-v2, 384-d. "minilm" is
     # sentence-transformers fp32; the ONNX ones export once into onnx_cache_dir (int8: faster).
-    text_embedder: TextEmbedderName = "minilm"
+    text_embedder: str = "minilm"
     # Where the "minilm" text embedder runs: "auto" takes a CUDA GPU when torch sees one, "cuda"
     # requires one. The ONNX text embedders and the image embedders run on the CPU.
     device: Literal["auto", "cpu", "cuda"] = "cpu"
@@ -57,15 +66,18 @@ class Settings(BaseSettings):
 
     # Image enrichment and image vectors (docs/ingestion.md). Captions: "offline" assembles one
     # from OCR text, colours and context; "openai"/"azure" use the chat model's endpoint.
-    captioner: Literal["offline", "openai", "azure"] = "offline"
+    captioner: str = "offline"
     caption_model: str | None = None  # default: openai_model, or the Azure deployment
     # "visual": offline classical descriptors (image-to-image only); "clip": a local CLIP model;
     # "azure": Azure AI Vision multimodal embeddings; "none": no image vectors.
-    image_embedder: Literal["visual", "clip", "azure", "none"] = "visual"
+    image_embedder: str = "visual"
     clip_model_path: Path | None = None
     clip_allow_download: bool = False  # let a hub id in clip_model_path be downloaded
     azure_vision_endpoint: str | None = None
     azure_vision_api_key: SecretStr | None = None
+
+    # The OCR engine for scanned pages, images and query photos ("rapidocr": offline).
+    ocr_engine: str = "rapidocr"
 
     # Azure AI Document Intelligence (prebuilt-layout): when both are set it parses PDF, Office,
     # HTML and image files instead of the local parsers.
@@ -86,7 +98,7 @@ class Settings(BaseSettings):
     facet_cache_s: float = Field(default=30.0, ge=0)
 
     # Index backend: the embedded LanceDB index, or Azure AI Search (docs/azure-search.md)
-    index_backend: Literal["lancedb", "azure"] = "lancedb"
+    index_backend: str = "lancedb"
     azure_search_endpoint: str | None = None
     azure_search_api_key: SecretStr | None = None
     azure_search_index: str = "ridgeline"
@@ -95,7 +107,7 @@ class Settings(BaseSettings):
     azure_search_ca_bundle: Path | None = None
 
     # Chat model
-    chat_model: ChatModelName = "extractive"
+    chat_model: str = "extractive"
     openai_base_url: str | None = None
     openai_api_key: SecretStr | None = None
     openai_model: str = "gpt-4o-mini"
@@ -155,6 +167,18 @@ class Settings(BaseSettings):
             check_origin(origin)
         return value
 
+    @field_validator(*_REGISTERED)
+    @classmethod
+    def _registered(cls, name: str, info: ValidationInfo) -> str:
+        """Component names are the registered ones (built-ins and installed plugins)."""
+        from ridgeline.plugins.registry import plugin_registry  # loads the plugins once
+
+        assert info.field_name is not None
+        try:
+            return plugin_registry().role_for_setting(info.field_name).check(name)
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from None
+
 
 def parse_origins(text: str) -> list[str]:
     """``'["https://a.example"]'`` (JSON) or ``"https://a.example, https://b.example"``."""
@@ -191,5 +215,6 @@ def settings_error_line(error: ValidationError) -> str:
     for item in error.errors():
         field = str(item["loc"][0]) if item.get("loc") else "settings"
         message = str(item.get("msg", "")).removeprefix("Value error, ")
-        problems.append(f"RIDGELINE_{field.upper()}: {message}")
+        named = message.startswith("RIDGELINE_")  # the plugin registry names the variable
+        problems.append(message if named else f"RIDGELINE_{field.upper()}: {message}")
     return "; ".join(problems)

@@ -9,7 +9,11 @@ from collections.abc import Iterator
 
 import pytest
 
+from ridgeline.plugins.registry import PluginRegistry, plugin_registry
 from tests.fakes import HashingEmbedder
+
+# The name under which tests register the fast hashing embedder (384-d, like MiniLM).
+HASHING = "hashing"
 
 _real_connect = socket.socket.connect
 
@@ -43,6 +47,23 @@ def _block_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture
 def hashing_embedder() -> HashingEmbedder:
     return HashingEmbedder()
+
+
+@pytest.fixture
+def plugins() -> Iterator[PluginRegistry]:
+    """The process's plugin registry; what a test registers in it is removed afterwards."""
+    with plugin_registry().scoped() as registry:
+        yield registry
+
+
+@pytest.fixture
+def hashing_plugin(plugins: PluginRegistry) -> str:
+    """Registers the hashing embedder as text embedder ``hashing``; returns that name.
+
+    Use it as ``Settings(text_embedder=hashing_plugin)`` or ``RIDGELINE_TEXT_EMBEDDER``.
+    """
+    plugins.text_embedders.register(HASHING, lambda settings: HashingEmbedder(dimension=384))
+    return HASHING
 
 
 @pytest.fixture(scope="session")

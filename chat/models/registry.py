@@ -1,17 +1,17 @@
-"""The one place that turns settings into a chat model: ``extractive``, ``openai`` or ``azure``.
+"""The built-in chat models (``extractive``, ``openai``, ``azure``) and the lookup by setting.
+
+The ``builtin`` plugin registers them through :func:`register_chat_models`; a plugin adds its
+own the same way (``registry.chat_models.register("mine", factory)``).
 
 Usage::
 
-    model = build_chat_model(Settings())  # RIDGELINE_CHAT_MODEL picks the kind
+    model = build_chat_model(Settings())  # RIDGELINE_CHAT_MODEL picks the registered model
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from chat.models.extractive import ExtractiveAnswerer
-from chat.models.openai_compatible import OpenAIChatModel
-from ridgeline.errors import ConfigError
+from ridgeline.plugins.registry import ChatModelFactory, NamedRole, plugin_registry
 from ridgeline.protocols import ChatModel
 from ridgeline.providers.llm_settings import build_llm_client
 from ridgeline.providers.llm_types import EndpointKind
@@ -20,15 +20,13 @@ from ridgeline.settings import Settings
 
 def build_chat_model(settings: Settings) -> ChatModel:
     """The chat model ``settings.chat_model`` names; raises ConfigError naming missing env vars."""
-    builders: dict[str, Callable[[Settings], ChatModel]] = {
-        "extractive": lambda _: ExtractiveAnswerer(),
-        "openai": _openai_model,
-        "azure": _azure_model,
-    }
-    builder = builders.get(settings.chat_model)
-    if builder is None:
-        raise ConfigError(f"RIDGELINE_CHAT_MODEL: unknown chat model {settings.chat_model!r}")
-    return builder(settings)
+    return plugin_registry().chat_models.factory(settings.chat_model)(settings)
+
+
+def register_chat_models(role: NamedRole[ChatModelFactory]) -> None:
+    role.register("extractive", lambda settings: ExtractiveAnswerer())
+    role.register("openai", _openai_model)
+    role.register("azure", _azure_model)
 
 
 def _openai_model(settings: Settings) -> ChatModel:
@@ -40,6 +38,8 @@ def _azure_model(settings: Settings) -> ChatModel:
 
 
 def _llm_model(settings: Settings, endpoint: EndpointKind) -> ChatModel:
+    from chat.models.openai_compatible import OpenAIChatModel  # the SDK takes a second to import
+
     # The endpoint, retries, timeout, seed and temperature are the one LLM client's (docs/llm.md).
     llm = build_llm_client(settings, endpoint=endpoint, role="chat")
     return OpenAIChatModel(llm=llm, vision=settings.chat_vision)

@@ -1,5 +1,9 @@
 """Settings -> the captioner, image embedder and enricher an ingestion run uses.
 
+The built-in captioners and image embedders are registered in the plugin registry (by the
+``builtin`` plugin, through :func:`register_captioners` and :func:`register_image_embedders`);
+the ``build_*`` functions look the configured name up there, so a plugin's own ones work too.
+
 Usage::
 
     enricher = build_enricher(settings, ocr=RapidOcrEngine())
@@ -11,6 +15,12 @@ from __future__ import annotations
 from ingestion.enrich.cache import CachingOcrEngine, EnrichmentCache
 from ingestion.enrich.images import ImageEnricher
 from ridgeline.errors import ConfigError
+from ridgeline.plugins.registry import (
+    CaptionerFactory,
+    ImageEmbedderFactory,
+    NamedRole,
+    plugin_registry,
+)
 from ridgeline.protocols import Captioner, ImageEmbedder, OcrEngine
 from ridgeline.providers.captioner import OfflineCaptioner, OpenAIVisionCaptioner
 from ridgeline.providers.llm_settings import build_llm_client
@@ -20,48 +30,66 @@ CACHE_FILE = "enrichment-cache.sqlite"
 
 
 def build_captioner(settings: Settings) -> Captioner:
-    """The captioner ``RIDGELINE_CAPTIONER`` names; ConfigError naming any missing setting.
+    """The captioner ``RIDGELINE_CAPTIONER`` names; ConfigError naming any missing setting."""
+    return plugin_registry().captioners.factory(settings.captioner)(settings)
 
-    ``openai``/``azure`` caption through the one LLM client (docs/llm.md), with
-    ``RIDGELINE_CAPTION_MODEL`` when set, else the endpoint's model or deployment.
-    """
-    if settings.captioner == "offline":
-        return OfflineCaptioner()
+
+def register_captioners(role: NamedRole[CaptionerFactory]) -> None:
+    role.register("offline", lambda settings: OfflineCaptioner())
+    role.register("openai", _llm_captioner)
+    role.register("azure", _llm_captioner)
+
+
+def _llm_captioner(settings: Settings) -> Captioner:
+    """Captions through the one LLM client (docs/llm.md), with ``RIDGELINE_CAPTION_MODEL`` when
+    set, else the endpoint's model or deployment."""
     if settings.captioner == "azure" and not (
         settings.caption_model or settings.azure_openai_deployment
     ):
         raise ConfigError(
             "captioner 'azure' needs RIDGELINE_CAPTION_MODEL or RIDGELINE_AZURE_OPENAI_DEPLOYMENT"
         )
+    endpoint = "azure" if settings.captioner == "azure" else "openai"
     llm = build_llm_client(
-        settings, endpoint=settings.captioner, role="caption", model=settings.caption_model
+        settings, endpoint=endpoint, role="caption", model=settings.caption_model
     )
     return OpenAIVisionCaptioner(llm=llm)
 
 
 def build_image_embedder(settings: Settings) -> ImageEmbedder | None:
     """The image embedder ``RIDGELINE_IMAGE_EMBEDDER`` names (nothing loads until first use)."""
-    if settings.image_embedder == "none":
-        return None
-    if settings.image_embedder == "clip":
-        if settings.clip_model_path is None:
-            raise ConfigError("image embedder 'clip' needs RIDGELINE_CLIP_MODEL_PATH")
-        from ridgeline.providers.clip_embedder import ClipImageEmbedder
+    return plugin_registry().image_embedders.factory(settings.image_embedder)(settings)
 
-        return ClipImageEmbedder(
-            settings.clip_model_path, allow_download=settings.clip_allow_download
-        )
-    if settings.image_embedder == "azure":
-        _require(
-            settings,
-            azure_vision_endpoint="RIDGELINE_AZURE_VISION_ENDPOINT",
-            azure_vision_api_key="RIDGELINE_AZURE_VISION_API_KEY",
-        )
-        from ridgeline.providers.azure_vision import AzureVisionEmbedder
 
-        assert settings.azure_vision_endpoint and settings.azure_vision_api_key is not None
-        key = settings.azure_vision_api_key.get_secret_value()
-        return AzureVisionEmbedder(endpoint=settings.azure_vision_endpoint, api_key=key)
+def register_image_embedders(role: NamedRole[ImageEmbedderFactory]) -> None:
+    role.register("visual", _visual_embedder)
+    role.register("clip", _clip_embedder)
+    role.register("azure", _azure_vision_embedder)
+    role.register("none", lambda settings: None)  # no image vectors
+
+
+def _clip_embedder(settings: Settings) -> ImageEmbedder:
+    if settings.clip_model_path is None:
+        raise ConfigError("image embedder 'clip' needs RIDGELINE_CLIP_MODEL_PATH")
+    from ridgeline.providers.clip_embedder import ClipImageEmbedder
+
+    return ClipImageEmbedder(settings.clip_model_path, allow_download=settings.clip_allow_download)
+
+
+def _azure_vision_embedder(settings: Settings) -> ImageEmbedder:
+    _require(
+        settings,
+        azure_vision_endpoint="RIDGELINE_AZURE_VISION_ENDPOINT",
+        azure_vision_api_key="RIDGELINE_AZURE_VISION_API_KEY",
+    )
+    from ridgeline.providers.azure_vision import AzureVisionEmbedder
+
+    assert settings.azure_vision_endpoint and settings.azure_vision_api_key is not None
+    key = settings.azure_vision_api_key.get_secret_value()
+    return AzureVisionEmbedder(endpoint=settings.azure_vision_endpoint, api_key=key)
+
+
+def _visual_embedder(settings: Settings) -> ImageEmbedder:
     from ridgeline.providers.visual_embedder import VisualSimilarityEmbedder
 
     return VisualSimilarityEmbedder()

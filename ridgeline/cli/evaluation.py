@@ -54,11 +54,12 @@ def build_target(config: TargetConfig, settings: Settings) -> Target:
 def local_chat(settings: Settings) -> Callable[[dict[str, Any]], dict[str, Any]]:
     """A function from a ``POST /chat`` body to its response body, served by this process."""
     from chat.protocol import ChatRequest
+    from ridgeline.library import Ridgeline
 
-    index = wiring.build_index(settings)
-    if index.count_chunks() == 0:
+    rl = Ridgeline(settings)
+    if rl.index.count_chunks() == 0:
         raise RidgelineError(f"the index at {settings.index_dir} is empty: run `ridgeline ingest`")
-    service = wiring.build_chat_service(settings, index)
+    service = rl.chat_service
 
     def chat(body: dict[str, Any]) -> dict[str, Any]:
         return service.chat(ChatRequest.model_validate(body)).model_dump(mode="json")

@@ -1,6 +1,6 @@
 """The ``ridgeline`` command line: ingest, ask, serve, eval.
 
-Commands parse options, call the library through ``wiring``, and format the result.
+Commands parse options, call the library (:func:`ridgeline.open`), and format the result.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import ValidationError
@@ -18,6 +18,9 @@ from rich.console import Console
 from ridgeline.cli import eval_cmd, render, search_service_cmd
 from ridgeline.errors import RidgelineError
 from ridgeline.settings import RetrievalMode, Settings, settings_error_line
+
+if TYPE_CHECKING:
+    from ridgeline.library import Ridgeline
 
 app = typer.Typer(help="Ridgeline: multimodal RAG indexing and chat.", no_args_is_help=True)
 app.add_typer(eval_cmd.eval_app, name="eval")
@@ -66,6 +69,12 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _open(index: Path | None) -> Ridgeline:
+    from ridgeline.library import Ridgeline
+
+    return Ridgeline(_settings(index))
+
+
 def _fail(message: str, code: int = 2) -> typer.Exit:
     err_console.print(f"[bold red]error:[/] {message}")
     return typer.Exit(code)
@@ -106,21 +115,18 @@ def ingest(
 
     Exits with 1 when any file failed (the others are still ingested).
     """
-    from ridgeline.cli import wiring
-
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise _fail(f"no such file or folder: {', '.join(missing)}")
-    settings = _settings(index)
     try:
-        pipeline = wiring.build_pipeline(settings, wiring.build_index(settings))
+        rl = _open(index)
         with render.IngestProgressBar(console) as progress:
-            report = pipeline.run(
+            report = rl.ingest(
                 paths, progress=progress, dry_run=dry_run, prune=prune, reprocess=reprocess
             )
     except RidgelineError as exc:
         raise _fail(str(exc)) from exc
-    render.ingest_summary(console, report, index_dir=settings.index_dir)
+    render.ingest_summary(console, report, index_dir=rl.index_dir)
     if report_file is not None:
         report_file.write_text(report.to_json() + "\n", encoding="utf-8")
     if report.failed:
@@ -136,19 +142,10 @@ def ask(
     top: Annotated[int | None, typer.Option(help="How many sources to use.")] = None,
 ) -> None:
     """Answer one question from the index, with citations."""
-    from chat.protocol import ChatRequest
-    from ridgeline.cli import wiring
-
-    settings = _settings(index)
-    idx = wiring.build_index(settings)
-    if idx.count_chunks() == 0:
-        raise _fail(f"the index at {settings.index_dir} is empty: run `ridgeline ingest` first")
-    overrides = {k: v for k, v in {"retrieval_mode": mode, "top": top}.items() if v is not None}
-    request = ChatRequest.model_validate(
-        {"messages": [{"role": "user", "content": question}], "context": {"overrides": overrides}}
-    )
     try:
-        response = wiring.build_chat_service(settings, idx).chat(request)
+        rl = _open(index)
+        _require_chunks(rl)
+        response = rl.ask(question, mode=mode, top=top)
     except RidgelineError as exc:
         raise _fail(str(exc)) from exc
     if as_json:
@@ -166,14 +163,44 @@ def serve(
     """Serve the chat API, the OpenAI-compatible endpoint and the web page."""
     import uvicorn
 
-    from ridgeline.cli import wiring
-
-    settings = _settings(index)
     try:
-        app = wiring.build_chat_app(settings, wiring.build_index(settings))
+        rl = _open(index)
+        app = rl.http_app()
     except RidgelineError as exc:
         raise _fail(str(exc)) from exc
+    settings = rl.settings
     bind = host or settings.host
     if warning := exposure_warning(bind, has_key=settings.api_key is not None):
         logging.getLogger("ridgeline.serve").warning(warning)
     uvicorn.run(app, host=bind, port=port or settings.port)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for.")],
+    index: IndexOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the hits as JSON.")] = False,
+    mode: Annotated[RetrievalMode | None, typer.Option(help="text, vectors or hybrid.")] = None,
+    top: Annotated[int | None, typer.Option(help="How many hits.", min=1, max=50)] = None,
+    category: Annotated[str | None, typer.Option(help="Only this category.")] = None,
+    brand: Annotated[str | None, typer.Option(help="Only this brand.")] = None,
+    max_price: Annotated[float | None, typer.Option(help="At most this price.", min=0)] = None,
+) -> None:
+    """Rank the index's chunks for a query, as the chat ranks its sources."""
+    wanted = {"include_category": category, "brand": brand, "max_price": max_price}
+    filters = {k: v for k, v in wanted.items() if v is not None} or None
+    try:
+        rl = _open(index)
+        _require_chunks(rl)
+        hits = rl.search(query, filters=filters, top=top, mode=mode)
+    except RidgelineError as exc:
+        raise _fail(str(exc)) from exc
+    if as_json:
+        typer.echo(json.dumps([hit.model_dump(mode="json") for hit in hits], indent=2))
+    else:
+        render.hits(console, hits)
+
+
+def _require_chunks(rl: Ridgeline) -> None:
+    if rl.index.count_chunks() == 0:
+        raise _fail(f"the index at {rl.index_dir} is empty: run `ridgeline ingest` first")

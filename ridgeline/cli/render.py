@@ -139,6 +139,17 @@ def answer(console: Console, question: str, response: Any) -> None:
     console.print()
 
 
+def hits(console: Console, found: Any) -> None:
+    """One line per hit: rank, score, citation and the start of the chunk's text."""
+    if not found:
+        console.print("no hits")
+        return
+    for rank, hit in enumerate(found, start=1):
+        snippet = " ".join(hit.chunk.content.split())[:100]
+        console.print(f"{rank}. [bold]{escape(hit.chunk.citation)}[/] {hit.score:.3f}")
+        console.print(f"   {escape(snippet)}")
+
+
 def eval_summary(console: Console, summary: Any, *, out: Path) -> None:
     table = Table(title=f"Evaluation summary ({out / 'summary.json'})")
     table.add_column("metric")

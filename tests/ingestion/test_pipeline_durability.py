@@ -1,11 +1,11 @@
 """Crash safety and concurrent readers, on the real LanceDB index in tmp_path.
 
 The ``kill -9`` test runs the real ``ridgeline ingest`` command in a child process; the only
-change there is the text embedder, swapped through the composition root (``wiring``) for the
-fast hashing embedder, which also appends a line to a marker file each time a batch of files is
-embedded so the test knows how far the child got before it kills it. Batches are kept small
-(``RIDGELINE_EMBED_BATCH_CHUNKS``) so that a kill can land between the writes of one batch or
-while the next batch is prepared.
+change there is the text embedder: the fast hashing embedder, registered as a plugin in the
+child (``RIDGELINE_TEXT_EMBEDDER=marking``), which also appends a line to a marker file each
+time a batch of files is embedded so the test knows how far the child got before it kills it.
+Batches are kept small (``RIDGELINE_EMBED_BATCH_CHUNKS``) so that a kill can land between the
+writes of one batch or while the next batch is prepared.
 """
 
 from __future__ import annotations
@@ -33,11 +33,12 @@ from tests.ingestion.fakes import FixedOcr
 pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parents[2]
-DIMENSION = 384  # what ``wiring.build_index`` configures
+DIMENSION = 384  # the width the child's registered hashing embedder declares
 
 CHILD = """
 import sys
-from ridgeline.cli import main, wiring
+from ridgeline.cli import main
+from ridgeline.plugins import plugin_registry
 from tests.fakes import HashingEmbedder
 
 marker, docs, index = sys.argv[1:4]
@@ -50,7 +51,7 @@ class MarkingEmbedder(HashingEmbedder):
         return super().embed_documents(texts)
 
 
-wiring.build_embedder = lambda settings: MarkingEmbedder(dimension=384)
+plugin_registry().text_embedders.register("marking", lambda settings: MarkingEmbedder(384))
 main.app(["ingest", docs, "--index", index])
 """
 
@@ -87,6 +88,7 @@ def start_child(
         "PYTHONPATH": str(REPO),
         "COLUMNS": "120",
         "RIDGELINE_EMBED_BATCH_CHUNKS": "4",  # two files of write_corpus per batch
+        "RIDGELINE_TEXT_EMBEDDER": "marking",  # registered by CHILD
     }
     command = [sys.executable, str(script), str(marker), str(docs), str(index_dir)]
     return subprocess.Popen(

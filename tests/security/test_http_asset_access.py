@@ -7,7 +7,6 @@ import pytest
 
 from ridgeline.cli import wiring
 from ridgeline.settings import Settings
-from tests.fakes import HashingEmbedder
 from tests.security.http_fixtures import ALICE, BOB, write_pdf_with_figure
 from tests.servers import serve_in_thread
 
@@ -24,9 +23,7 @@ def figures_of(assets, stem):
     )
 
 
-def test_a_private_uploads_figure_is_served_to_its_owner_only(tmp_path, monkeypatch):
-    embedder = HashingEmbedder(dimension=wiring.EMBEDDING_DIMENSION)
-    monkeypatch.setattr(wiring, "build_embedder", lambda settings: embedder)
+def test_a_private_uploads_figure_is_served_to_its_owner_only(tmp_path, hashing_plugin):
     shared = write_pdf_with_figure(
         tmp_path / "docs" / "catalogue.pdf", text="The shared catalogue.", colour=(30, 90, 200)
     )
@@ -35,6 +32,7 @@ def test_a_private_uploads_figure_is_served_to_its_owner_only(tmp_path, monkeypa
         chat_data_dir=tmp_path / "chat",
         api_key="team-key",
         image_embedder="none",
+        text_embedder=hashing_plugin,
     )
     index = wiring.build_index(settings)
     wiring.build_pipeline(settings, index).run([shared.parent])

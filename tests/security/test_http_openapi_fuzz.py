@@ -13,6 +13,7 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
 from ridgeline.cli import wiring
+from ridgeline.plugins.registry import plugin_registry
 from ridgeline.settings import Settings
 from tests.fakes import HashingEmbedder
 from tests.servers import serve_in_thread
@@ -29,24 +30,22 @@ def served_schema(tmp_path_factory):
     docs = root / "docs"
     docs.mkdir()
     (docs / "policies.md").write_text("# Returns\n\nReturns are accepted within 30 days.\n")
-    settings = Settings(
-        index_dir=root / "index",
-        chat_data_dir=root / "chat",
-        image_embedder="none",
-        allow_anonymous_uploads=True,  # so that the upload routes are fuzzed, not just refused
-    )
-    embedder = HashingEmbedder(dimension=wiring.EMBEDDING_DIMENSION)
-    original = wiring.build_embedder
-    wiring.build_embedder = lambda settings: embedder
-    try:
+    with plugin_registry().scoped() as plugins:
+        plugins.text_embedders.register("fuzz-hashing", lambda s: HashingEmbedder(dimension=384))
+        settings = Settings(
+            index_dir=root / "index",
+            chat_data_dir=root / "chat",
+            image_embedder="none",
+            text_embedder="fuzz-hashing",
+            allow_anonymous_uploads=True,  # so that the upload routes are fuzzed, not refused
+        )
         index = wiring.build_index(settings)
         wiring.build_pipeline(settings, index).run([docs])
         app = wiring.build_chat_app(settings, index)
-    finally:
-        wiring.build_embedder = original
-    with serve_in_thread(app) as base_url:
-        httpx.get(f"{base_url}/health", timeout=10).raise_for_status()
-        yield schemathesis.openapi.from_url(f"{base_url}/openapi.json")
+        # Served inside the scope: uploads build their pipelines (and embedder) on demand.
+        with serve_in_thread(app) as base_url:
+            httpx.get(f"{base_url}/health", timeout=10).raise_for_status()
+            yield schemathesis.openapi.from_url(f"{base_url}/openapi.json")
 
 
 def fuzz(operation, mode, calls):

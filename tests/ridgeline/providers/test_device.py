@@ -11,7 +11,7 @@ import torch
 from ridgeline.errors import ConfigError
 from ridgeline.providers.device import resolve_device
 from ridgeline.providers.embedder import SentenceTransformerEmbedder
-from ridgeline.providers.embedder_registry import default_embedder_registry
+from ridgeline.providers.embedder_registry import build_text_embedder
 from ridgeline.settings import Settings
 
 needs_no_gpu = pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a GPU")
@@ -43,14 +43,12 @@ def test_batch_size_follows_the_device_unless_set():
 
 
 def test_onnx_embedders_refuse_an_explicit_gpu():
-    registry = default_embedder_registry(device="cuda")
     with pytest.raises(ConfigError, match="runs on the CPU only"):
-        registry.create("minilm-onnx-int8")
+        build_text_embedder(Settings(text_embedder="minilm-onnx-int8", device="cuda"))
 
 
 def test_the_setting_reaches_the_embedder(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("RIDGELINE_DEVICE", "auto")
-    registry = default_embedder_registry(device=Settings().device)
-    embedder = registry.create("minilm")
+    embedder = build_text_embedder(Settings())
     assert isinstance(embedder, SentenceTransformerEmbedder)
     assert embedder.device == ("cuda" if torch.cuda.is_available() else "cpu")

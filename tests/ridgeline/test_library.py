@@ -1,0 +1,92 @@
+"""``ridgeline.open``: ingest, search and ask through the same components as ``/chat``.
+
+Real LanceDB in tmp_path and the real pipeline; the text embedder is the hashing one,
+registered as a plugin (the ``hashing_plugin`` fixture)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import ridgeline
+from retrieval.retriever import HybridRetriever
+from ridgeline.library import Ridgeline, as_filters
+from ridgeline.settings import Settings
+from ridgeline.types import SearchFilters
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "products.csv").write_text(
+        "id,name,price,category,brand,description\n"
+        "1,TrailMaster X4 Tent,250.00,Tents,OutdoorLiving,A four-person waterproof tent.\n"
+        "2,Summit Pack,120.00,Backpacks,Northbound,A 40 litre pack for day hikes.\n",
+        encoding="utf-8",
+    )
+    lines = [
+        {"id": "returns", "title": "Returns", "text": "Returns are accepted within 30 days."},
+        {
+            "id": "stoves",
+            "title": "Stoves",
+            "text": "Camp stoves must be lit outdoors only.",
+            "metadata": {"category": "Safety"},
+        },
+    ]
+    (folder / "kb.jsonl").write_text("\n".join(json.dumps(x) for x in lines), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def rl(tmp_path: Path, hashing_plugin: str) -> Ridgeline:
+    settings = Settings(_env_file=None, text_embedder=hashing_plugin)
+    return ridgeline.open(tmp_path / "index", settings=settings)
+
+
+def test_ingest_search_and_ask_with_citations(rl: Ridgeline, corpus: Path):
+    report = rl.ingest([corpus])
+
+    assert not report.failed and report.total_chunks == 4
+    hits = rl.search("how many days for returns")
+    assert hits[0].chunk.citation == "kb.jsonl#id=returns"
+    tents = rl.search("tent", filters={"max_price": 200})
+    assert "products.csv#id=1" not in [hit.chunk.citation for hit in tents]
+    reply = rl.ask("What is the price of the TrailMaster X4 Tent?")
+    assert "250" in reply.output_text and "[products.csv#id=1]" in reply.output_text
+
+
+def test_search_uses_the_chat_retrievers_tuned_settings(rl: Ridgeline):
+    retriever = rl.retriever
+    assert isinstance(retriever, HybridRetriever)
+    assert retriever._drop_stop_words and retriever._distinct_pages
+    assert retriever._vocabulary_source is rl.index  # spelling correction, as /chat
+    assert rl.index_dir.name == "index"
+
+
+def test_a_missing_path_and_an_unknown_filter_are_clear_errors(rl: Ridgeline, tmp_path: Path):
+    with pytest.raises(FileNotFoundError, match=r"no such file or folder: .*nowhere"):
+        rl.ingest([tmp_path / "nowhere"])
+    with pytest.raises(ValueError, match="unknown filter colour; filters are: include_category"):
+        as_filters({"colour": "red"})
+    assert as_filters({"brand": "Acme"}) == SearchFilters(brand="Acme")
+
+
+def test_open_reads_the_width_from_the_embedder(rl: Ridgeline):
+    assert rl.index.search(text="", vector=[0.0] * 384, mode="vectors", top=1) == []
+
+
+def test_the_langchain_retriever_ranks_as_the_library(rl: Ridgeline, corpus: Path):
+    from retrieval.langchain import RidgelineRetriever
+
+    rl.ingest([corpus / "kb.jsonl"])
+    opened = RidgelineRetriever.open(rl.index_dir, settings=rl.settings, top=1)
+
+    for retriever in (rl.langchain_retriever(top=1), opened):
+        (document,) = retriever.invoke("how many days for returns")
+        assert document.metadata["citation"] == "kb.jsonl#id=returns"
+        assert document.metadata["title"] == "Returns"
