@@ -87,9 +87,20 @@ def build_image_embedder(settings: Settings) -> ImageEmbedder | None:
         assert settings.azure_vision_endpoint and settings.azure_vision_api_key is not None
         key = settings.azure_vision_api_key.get_secret_value()
         return AzureVisionEmbedder(endpoint=settings.azure_vision_endpoint, api_key=key)
+    return _offline_image_embedder(settings.image_embedder)
+
+
+def _offline_image_embedder(name: str) -> ImageEmbedder:
+    """The packaged, image-to-image-only embedders (docs/embedders.md compares them)."""
+    from ridgeline.providers.efficientnet_embedder import EfficientNetLiteEmbedder
+    from ridgeline.providers.fused_image_embedder import FusedImageEmbedder
     from ridgeline.providers.visual_embedder import VisualSimilarityEmbedder
 
-    return VisualSimilarityEmbedder()
+    if name == "efficientnet":
+        return EfficientNetLiteEmbedder()
+    if name == "visual":
+        return VisualSimilarityEmbedder()
+    return FusedImageEmbedder([EfficientNetLiteEmbedder(), VisualSimilarityEmbedder()])
 
 
 def cached_ocr(settings: Settings, engine: OcrEngine) -> OcrEngine:
