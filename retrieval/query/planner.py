@@ -3,7 +3,9 @@
 :class:`QueryPlanner` rewrites the last user turn (an LLM when configured, rules otherwise),
 turns the price, category and brand constraints in it into filters (categories and brands
 matched against the index's facet values), and returns a :class:`QueryPlan` whose ``details``
-the chat service shows in the answer's thoughts.
+the chat service shows in the answer's thoughts. When the last user message carries an image,
+the image is what is searched for: the question is not rewritten (its "this" is the image) and
+only the words that add to the image reach the text query (:mod:`retrieval.query.image_question`).
 
     >>> planner = QueryPlanner(facets=index)          # index.facets("category") -> values
     >>> plan = planner.plan(messages)
@@ -17,7 +19,8 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
-from retrieval.query.constraints import MatchedConstraint, extract_constraints
+from retrieval.query.constraints import MatchedConstraint, extract_constraints, without_prices
+from retrieval.query.image_question import about_the_image
 from retrieval.query.rewrite import LlmQueryRewriter, last_user_message, rewrite_with_rules
 from ridgeline.protocols import ChatModel
 from ridgeline.types import ChatMessage, SearchFilters, merge_filters
@@ -43,6 +46,7 @@ class QueryPlan(BaseModel):
     query: str
     filters: SearchFilters | None = None
     constraints: tuple[MatchedConstraint, ...] = ()
+    about_image: bool = False  # the question came with an image: only its constraints are text
 
     @property
     def details(self) -> dict[str, Any]:
@@ -51,6 +55,7 @@ class QueryPlan(BaseModel):
             "rewritten_query": self.rewritten,
             "rewrite": self.rewrite_method,
             "search_query": self.query,
+            "about_image": self.about_image,
             "constraints": [c.model_dump() for c in self.constraints],
             "filters": self.filters.model_dump(exclude_none=True) if self.filters else {},
         }
@@ -95,16 +100,18 @@ class QueryPlanner:
         self, messages: Sequence[ChatMessage], *, filters: SearchFilters | None = None
     ) -> QueryPlan:
         question = last_user_message(messages)
-        rewritten, method = self._rewritten(messages, question)
+        image = _carries_an_image(messages)
+        rewritten, method = (question, "none") if image else self._rewritten(messages, question)
         categories, brands = self._names()
         found = extract_constraints(rewritten, categories=categories, brands=brands)
         return QueryPlan(
             question=question,
             rewritten=rewritten,
             rewrite_method=method,
-            query=found.remaining_text,
+            query=about_the_image(without_prices(rewritten)) if image else found.remaining_text,
             filters=merge_filters(found.filters, filters),
             constraints=found.matched,
+            about_image=image,
         )
 
     def _rewritten(
@@ -125,6 +132,12 @@ class QueryPlanner:
             categories += facet_values(self._facets, "category")
             brands += facet_values(self._facets, "brand")
         return categories, brands
+
+
+def _carries_an_image(messages: Sequence[ChatMessage]) -> bool:
+    """Whether the last user message has an image attached (the one searched for)."""
+    last = next((m for m in reversed(messages) if m.role == "user"), None)
+    return last is not None and bool(last.images)
 
 
 def plan_query(
