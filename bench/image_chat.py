@@ -2,9 +2,10 @@
 
 Holds out ``--per-product`` photos of each Contoso product (random, fixed ``--seed``), writes a
 copy of the catalog (``products.json`` with the other photos, and the 20 manuals) to a temporary
-folder, ingests it with the pipeline ``ridgeline ingest`` builds (default settings: the default
-image embedder, OCR, offline captions, extractive answers), then asks the real chat app in
-process (httpx over ASGI) each question with each held-out photo attached as a ``data:`` URL.
+folder, ingests ``products.json`` and the manuals with the pipeline ``ridgeline ingest`` builds
+(default settings: the default image embedder, OCR, offline captions, extractive answers), then
+asks the real chat app in process (httpx over ASGI) each question with each held-out photo
+attached as a ``data:`` URL.
 
 A query counts as found when the first product cited in the response's data points
 (``[products.json#id=N]``, in rank order) is the photo's product; the first product cited in
@@ -112,7 +113,10 @@ def main() -> None:
         settings = Settings(index_dir=Path(tmp) / "index")
         index = wiring.build_index(settings)
         started = time.perf_counter()
-        report = wiring.build_pipeline(settings, index).run([catalog])
+        # The catalog and the manuals; the photos only as the catalog's (not as image files).
+        report = wiring.build_pipeline(settings, index).run(
+            [catalog / "products.json", catalog / "manuals"]
+        )
         for failure in report.failed:
             print(f"failed: {failure.source}: {failure.error}")
         print(
