@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import re
 
-# Words that point at the attached image, ask what it is, or ask for the like of it. Kept
-# deliberately to words that never narrow a product search; nouns such as "tent" or "jacket",
-# colours, sizes and materials are not here.
+# Words that point at the attached image, ask what it is, ask for the like of it, or ask about
+# it in general ("how much is this?": the price is the pictured product's, found by the image).
+# Kept deliberately to words that never narrow a product search; nouns such as "tent" or
+# "jacket", colours, sizes and materials are not here (a price *limit* is a filter, cut before).
 _GENERIC_WORDS = """
     a an the this that these those it its they them one ones thing things something anything
     which what whats what's who is are was be do does did have has you your we our i i'm im me my
@@ -31,6 +32,7 @@ _GENERIC_WORDS = """
     match matches matching alike such as to of in on at from for with here there
     photo photos picture pictures image images pic pics shot snapshot attached above below shown
     sell sells carry carries stock stocks offer offers available get buy got
+    how much many price prices cost costs about more info information details
 """
 _GENERIC = frozenset(_GENERIC_WORDS.split())
 _WORD = re.compile(r"[\w$][\w'.,$-]*")

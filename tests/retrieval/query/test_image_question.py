@@ -12,6 +12,8 @@ from retrieval.query.image_question import about_the_image
         ("what's this", ""),
         ("Do you have anything similar?", ""),
         ("Do you carry the same one in the photo?", ""),
+        ("How much is this?", ""),
+        ("Tell me more about this item", ""),
         ("I'm looking for a jacket like this", "jacket"),
         ("Is this the TrailMaster X4?", "TrailMaster X4"),
         ("same backpack, but blue and 40L", "backpack blue 40L"),
