@@ -6,9 +6,10 @@ Two protocols over ``contoso-outdoor/images/N/k.jpg`` (20 products, 82 photos):
 - each held out in turn: every photo queries the other 81 (82 queries, the steadier figure).
 
 A product's score is its best photo's similarity. Prints top-1 and top-3 product accuracy for
-several descriptor designs, index-free (numpy cosine), then for the default through the real
-LanceDB index and ``HybridRetriever`` image queries (both protocols), and the embedder's cost
-per image (process CPU and wall time).
+several descriptor designs, the packaged EfficientNet-Lite0 features alone and fused with the
+descriptors (the default), index-free (numpy cosine), then for the default through the real
+LanceDB index and ``HybridRetriever`` image queries (both protocols), and each embedder's cost
+per image (process CPU and wall time; the network is loaded before timing).
 
 Usage: python -m bench.image_query [--data ../shared/data] [--variants all|default] [--no-index]
 """
@@ -18,20 +19,26 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from bench.no_text import NoTextEmbedder
+from ingestion.enrich.factory import build_image_embedder
 from retrieval.lancedb_index import LanceDbIndex
 from retrieval.retriever import HybridRetriever
 from ridgeline.protocols import ImageEmbedder
+from ridgeline.providers.efficientnet_embedder import EfficientNetLiteEmbedder
+from ridgeline.providers.fused_image_embedder import FusedImageEmbedder
 from ridgeline.providers.visual_embedder import VisualSimilarityEmbedder
+from ridgeline.settings import Settings
 from ridgeline.types import Chunk, ChunkKind, ImageAsset, SourceDocument, citation_for
 
-DEFAULT = "version 2: colour + layout + edges + gist, centred (default)"
+DESCRIPTORS = "version 2: colour + layout + edges + gist, centred"
+LITE0 = "EfficientNet-Lite0 (1280-d average-pooled features)"
+DEFAULT = "EfficientNet-Lite0 + version 2, equal weight (default)"
 VARIANTS: dict[str, dict[str, object]] = {
     "version 1: colour + layout + edges, weighted": {
         "descriptors": ("colour", "layout", "edges"),
@@ -47,7 +54,6 @@ VARIANTS: dict[str, dict[str, object]] = {
     "version 2, not centred": {"centred": False},
     "version 2, no foreground weighting": {"foreground": False},
     "version 2 + texture": {"descriptors": ("colour", "layout", "edges", "gist", "texture")},
-    DEFAULT: {},
 }
 
 
@@ -180,8 +186,21 @@ def through_retriever(
     return accuracy(rankings, [product for product, _ in queries])
 
 
+def variants(*, every: bool) -> Iterator[tuple[str, ImageEmbedder]]:
+    """(label, embedder) to score; the fused one reuses its parts' remembered vectors."""
+    if every:
+        for name, options in VARIANTS.items():
+            yield name, RememberedImages(VisualSimilarityEmbedder(**options))  # type: ignore[arg-type]
+    descriptors = RememberedImages(VisualSimilarityEmbedder())
+    lite0 = RememberedImages(EfficientNetLiteEmbedder())
+    yield DESCRIPTORS, descriptors
+    yield LITE0, lite0
+    yield DEFAULT, FusedImageEmbedder([lite0, descriptors])
+
+
 def cost_per_image(embedder: ImageEmbedder, photos: Sequence[Path]) -> tuple[float, float]:
     """Milliseconds per image (process CPU, wall) to load, describe and embed ``photos``."""
+    embedder.embed_images(photos[:1])  # a model loads once per process: not a per-image cost
     cpu, wall = time.process_time(), time.perf_counter()
     embedder.embed_images(photos)
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
@@ -196,20 +215,22 @@ def main() -> None:
     args = parser.parse_args()
     split = held_out_split(args.data / "contoso-outdoor" / "images")
     print(f"gallery {len(split.gallery)} photos, {len(split.queries)} held-out queries")
-    names = list(VARIANTS) if args.variants == "all" else [DEFAULT]
-    print(f"{'descriptors':62s} {'dim':>4s}  last held out (20)     each held out in turn (82)")
-    for name in names:
-        embedder = RememberedImages(VisualSimilarityEmbedder(**VARIANTS[name]))  # type: ignore[arg-type]
+    print(f"{'image embedder':62s} {'dim':>4s}  last held out (20)     each held out in turn (82)")
+    for name, embedder in variants(every=args.variants == "all"):
         last1, last3 = index_free(embedder, split)
         each1, each3 = leave_one_out(embedder, split)
         print(
             f"{name:62s} {embedder.dimension:4d}  top-1 {last1:.2f} top-3 {last3:.2f}    "
             f"top-1 {each1:.2f} top-3 {each3:.2f}"
         )
-    embedder = VisualSimilarityEmbedder()
     photos = [photo for _, photo in split.gallery + split.queries]
+    for embedder in (VisualSimilarityEmbedder(), EfficientNetLiteEmbedder()):
+        cpu, wall = cost_per_image(embedder, photos)
+        print(f"{embedder.name}: {cpu:.1f} ms CPU, {wall:.1f} ms wall per image")
+    embedder = build_image_embedder(Settings(image_embedder="efficientnet+visual"))  # the default
+    assert embedder is not None
     cpu, wall = cost_per_image(embedder, photos)
-    print(f"{embedder.name}: {cpu:.1f} ms CPU, {wall:.1f} ms wall per image ({len(photos)} photos)")
+    print(f"{embedder.name} (default): {cpu:.1f} ms CPU, {wall:.1f} ms wall per image")
     if not args.no_index:
         remembered = RememberedImages(embedder)
         top1, top3 = through_retriever(remembered, split.gallery, split.queries)

@@ -164,7 +164,12 @@ class ChatService:
     def _plan(self, request: ChatRequest) -> Plan:
         if self.planner is None:
             return PlannedQuery(query=request.question)
-        return self.planner(request.chat_messages())
+        messages = request.chat_messages()
+        if _query_image(request) is None and messages[-1].images:
+            # The image is not searched for (image search off, or not a data: URL), so the
+            # question is planned from its words alone, as if no image came with it.
+            messages[-1] = messages[-1].model_copy(update={"images": ()})
+        return self.planner(messages)
 
     def _mode(self, overrides: Overrides) -> tuple[RetrievalMode, list[Thought]]:
         mode = overrides.retrieval_mode or self.default_mode

@@ -68,9 +68,11 @@ class Settings(BaseSettings):
     # from OCR text, colours and context; "openai"/"azure" use the chat model's endpoint.
     captioner: str = "offline"
     caption_model: str | None = None  # default: openai_model, or the Azure deployment
-    # "visual": offline classical descriptors (image-to-image only); "clip": a local CLIP model;
-    # "azure": Azure AI Vision multimodal embeddings; "none": no image vectors.
-    image_embedder: str = "visual"
+    # Offline, image-to-image only: "efficientnet+visual" (packaged EfficientNet-Lite0 features
+    # fused with the classical descriptors), "efficientnet" (Lite0 alone), "visual" (descriptors
+    # alone). Text-aligned: "clip" (a local CLIP model), "azure" (Azure AI Vision multimodal
+    # embeddings). "none": no image vectors. docs/embedders.md compares them.
+    image_embedder: str = "efficientnet+visual"
     clip_model_path: Path | None = None
     clip_allow_download: bool = False  # let a hub id in clip_model_path be downloaded
     azure_vision_endpoint: str | None = None

@@ -62,7 +62,8 @@ def build_image_embedder(settings: Settings) -> ImageEmbedder | None:
 
 
 def register_image_embedders(role: NamedRole[ImageEmbedderFactory]) -> None:
-    role.register("visual", _visual_embedder)
+    for name in ("efficientnet+visual", "efficientnet", "visual"):
+        role.register(name, _offline_image_embedder)
     role.register("clip", _clip_embedder)
     role.register("azure", _azure_vision_embedder)
     role.register("none", lambda settings: None)  # no image vectors
@@ -89,10 +90,18 @@ def _azure_vision_embedder(settings: Settings) -> ImageEmbedder:
     return AzureVisionEmbedder(endpoint=settings.azure_vision_endpoint, api_key=key)
 
 
-def _visual_embedder(settings: Settings) -> ImageEmbedder:
+def _offline_image_embedder(settings: Settings) -> ImageEmbedder:
+    """The packaged, image-to-image-only embedders (docs/embedders.md compares them)."""
+    from ridgeline.providers.efficientnet_embedder import EfficientNetLiteEmbedder
+    from ridgeline.providers.fused_image_embedder import FusedImageEmbedder
     from ridgeline.providers.visual_embedder import VisualSimilarityEmbedder
 
-    return VisualSimilarityEmbedder()
+    name = settings.image_embedder
+    if name == "efficientnet":
+        return EfficientNetLiteEmbedder()
+    if name == "visual":
+        return VisualSimilarityEmbedder()
+    return FusedImageEmbedder([EfficientNetLiteEmbedder(), VisualSimilarityEmbedder()])
 
 
 def cached_ocr(settings: Settings, engine: OcrEngine) -> OcrEngine:

@@ -93,6 +93,11 @@ def extract_constraints(
     return Constraints(matched=tuple(matched), remaining_text=remaining or text)
 
 
+def without_prices(text: str) -> str:
+    """``text`` with its price phrases cut, possibly empty ("under $50?" -> "")."""
+    return _price_constraints(text)[1]
+
+
 def _price_constraints(text: str) -> tuple[list[MatchedConstraint], str]:
     found: list[MatchedConstraint] = []
     for pattern, kinds in (

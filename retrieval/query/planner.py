@@ -3,7 +3,9 @@
 :class:`QueryPlanner` rewrites the last user turn (an LLM when configured, rules otherwise),
 turns the price, category and brand constraints in it into filters (categories and brands
 matched against the index's facet values), and returns a :class:`QueryPlan` whose ``details``
-the chat service shows in the answer's thoughts.
+the chat service shows in the answer's thoughts. When the last user message carries an image,
+the image is what is searched for: the question is not rewritten (its "this" is the image) and
+only the words that add to the image reach the text query (:mod:`retrieval.query.image_question`).
 
     >>> planner = QueryPlanner(facets=index)          # index.facets("category") -> values
     >>> plan = planner.plan(messages)
@@ -17,7 +19,8 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
-from retrieval.query.constraints import MatchedConstraint, extract_constraints
+from retrieval.query.constraints import MatchedConstraint, extract_constraints, without_prices
+from retrieval.query.image_question import about_the_image
 from retrieval.query.rewrite import LlmQueryRewriter, last_user_message, rewrite_with_rules
 from ridgeline.providers.llm_types import LlmClient, TokenUsage
 from ridgeline.types import ChatMessage, SearchFilters, merge_filters
@@ -45,6 +48,7 @@ class QueryPlan(BaseModel):
     constraints: tuple[MatchedConstraint, ...] = ()
     # What asking an LLM to rewrite cost (tokens, as the endpoint counted them); None: not asked.
     rewrite_token_usage: dict[str, int] | None = None
+    about_image: bool = False  # the question came with an image: only its constraints are text
 
     @property
     def details(self) -> dict[str, Any]:
@@ -53,6 +57,7 @@ class QueryPlan(BaseModel):
             "rewritten_query": self.rewritten,
             "rewrite": self.rewrite_method,
             "search_query": self.query,
+            "about_image": self.about_image,
             "constraints": [c.model_dump() for c in self.constraints],
             "filters": self.filters.model_dump(exclude_none=True) if self.filters else {},
         }
@@ -100,17 +105,21 @@ class QueryPlanner:
         self, messages: Sequence[ChatMessage], *, filters: SearchFilters | None = None
     ) -> QueryPlan:
         question = last_user_message(messages)
-        rewritten, method, usage = self._rewritten(messages, question)
+        image = _carries_an_image(messages)
+        rewritten, method, usage = (
+            (question, "none", None) if image else self._rewritten(messages, question)
+        )
         categories, brands = self._names()
         found = extract_constraints(rewritten, categories=categories, brands=brands)
         return QueryPlan(
             question=question,
             rewritten=rewritten,
             rewrite_method=method,
-            query=found.remaining_text,
+            query=about_the_image(without_prices(rewritten)) if image else found.remaining_text,
             filters=merge_filters(found.filters, filters),
             constraints=found.matched,
             rewrite_token_usage=usage.as_dict() if usage else None,
+            about_image=image,
         )
 
     def _rewritten(
@@ -133,6 +142,12 @@ class QueryPlanner:
             categories += facet_values(self._facets, "category")
             brands += facet_values(self._facets, "brand")
         return categories, brands
+
+
+def _carries_an_image(messages: Sequence[ChatMessage]) -> bool:
+    """Whether the last user message has an image attached (the one searched for)."""
+    last = next((m for m in reversed(messages) if m.role == "user"), None)
+    return last is not None and bool(last.images)
 
 
 def plan_query(

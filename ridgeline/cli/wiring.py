@@ -133,8 +133,9 @@ def _matching_index(
     raise ConfigError(
         f"the index in {directory} holds {stored}-d image vectors but the image embedder "
         f"{embedder.name} makes {embedder.dimension}-d ones (it changed since the index was "
-        "built): ingest again into a new index directory, or set RIDGELINE_IMAGE_EMBEDDER to "
-        "the embedder the index was built with (or to none: no image vectors)"
+        "built): ingest again into a new index directory (`ridgeline ingest --reprocess PATHS "
+        "--index NEW_DIR`), or set RIDGELINE_IMAGE_EMBEDDER to the embedder the index was built "
+        "with (or to none: no image vectors)"
     )
 
 

@@ -231,3 +231,23 @@ def test_a_planted_instruction_in_a_source_is_not_followed_by_the_extractive_ans
     answer = service.chat(request("How many days do I have for returns?")).output_text
     assert "PWNED" not in answer
     assert "30 days" in answer
+
+
+def test_an_image_question_searches_the_image_and_only_the_words_that_add_to_it(retriever):
+    from retrieval.query.planner import QueryPlanner
+
+    service = ChatService(
+        retriever=retriever,
+        model=ScriptedChatModel("Ok."),
+        planner=QueryPlanner(categories=["Tents"]).plan,
+    )
+    service.chat(image_request("Which product is this?"))
+    service.chat(image_request("Do you have this tent in green?"))
+    service.chat(image_request("Which product is this?", search_image_embeddings=False))
+
+    generic, constrained, words_only = retriever.calls
+    assert (generic.text, generic.image_bytes is not None) == ("", True)
+    assert constrained.text == "tent green"
+    assert constrained.filters == SearchFilters(include_category="Tents", keep_unlabelled=True)
+    # Image search off: the image is not what is searched, so the words are searched as asked.
+    assert (words_only.text, words_only.image_bytes) == ("Which product is this?", None)

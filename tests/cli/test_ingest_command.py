@@ -91,6 +91,26 @@ def test_an_index_built_with_another_image_embedder_is_refused_with_what_to_do(
     assert "ingest again into a new index directory" in output
 
 
+def test_an_index_of_the_old_descriptor_vectors_is_refused_by_the_learned_default(
+    docs: Path, tmp_path: Path
+) -> None:
+    from retrieval.lancedb_index import LanceDbIndex
+    from ridgeline.providers.visual_embedder import VisualSimilarityEmbedder
+
+    old = tmp_path / "index"
+    width = VisualSimilarityEmbedder().dimension  # built with RIDGELINE_IMAGE_EMBEDDER=visual
+    LanceDbIndex(old, dimension=384, image_dimension=width).count_chunks()
+
+    code, output = ingest(str(docs), "--index", str(old))
+
+    assert code == 2
+    assert f"holds {width}-d image vectors" in output
+    assert "efficientnet-lite0-v1+visual2" in output
+    assert "ridgeline ingest --reprocess PATHS --index NEW_DIR" in output
+    code, output = ingest(str(docs), "--index", str(tmp_path / "new"), "--reprocess")
+    assert code == 0, output
+
+
 def test_reprocess_re_splits_unchanged_files_after_a_settings_change(
     docs: Path, tmp_path: Path
 ) -> None:

@@ -2,6 +2,7 @@ import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -260,6 +261,28 @@ def test_chunks_with_images_get_the_vector_of_their_first_image(
         f"image {photo.parent / 'tent2.jpg'}: no such file; not enriched"
     ]
     assert [len(call) for call in image_embedder.calls] == [1, 1]
+
+
+def test_a_catalog_record_gets_the_mean_vector_of_all_its_photos(
+    tmp_path: Path, csv_catalog: Path, index: InMemoryIndex
+) -> None:
+    # Photos of one record are views of one product: their mean finds unseen photos of it
+    # better than any one of them (docs/benchmarks.md, query by image through POST /chat).
+    (tmp_path / "img").mkdir()
+    red, blue = tmp_path / "img" / "tent1.jpg", tmp_path / "img" / "tent2.jpg"
+    Image.new("RGB", (20, 20), (220, 20, 20)).save(red)
+    Image.new("RGB", (20, 20), (20, 20, 220)).save(blue)
+    image_embedder = MeanColourImageEmbedder()
+
+    enriching_pipeline(tmp_path, index, image_embedder=image_embedder).run([csv_catalog])
+
+    (vectors,) = index.image_vectors.values()
+    assert vectors is not None
+    *tent_chunks, lantern_chunk = vectors
+    mean = np.add(*image_embedder.embed_images([red, blue]))
+    expected = mean / np.linalg.norm(mean)
+    assert lantern_chunk is None and tent_chunks
+    assert all(vector == pytest.approx(expected) for vector in tent_chunks)
 
 
 def test_documents_without_images_are_written_without_image_vectors(

@@ -89,3 +89,46 @@ def test_facet_values_accepts_mappings_pairs_and_plain_values() -> None:
             return [("Tents", 3), "Backpacks"]
 
     assert facet_values(Pairs(), "category") == ["Tents", "Backpacks"]
+
+
+def _with_photo(text: str) -> ChatMessage:
+    return ChatMessage(role="user", content=text, images=("data:image/png;base64,iVBORw0KGgo=",))
+
+
+def test_a_question_about_an_attached_image_sends_no_generic_words_to_the_text_search() -> None:
+    for question in (
+        "Which product is this?",
+        "What is this?",
+        "Do you have something like this?",
+        "Do you sell this item?",
+        "Show me similar products",
+        "",
+    ):
+        plan = QueryPlanner(facets=INDEX).plan([_with_photo(question)])
+        assert (plan.query, plan.filters, plan.about_image) == ("", None, True), question
+        assert plan.details["about_image"] is True
+
+
+def test_the_words_of_an_image_question_still_add_their_constraints() -> None:
+    plan = QueryPlanner(facets=INDEX).plan(
+        [_with_photo("Do you have this tent in green from AlpineGear, under $300?")]
+    )
+    assert plan.query == "tent green AlpineGear"
+    assert plan.filters == SearchFilters(
+        include_category="Tents", brand="AlpineGear", max_price=300.0, keep_unlabelled=True
+    )
+
+
+def test_this_in_an_image_question_is_the_image_not_an_earlier_subject() -> None:
+    messages = [
+        _user("Tell me about the Ptarmigan 2 tent"),
+        ChatMessage(role="assistant", content="It sleeps two."),
+        _with_photo("Is this one waterproof?"),
+    ]
+    plan = QueryPlanner(facets=INDEX, chat_model=EchoModel()).plan(messages)
+    assert (plan.rewrite_method, plan.query) == ("none", "waterproof")
+
+
+def test_the_same_words_without_an_image_are_searched_as_asked() -> None:
+    plan = QueryPlanner(facets=INDEX).plan([_user("Which product is this?")])
+    assert plan.query == "Which product is this?" and plan.about_image is False
