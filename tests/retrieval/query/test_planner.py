@@ -125,7 +125,7 @@ def test_this_in_an_image_question_is_the_image_not_an_earlier_subject() -> None
         ChatMessage(role="assistant", content="It sleeps two."),
         _with_photo("Is this one waterproof?"),
     ]
-    plan = QueryPlanner(facets=INDEX, chat_model=EchoModel()).plan(messages)
+    plan = QueryPlanner(facets=INDEX, llm=ScriptedLlm("Ptarmigan 2 tent waterproof")).plan(messages)
     assert (plan.rewrite_method, plan.query) == ("none", "waterproof")
 
 
