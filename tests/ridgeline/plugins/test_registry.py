@@ -29,7 +29,14 @@ def test_every_role_has_its_built_ins():
     assert registry.index_backends.names() == ["azure", "lancedb"]
     assert registry.chat_models.names() == ["azure", "extractive", "openai"]
     assert registry.captioners.names() == ["azure", "offline", "openai"]
-    assert registry.image_embedders.names() == ["azure", "clip", "none", "visual"]
+    assert registry.image_embedders.names() == [
+        "azure",
+        "clip",
+        "efficientnet",
+        "efficientnet+visual",
+        "none",
+        "visual",
+    ]
     assert registry.ocr_engines.names() == ["rapidocr"]
     assert {".pdf", ".csv", ".jsonl", ".md", ".png", ".wav"} <= set(registry.parsers.extensions())
 
