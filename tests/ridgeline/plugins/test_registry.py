@@ -111,7 +111,11 @@ def test_an_unknown_name_lists_the_registered_ones():
         ("index_backend", "unknown index backend 'solr'; choose one of: azure, lancedb"),
         ("chat_model", "unknown chat model 'solr'; choose one of: azure, extractive, openai"),
         ("captioner", "unknown captioner 'solr'; choose one of: azure, offline, openai"),
-        ("image_embedder", "unknown image embedder 'solr'; choose one of: azure, clip, none"),
+        (
+            "image_embedder",
+            r"unknown image embedder 'solr'; choose one of: azure, clip, efficientnet, "
+            r"efficientnet\+visual, none, visual",
+        ),
         ("ocr_engine", "unknown OCR engine 'solr'; choose one of: rapidocr"),
     ],
 )
