@@ -17,6 +17,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 RetrievalMode = Literal["text", "vectors", "hybrid"]
 ChatModelName = Literal["extractive", "openai", "azure"]
 TextEmbedderName = Literal["minilm", "minilm-onnx", "minilm-onnx-int8"]
+IngestEngineName = Literal["local", "ray"]
 
 
 class Settings(BaseSettings):
@@ -67,6 +68,11 @@ class Settings(BaseSettings):
 
     # Ingestion embeds the chunks of consecutive files together, up to this many per call.
     embed_batch_chunks: int = Field(default=256, ge=1)
+    # Who schedules the per-file stages (docs/ingestion.md, "Ingesting on a Ray cluster"):
+    # "local" runs them in this process; "ray" as Ray tasks and actors (the `ray` extra).
+    ingest_engine: IngestEngineName = "local"
+    ray_address: str | None = None  # a running Ray cluster; None: start a local one per run
+    ray_embed_actors: int = Field(default=1, ge=1)  # embedding actors on CPUs (GPUs: one each)
 
     # Retrieval
     retrieval_mode: RetrievalMode = "hybrid"

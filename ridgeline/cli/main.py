@@ -15,7 +15,7 @@ from rich.console import Console
 
 from ridgeline.cli import eval_cmd, render, search_service_cmd
 from ridgeline.errors import RidgelineError
-from ridgeline.settings import RetrievalMode, Settings
+from ridgeline.settings import IngestEngineName, RetrievalMode, Settings
 
 app = typer.Typer(help="Ridgeline: multimodal RAG indexing and chat.", no_args_is_help=True)
 app.add_typer(eval_cmd.eval_app, name="eval")
@@ -70,6 +70,17 @@ def ingest(
             help="Ingest unchanged files again too (after changing splitting or embedding).",
         ),
     ] = False,
+    engine: Annotated[
+        IngestEngineName | None,
+        typer.Option(
+            "--engine",
+            help="local: this process (default); ray: Ray tasks and actors (the ray extra).",
+        ),
+    ] = None,
+    address: Annotated[
+        str | None,
+        typer.Option("--address", help="A running Ray cluster (default: start a local one)."),
+    ] = None,
 ) -> None:
     """Parse, enrich, split, embed and index files; unchanged files are skipped.
 
@@ -81,6 +92,10 @@ def ingest(
     if missing:
         raise _fail(f"no such file or folder: {', '.join(missing)}")
     settings = _settings(index)
+    if address is not None and (engine or settings.ingest_engine) != "ray":
+        raise _fail("--address names a Ray cluster: use it with --engine ray")
+    updates = {"ingest_engine": engine, "ray_address": address}
+    settings = settings.model_copy(update={k: v for k, v in updates.items() if v is not None})
     try:
         pipeline = wiring.build_pipeline(settings, wiring.build_index(settings))
         with render.IngestProgressBar(console) as progress:

@@ -7,6 +7,7 @@ kernel's protocols. Nothing here loads a model: the components load lazily on fi
 from __future__ import annotations
 
 import inspect
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -19,22 +20,19 @@ from chat.models.registry import build_chat_model
 from chat.query_cache import CachedQueryEmbedder
 from chat.service import ChatService
 from chat.uploads import PipelineUploadIngestor, UserUploads
+from ingestion.engines import IngestEngine
 from ingestion.enrich.factory import build_enricher, build_image_embedder, cached_ocr
 from ingestion.journal import JOURNAL_FILE, WriteJournal
-from ingestion.parsers import DocumentIntelligenceParser
 from ingestion.pipeline import IngestionPipeline
-from ingestion.registry import default_parser_registry
-from ingestion.splitter import TokenSplitter
 from retrieval.lancedb_index import LanceDbIndex
 from retrieval.query.facet_cache import CachedFacets
 from retrieval.query.planner import QueryPlanner
 from retrieval.query.spelling import VocabularySource
 from retrieval.retriever import HybridRetriever
+from ridgeline.cli import stages
 from ridgeline.errors import ConfigError
 from ridgeline.protocols import ImageDimensionIndex, ImageEmbedder, TextEmbedder
-from ridgeline.providers.embedder_registry import default_embedder_registry
 from ridgeline.providers.ocr import RapidOcrEngine
-from ridgeline.providers.tokenizer import TiktokenTokenizer
 from ridgeline.settings import Settings
 
 # all-MiniLM-L6-v2 produces 384-d vectors; the index schema needs the size before the model loads.
@@ -42,10 +40,7 @@ EMBEDDING_DIMENSION = 384
 
 
 def build_embedder(settings: Settings) -> TextEmbedder:
-    registry = default_embedder_registry(
-        onnx_cache_dir=settings.onnx_cache_dir, device=settings.device
-    )
-    return registry.create(settings.text_embedder)
+    return stages.build_text_embedder(settings)
 
 
 def build_index(settings: Settings, index_dir: Path | None = None) -> LanceDbIndex:
@@ -57,42 +52,34 @@ def build_index(settings: Settings, index_dir: Path | None = None) -> LanceDbInd
     return LanceDbIndex(index_dir or settings.index_dir, dimension=EMBEDDING_DIMENSION)
 
 
-def build_document_intelligence(settings: Settings) -> DocumentIntelligenceParser | None:
-    """The Document Intelligence parser when its endpoint and key are both configured."""
-    if not settings.docintel_endpoint or settings.docintel_key is None:
-        return None
-    return DocumentIntelligenceParser(
-        endpoint=settings.docintel_endpoint,
-        key=settings.docintel_key.get_secret_value(),
-        assets_dir=settings.index_dir / "assets",
-        max_pages=settings.max_pdf_pages,
-    )
-
-
 def build_pipeline(settings: Settings, index: LanceDbIndex) -> IngestionPipeline:
-    splitter = TokenSplitter(
-        tokenizer=TiktokenTokenizer(settings.tokenizer_encoding),
-        chunk_tokens=settings.chunk_tokens,
-        overlap_tokens=settings.chunk_overlap_tokens,
-        flow_across_pages=settings.chunks_cross_pdf_pages,
-    )
     ocr = cached_ocr(settings, RapidOcrEngine())
-    registry = default_parser_registry(
-        ocr=ocr,
-        max_image_pixels=settings.max_image_pixels,
-        assets_dir=settings.index_dir / "assets",
-        max_pdf_pages=settings.max_pdf_pages,
-        document_intelligence=build_document_intelligence(settings),
-    )
+    image_embedder = _image_embedder_for(settings, index)
     return IngestionPipeline(
-        registry=registry,
-        splitter=splitter,
+        registry=stages.build_parser_registry(settings, ocr=ocr),
+        splitter=stages.build_splitter(settings),
         embedder=build_embedder(settings),
         index=index,
         max_file_bytes=settings.max_file_bytes,
         enricher=build_enricher(settings, ocr=ocr),
-        image_embedder=_image_embedder_for(settings, index),
+        image_embedder=image_embedder,
         journal=WriteJournal(settings.index_dir / JOURNAL_FILE),
+        embed_batch_chunks=settings.embed_batch_chunks,
+        engine=build_engine(settings, image_vectors=image_embedder is not None),
+    )
+
+
+def build_engine(settings: Settings, *, image_vectors: bool) -> IngestEngine | None:
+    """The engine ``RIDGELINE_INGEST_ENGINE`` names; None: the pipeline's own, one process."""
+    if settings.ingest_engine == "local":
+        return None
+    from ingestion.engines.ray_engine import RayEngine
+
+    return RayEngine(
+        components=partial(stages.build_stage_components, settings, image_vectors=image_vectors),
+        address=settings.ray_address,
+        device=settings.device,
+        embed_actors=settings.ray_embed_actors,
         embed_batch_chunks=settings.embed_batch_chunks,
     )
 
