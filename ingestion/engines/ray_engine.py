@@ -165,7 +165,8 @@ class _RayRun:
         # A worker killed mid-task is retried on another; nothing it did reached the index.
         prepare = ray.remote(num_cpus=1, max_retries=2)(prepare_on_worker)
         self._prepare = lambda plan: prepare.remote(token, factory, plan, dry_run)
-        self._actors: list[Any] = [] if dry_run else self._start_actors(engine, factory)
+        # The actors get the factory itself: a restart must not depend on an object-store copy.
+        self._actors: list[Any] = [] if dry_run else self._start_actors(engine, engine._components)
         self._idle = list(self._actors)
         cpus = int(ray.available_resources().get("CPU", 1))
         self._max_in_flight = engine.max_in_flight or max(2, 2 * cpus)
