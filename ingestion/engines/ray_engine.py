@@ -100,7 +100,7 @@ class RayEngine:
         embed_batch_chunks: int = 256,
         max_in_flight: int | None = None,
     ) -> None:
-        self._components = components
+        self.components = components
         self.address = address
         self.device = device
         self.embed_actors = embed_actors
@@ -161,12 +161,12 @@ class _RayRun:
         self._writer = writer
         self._dry_run = dry_run
         self._on_done = on_done
-        token, factory = uuid.uuid4().hex, ray.put(engine._components)
+        token, factory = uuid.uuid4().hex, ray.put(engine.components)
         # A worker killed mid-task is retried on another; nothing it did reached the index.
         prepare = ray.remote(num_cpus=1, max_retries=2)(prepare_on_worker)
         self._prepare = lambda plan: prepare.remote(token, factory, plan, dry_run)
         # The actors get the factory itself: a restart must not depend on an object-store copy.
-        self._actors: list[Any] = [] if dry_run else self._start_actors(engine, engine._components)
+        self._actors: list[Any] = [] if dry_run else self._start_actors(engine, engine.components)
         self._idle = list(self._actors)
         cpus = int(ray.available_resources().get("CPU", 1))
         self._max_in_flight = engine.max_in_flight or max(2, 2 * cpus)

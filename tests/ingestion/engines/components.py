@@ -7,11 +7,14 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+from ingestion.batch import PreparedFile
 from ingestion.engines import StageComponents
 from ingestion.enrich import ImageEnricher
-from ingestion.prepare import FilePreparer
+from ingestion.prepare import FilePlan, FilePreparer
 from ingestion.registry import default_parser_registry
+from ingestion.report import FileResult
 from ingestion.splitter import TokenSplitter
 from ridgeline.providers.captioner import OfflineCaptioner
 from ridgeline.providers.tokenizer import TiktokenTokenizer
@@ -59,11 +62,33 @@ class MarkingEmbedder(HashingEmbedder):
         return super().embed_documents(texts)
 
 
+class DyingPreparer(FilePreparer):
+    """Exits its worker process the first time it is given the file named ``die_on``."""
+
+    def __init__(self, base: FilePreparer, die_on: str, once: Path) -> None:
+        self._base, self._die_on, self._once = base, die_on, once
+
+    def prepare(self, plan: FilePlan, **options: Any) -> PreparedFile | FileResult:
+        if plan.path.name == self._die_on and not self._once.exists():
+            self._once.write_text("died", "utf-8")
+            os._exit(9)  # the task's worker dies mid-file, as under kill -9
+        return self._base.prepare(plan, **options)
+
+
 def marking_components(
-    assets_dir: Path, marker: Path, die_on: str | None = None, once: Path | None = None
+    assets_dir: Path,
+    marker: Path,
+    die_on: str | None = None,
+    once: Path | None = None,
+    die_preparing: str | None = None,
 ) -> StageComponents:
+    """Marks each embedded batch; optionally kills the embedding actor (a batch with
+    ``die_on``) and a preparing task's worker (file ``die_preparing``) once each."""
+    prepare = preparer(assets_dir)
+    if die_preparing is not None and once is not None:
+        prepare = DyingPreparer(prepare, die_preparing, once.with_suffix(".task"))
     return StageComponents(
-        preparer=preparer(assets_dir),
+        preparer=prepare,
         embedder=MarkingEmbedder(marker, die_on, once),
         image_embedder=MeanColourImageEmbedder(),
     )

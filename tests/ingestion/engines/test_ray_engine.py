@@ -128,16 +128,17 @@ def test_ray_run_writes_what_the_single_process_run_writes(
     assert again.counts["unchanged"] == 7 and again.counts["added"] == 0
 
 
-def test_a_dead_embedding_actor_is_restarted_and_nothing_is_lost(
+def test_workers_killed_mid_file_and_mid_batch_are_replaced_and_nothing_is_lost(
     ray_cluster: Any, tmp_path: Path
 ) -> None:
     docs, assets = build_corpus(tmp_path / "docs"), tmp_path / "assets"
     pipeline(tmp_path / "local", assets).run([docs])
+    died = tmp_path / "died"
     factory = partial(
-        components.marking_components, assets, tmp_path / "marks", "Note 2", tmp_path / "died"
+        components.marking_components, assets, tmp_path / "marks", "Note 2", died, "note1.md"
     )
     report = pipeline(tmp_path / "ray", assets, RayEngine(components=factory)).run([docs])
 
-    assert (tmp_path / "died").exists()  # the actor's process did die mid-batch
-    assert report.counts["added"] == 7
+    assert died.exists() and died.with_suffix(".task").exists()  # both processes did die
+    assert report.counts["added"] == 7 and report.counts["failed"] == 2
     assert_same_index(tmp_path / "ray", tmp_path / "local")
