@@ -17,6 +17,10 @@ if its document row claims it is current, or its document is removed if the file
 After a run that wrote something, the index is asked to ``optimize()`` (when it can): new rows
 are folded into its full-text, scalar and vector indexes and small files compacted, which halves
 the cost of each later query on a freshly ingested LanceDB index (docs/benchmarks.md).
+
+By default every stage runs in this process. With an ``engine`` (:mod:`ingestion.engines`: the
+Ray engine) files are still planned and written here, the same way; the engine only schedules
+the per-file steps between (:mod:`ingestion.prepare`, then embedding).
 """
 
 from __future__ import annotations
