@@ -52,6 +52,7 @@ def ray_cluster() -> Iterator[Any]:
     paths = [repo, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
     ray.init(
         num_cpus=2,
+        num_gpus=1,  # a logical GPU (Ray counts resources, it does not probe them): GPU actors
         include_dashboard=False,
         log_to_driver=False,
         runtime_env={"env_vars": {"PYTHONPATH": os.pathsep.join(paths)}},

@@ -23,6 +23,7 @@ from ingestion.journal import JOURNAL_FILE, WriteJournal
 from ingestion.pipeline import IngestionPipeline
 from ingestion.report import IngestReport
 from retrieval.lancedb_index import LanceDbIndex
+from ridgeline.errors import ConfigError
 from tests.fakes import HashingEmbedder
 from tests.ingestion.engines import components
 from tests.ingestion.fakes import MeanColourImageEmbedder, RecordingProgress
@@ -142,3 +143,18 @@ def test_workers_killed_mid_file_and_mid_batch_are_replaced_and_nothing_is_lost(
     assert died.exists() and died.with_suffix(".task").exists()  # both processes did die
     assert report.counts["added"] == 7 and report.counts["failed"] == 2
     assert_same_index(tmp_path / "ray", tmp_path / "local")
+
+
+def test_embedding_actors_take_a_gpu_each_when_the_device_allows_it(
+    ray_cluster: Any, tmp_path: Path
+) -> None:
+    factory = partial(components.fake_components, tmp_path / "assets")
+
+    def options(**settings: Any) -> tuple[int, dict[str, Any]]:
+        return RayEngine(components=factory, **settings).actor_options(ray_cluster)
+
+    assert options(device="auto") == (1, {"num_cpus": 1, "num_gpus": 1})
+    assert options(device="cuda") == (1, {"num_cpus": 1, "num_gpus": 1})
+    assert options(device="cpu") == (1, {"num_cpus": 1})
+    with pytest.raises(ConfigError, match="leave none to parse files"):
+        options(device="cpu", embed_actors=2)
