@@ -5,14 +5,16 @@ five, padded to its longest chunk. Collecting the chunks of consecutive files (u
 ``max_chunks``) and embedding them together lets the embedder sort them by length and fill its
 batches; on Northwind + Contoso this is the difference between 56.8 s and 52.5 s of embedding
 (docs/benchmarks.md). Writes stay per file, with the journal note around each, so crash safety
-is what :mod:`ingestion.pipeline` describes.
+is what :mod:`ingestion.pipeline` describes. Embedding (:func:`embed_files`) and writing
+(:meth:`EmbedWriteBatch.write`) are separate steps, so the Ray engine runs the first in its
+embedding actors and the second on its driver.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +25,14 @@ from ingestion.splitter import embedding_text
 from ridgeline.protocols import BulkLoadingIndex, ImageEmbedder, SearchIndex, TextEmbedder
 from ridgeline.types import Chunk, ChunkKind, NewDocument, SourceDocument
 
-__all__ = ["EmbedWriteBatch", "FileWork", "PreparedFile", "failure"]
+__all__ = [
+    "EmbedWriteBatch",
+    "EmbeddedFile",
+    "FileWork",
+    "PreparedFile",
+    "embed_files",
+    "failure",
+]
 
 
 @dataclass
@@ -89,6 +98,82 @@ class PreparedFile:
     is_new: bool = False
 
 
+@dataclass
+class EmbeddedFile:
+    """A prepared file with its vectors, ready to write."""
+
+    prepared: PreparedFile
+    item: NewDocument
+
+
+def embed_files(
+    embedder: TextEmbedder,
+    image_embedder: ImageEmbedder | None,
+    batch: list[PreparedFile],
+) -> list[EmbeddedFile | FileResult]:
+    """Each file's chunk vectors (one embedder call for all) and image vectors, in order.
+
+    When the embedder fails on the batch, its files are embedded one by one, so only the file
+    it fails on is reported failed; a file's bad image fails that file only.
+    """
+    if not batch:
+        return []
+    try:
+        vectors = _embed(embedder, batch)
+    except Exception:  # find the file the model fails on: the others are still written
+        return [_embed_alone(embedder, image_embedder, prepared) for prepared in batch]
+    return [
+        _guarded(prepared, lambda p=prepared, v=file_vectors: _with_images(image_embedder, p, v))
+        for prepared, file_vectors in zip(batch, vectors, strict=True)
+    ]
+
+
+def _embed_alone(
+    embedder: TextEmbedder, image_embedder: ImageEmbedder | None, prepared: PreparedFile
+) -> EmbeddedFile | FileResult:
+    def embed() -> EmbeddedFile:
+        (vectors,) = _embed(embedder, [prepared])
+        return _with_images(image_embedder, prepared, vectors)
+
+    return _guarded(prepared, embed)
+
+
+def _guarded(prepared: PreparedFile, step: Callable[[], EmbeddedFile]) -> EmbeddedFile | FileResult:
+    try:
+        return step()
+    except Exception as exc:  # one file's failure must not fail the others
+        return _unexpected(prepared.work, exc)
+
+
+def _embed(embedder: TextEmbedder, batch: list[PreparedFile]) -> list[list[list[float]]]:
+    """Each file's chunk vectors, from one embedder call; its time shared by chunk count."""
+    texts = [embedding_text(chunk) for p in batch for chunk in p.chunks]
+    started = time.perf_counter()
+    flat = embedder.embed_documents(texts)
+    seconds = time.perf_counter() - started
+    if len(flat) != len(texts):
+        raise ValueError(f"the embedder returned {len(flat)} vectors for {len(texts)} texts")
+    per_file, start = [], 0
+    for prepared in batch:
+        count = len(prepared.chunks)
+        per_file.append(list(flat[start : start + count]))
+        prepared.work.add_time("embed", seconds * count / max(1, len(texts)))
+        start += count
+    return per_file
+
+
+def _with_images(
+    image_embedder: ImageEmbedder | None, prepared: PreparedFile, vectors: list[list[float]]
+) -> EmbeddedFile:
+    """The file ready to write: its chunks, their vectors and their image vectors."""
+    image_vectors = None
+    if image_embedder is not None:
+        with prepared.work.stage("embed_images"):
+            image_vectors = _image_vectors(image_embedder, prepared.chunks, prepared.usable)
+    item = NewDocument(prepared.document, prepared.chunks, vectors, image_vectors)
+    return EmbeddedFile(prepared, item)
+
+
 class EmbedWriteBatch:
     """Collects prepared files; ``flush`` embeds all their chunks at once and writes each file.
 
@@ -120,75 +205,41 @@ class EmbedWriteBatch:
         return self.flush()
 
     def flush(self) -> list[FileResult]:
-        """Embed the waiting files' chunks at once, then write: new files together when the
-        index can bulk-load, the others (or all, if that shared write fails) one by one, so a
-        failure is reported against the file that caused it."""
+        """Embed the waiting files' chunks at once, then write them (:meth:`write`)."""
         batch, self._waiting = self._waiting, []
         if not batch:
             return []
-        try:
-            vectors = self._embed(batch)
-        except Exception:  # find the file the model fails on: the others are still written
-            return [self._alone(prepared) for prepared in batch]
+        return self.write(embed_files(self._embedder, self._image_embedder, batch))
+
+    def write(self, embedded: list[EmbeddedFile | FileResult]) -> list[FileResult]:
+        """Write embedded files: new files together when the index can bulk-load, the others
+        (or all, if that shared write fails) one by one, so a failure is reported against the
+        file that caused it. Results come back in the order given."""
         results: dict[int, FileResult] = {}
-        items: dict[int, NewDocument] = {}
-        for position, (prepared, file_vectors) in enumerate(zip(batch, vectors, strict=True)):
-            try:
-                items[position] = self._with_images(prepared, file_vectors)
-            except Exception as exc:  # one file's bad image must not fail the others
-                results[position] = _unexpected(prepared.work, exc)
+        items: dict[int, EmbeddedFile] = {}
+        for position, outcome in enumerate(embedded):
+            if isinstance(outcome, EmbeddedFile):
+                items[position] = outcome
+            else:
+                results[position] = outcome
         bulk = isinstance(self._index, BulkLoadingIndex)
-        new = {p: item for p, item in items.items() if bulk and batch[p].is_new}
+        new = {p: item for p, item in items.items() if bulk and item.prepared.is_new}
         for position, item in items.items():
             if position not in new:
-                results[position] = self._write_alone(batch[position], item)
-        if new and self._append(self._index, batch, new):  # type: ignore[arg-type]
-            results.update({p: batch[p].work.result(batch[p].status) for p in new})
+                results[position] = self._write_alone(item)
+        if new and self._append(self._index, new):  # type: ignore[arg-type]
+            results.update(
+                {p: item.prepared.work.result(item.prepared.status) for p, item in new.items()}
+            )
         else:  # the shared write failed: each file on its own
-            results.update({p: self._write_alone(batch[p], item) for p, item in new.items()})
-        return [results[position] for position in range(len(batch))]
+            results.update({p: self._write_alone(item) for p, item in new.items()})
+        return [results[position] for position in range(len(embedded))]
 
-    def _alone(self, prepared: PreparedFile) -> FileResult:
-        try:
-            (vectors,) = self._embed([prepared])
-            item = self._with_images(prepared, vectors)
-        except Exception as exc:
-            return _unexpected(prepared.work, exc)
-        return self._write_alone(prepared, item)
-
-    def _embed(self, batch: list[PreparedFile]) -> list[list[list[float]]]:
-        """Each file's chunk vectors, from one embedder call; its time shared by chunk count."""
-        texts = [embedding_text(chunk) for p in batch for chunk in p.chunks]
-        started = time.perf_counter()
-        flat = self._embedder.embed_documents(texts)
-        seconds = time.perf_counter() - started
-        if len(flat) != len(texts):
-            raise ValueError(f"the embedder returned {len(flat)} vectors for {len(texts)} texts")
-        per_file, start = [], 0
-        for prepared in batch:
-            count = len(prepared.chunks)
-            per_file.append(list(flat[start : start + count]))
-            prepared.work.add_time("embed", seconds * count / max(1, len(texts)))
-            start += count
-        return per_file
-
-    def _with_images(self, prepared: PreparedFile, vectors: list[list[float]]) -> NewDocument:
-        """The file ready to write: its chunks, their vectors and their image vectors."""
-        image_vectors = None
-        if self._image_embedder is not None:
-            with prepared.work.stage("embed_images"):
-                image_vectors = _image_vectors(
-                    self._image_embedder, prepared.chunks, prepared.usable
-                )
-        return NewDocument(prepared.document, prepared.chunks, vectors, image_vectors)
-
-    def _append(
-        self, index: BulkLoadingIndex, batch: list[PreparedFile], new: dict[int, NewDocument]
-    ) -> bool:
+    def _append(self, index: BulkLoadingIndex, new: dict[int, EmbeddedFile]) -> bool:
         """One bulk write of the new files, journalled; False when it failed (the notes stay
         until each file's own write settles them)."""
         started = time.perf_counter()
-        documents = list(new.values())
+        documents = [item.item for item in new.values()]
         if self._journal is not None:
             self._journal.begin(*(item.document for item in documents))
         try:
@@ -199,12 +250,13 @@ class EmbedWriteBatch:
             self._journal.finish(*(item.document.document_id for item in documents))
         seconds = time.perf_counter() - started
         total = sum(len(item.chunks) for item in documents)
-        for position, item in new.items():
-            batch[position].work.add_time("write", seconds * len(item.chunks) / max(1, total))
+        for item in new.values():
+            item.prepared.work.add_time("write", seconds * len(item.item.chunks) / max(1, total))
         return True
 
-    def _write_alone(self, prepared: PreparedFile, item: NewDocument) -> FileResult:
+    def _write_alone(self, embedded: EmbeddedFile) -> FileResult:
         """The file's chunks swapped in on their own, with the journal note around the write."""
+        prepared, item = embedded.prepared, embedded.item
         work = prepared.work
         try:
             with work.stage("write"):

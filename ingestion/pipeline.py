@@ -24,25 +24,29 @@ those documents are removed and their files ingested again, and the report lists
 After a run that wrote something, the index is asked to ``optimize()`` (when it can): new rows
 are folded into its full-text, scalar and vector indexes and small files compacted, which halves
 the cost of each later query on a freshly ingested LanceDB index (docs/benchmarks.md).
+
+By default every stage runs in this process. With an ``engine`` (:mod:`ingestion.engines`: the
+Ray engine) files are still planned and written here, the same way; the engine only schedules
+the per-file steps between (:mod:`ingestion.prepare`, then embedding).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from ingestion.batch import EmbedWriteBatch, FileWork, PreparedFile, failure
-from ingestion.discovery import discover_files, missing_reason, resolved
-from ingestion.enrich import EnrichmentResult, ImageEnricher, local_image_path
-from ingestion.hashing import content_hash, document_id_for
+from ingestion.batch import EmbedWriteBatch, FileWork, PreparedFile
+from ingestion.discovery import discover_files, resolved
+from ingestion.engines import IngestEngine
+from ingestion.enrich import ImageEnricher
 from ingestion.index_lock import IndexLock
 from ingestion.journal import WriteJournal
+from ingestion.prepare import FilePlan, FilePlanner, FilePreparer
 from ingestion.registry import ParserRegistry
 from ingestion.repair import IndexDoctor, Repairs, repair_damage
-from ingestion.report import FileResult, FileStatus, IngestProgress, IngestReport
+from ingestion.report import FileResult, IngestProgress, IngestReport
 from ingestion.splitter import TokenSplitter
-from ridgeline.errors import IngestionError
 from ridgeline.protocols import (
     ImageEmbedder,
     OptimizableIndex,
@@ -50,7 +54,7 @@ from ridgeline.protocols import (
     SearchIndex,
     TextEmbedder,
 )
-from ridgeline.types import Page, SourceDocument
+from ridgeline.types import SourceDocument
 
 
 class IngestionPipeline:
@@ -80,12 +84,13 @@ class IngestionPipeline:
         embed_batch_chunks: int = 256,
         lock: IndexLock | None = None,
         doctor: IndexDoctor | None = None,
+        engine: IngestEngine | None = None,
     ) -> None:
         self._registry = registry
-        self._splitter = splitter
+        self._preparer = FilePreparer(registry=registry, splitter=splitter, enricher=enricher)
+        self._engine = engine  # None: prepare, embed and write in this process
         self._embedder = embedder
         self._index = index
-        self._enricher = enricher
         self._image_embedder = image_embedder
         self._journal = journal
         self._lock = lock
@@ -135,14 +140,10 @@ class IngestionPipeline:
             progress.on_start(len(files))
         # One scan of the document rows up front instead of one look-up per file.
         known = {document.document_id: document for document in self._index.list_documents()}
-        batch = self._batch(journal=self._journal)
         results: list[FileResult] = []
-        for path in files:
-            force = reprocess or resolved(path) in forced
-            outcome = self._prepare(path, dry_run=dry_run, force=force, known=known)
-            done = batch.add(outcome) if isinstance(outcome, PreparedFile) else [outcome]
-            self._report(done, results, progress)
-        self._report(batch.flush(), results, progress)
+        prepare = self._process_here if self._engine is None else self._process_with_engine
+        prepare(files, forced=forced, known=known, reprocess=reprocess, dry_run=dry_run,
+                on_done=lambda done: self._report(done, results, progress))  # fmt: skip
         order = {path: position for position, path in reversed(list(enumerate(files)))}
         results.sort(key=lambda result: order.get(result.path, len(order)))  # files' order
         if prune:
@@ -161,6 +162,41 @@ class IngestionPipeline:
     def _repair_damage(self) -> Repairs:
         assert self._doctor is not None
         return repair_damage(self._index, self._doctor)
+
+    def _process_here(
+        self,
+        files: list[Path],
+        *,
+        forced: set[Path],
+        known: dict[str, SourceDocument],
+        reprocess: bool,
+        dry_run: bool,
+        on_done: Callable[[list[FileResult]], None],
+    ) -> None:
+        """Plan, prepare, embed and write each file in this process."""
+        batch = self._batch(journal=self._journal)
+        for path in files:
+            force = reprocess or resolved(path) in forced
+            outcome = self._prepare(path, dry_run=dry_run, force=force, known=known)
+            on_done(batch.add(outcome) if isinstance(outcome, PreparedFile) else [outcome])
+        on_done(batch.flush())
+
+    def _process_with_engine(
+        self,
+        files: list[Path],
+        *,
+        forced: set[Path],
+        known: dict[str, SourceDocument],
+        reprocess: bool,
+        dry_run: bool,
+        on_done: Callable[[list[FileResult]], None],
+    ) -> None:
+        """Plan each file here, where the index is; the engine prepares and embeds them, and
+        hands them back to be written here, through the same journalled writes."""
+        assert self._engine is not None
+        plans = (self._plan(path, reprocess or resolved(path) in forced, known) for path in files)
+        batch = self._batch(journal=self._journal)
+        self._engine.process(plans, writer=batch, dry_run=dry_run, on_done=on_done)
 
     def _batch(self, *, journal: WriteJournal | None) -> EmbedWriteBatch:
         return EmbedWriteBatch(
@@ -268,83 +304,27 @@ class IngestionPipeline:
         (unchanged, a dry run, a failure). ``known``: the index's document rows read at the
         start of the run (None: look up)."""
         work = FileWork(path=path)
-        try:
-            return self._ingest(path, work, dry_run=dry_run, force=force, known=known)
-        except IngestionError as exc:
-            return failure(work, exc.reason)
-        except Exception as exc:  # one broken file must not stop the run; its name is kept
-            return failure(work, f"unexpected error: {type(exc).__name__}: {exc}")
+        previous = self._index.get_document if known is None else known.get
+        plan = self._planner().plan(path, force=force, previous=previous, work=work)
+        if not isinstance(plan, FilePlan):
+            return plan
+        outcome = self._preparer.prepare(plan, dry_run=dry_run, work=work)
+        if known is not None and isinstance(outcome, PreparedFile):
+            known[plan.document.document_id] = plan.document  # met again: seen as unchanged
+        return outcome
 
-    def _ingest(
-        self,
-        path: Path,
-        work: FileWork,
-        *,
-        dry_run: bool,
-        force: bool,
-        known: dict[str, SourceDocument] | None,
-    ) -> PreparedFile | FileResult:
-        parser = self._registry.for_path(path)
-        document = self._describe(path)
-        previous = (
-            self._index.get_document(document.document_id)
-            if known is None
-            else known.get(document.document_id)
-        )
-        if not force and previous is not None and previous.content_hash == document.content_hash:
-            return work.result("unchanged")
-        with work.stage("parse"):
-            pages = list(parser.parse(path, source=document.source))
-        # A parser may note what it left out (an embedded image over the pixel limit).
-        work.warnings.extend(getattr(parser, "warnings", None) or ())
-        work.pages = len(pages)
-        enriched = self._enrich(pages, work, dry_run=dry_run)
-        with work.stage("split"):
-            chunks = self._splitter.split(enriched.pages, document)
-        if not chunks:
-            raise IngestionError(path, "no text found (scanned pages and empty files have none)")
-        work.chunks = len(chunks)
-        status: FileStatus = "added" if previous is None else "updated"
-        if dry_run:
-            return work.result(status)
-        if known is not None:  # a path met twice in one run is then seen as unchanged
-            known[document.document_id] = document
-        is_new = previous is None and not force  # forced: a crashed write may have left chunks
-        return PreparedFile(work, document, chunks, enriched.usable_images, status, is_new)
+    def _plan(
+        self, path: Path, force: bool, known: dict[str, SourceDocument]
+    ) -> FilePlan | FileResult:
+        """What an engine is to do with ``path``, decided here, where the index is."""
+        plan = self._planner().plan(path, force=force, previous=known.get)
+        if isinstance(plan, FilePlan):
+            known[plan.document.document_id] = plan.document  # met again: seen as unchanged
+        return plan
 
-    def _enrich(self, pages: list[Page], work: FileWork, *, dry_run: bool) -> EnrichmentResult:
-        if self._enricher is None or dry_run:
-            usable = {
-                asset.path
-                for page in pages
-                for asset in page.images
-                if local_image_path(asset) is not None
-            }
-            work.images = len(usable)
-            return EnrichmentResult(pages=pages, usable_images=usable, images=len(usable))
-        with work.stage("enrich"):
-            enriched = self._enricher.enrich(pages)
-        work.images = enriched.images
-        work.warnings.extend(enriched.warnings)
-        return enriched
-
-    def _describe(self, path: Path) -> SourceDocument:
-        if not path.is_file():
-            raise IngestionError(path, missing_reason(path))
-        size = path.stat().st_size
-        if size > self.max_file_bytes:
-            raise IngestionError(
-                path,
-                f"file is {size:,} bytes, above the limit of {self.max_file_bytes:,} "
-                "(RIDGELINE_MAX_FILE_BYTES)",
-            )
-        return SourceDocument(
-            document_id=document_id_for(path),
-            path=path.resolve(),
-            source=path.name,
-            content_hash=content_hash(path),
-            size_bytes=size,
-        )
+    def _planner(self) -> FilePlanner:
+        # Built per use: max_file_bytes is a public attribute a caller may change.
+        return FilePlanner(registry=self._registry, max_file_bytes=self.max_file_bytes)
 
 
 def _with_forced(files: list[Path], forced: set[Path]) -> list[Path]:

@@ -28,6 +28,7 @@ _REGISTERED = (
     "index_backend",
     "chat_model",
 )
+IngestEngineName = Literal["local", "ray"]
 
 
 class Settings(BaseSettings):
@@ -88,6 +89,11 @@ class Settings(BaseSettings):
 
     # Ingestion embeds the chunks of consecutive files together, up to this many per call.
     embed_batch_chunks: int = Field(default=256, ge=1)
+    # Who schedules the per-file stages (docs/ingestion.md, "Ingesting on a Ray cluster"):
+    # "local" runs them in this process; "ray" as Ray tasks and actors (the `ray` extra).
+    ingest_engine: IngestEngineName = "local"
+    ray_address: str | None = None  # a running Ray cluster; None: start a local one per run
+    ray_embed_actors: int = Field(default=1, ge=1)  # embedding actors on CPUs (GPUs: one each)
 
     # Retrieval
     retrieval_mode: RetrievalMode = "hybrid"

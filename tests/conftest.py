@@ -6,6 +6,8 @@ import ipaddress
 import os
 import socket
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,6 +44,25 @@ def _guarded_connect(self: socket.socket, address: object) -> None:
 def _block_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
     yield
+
+
+@pytest.fixture(scope="session")
+def ray_cluster() -> Iterator[Any]:
+    """A real local Ray cluster of two CPUs, started once (about 10 s) for the engine tests."""
+    import ray
+
+    # Workers import test components (tests.*) by name: they need the repository on their path.
+    repo = str(Path(__file__).resolve().parents[1])
+    paths = [repo, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    ray.init(
+        num_cpus=2,
+        num_gpus=1,  # a logical GPU (Ray counts resources, it does not probe them): GPU actors
+        include_dashboard=False,
+        log_to_driver=False,
+        runtime_env={"env_vars": {"PYTHONPATH": os.pathsep.join(paths)}},
+    )
+    yield ray
+    ray.shutdown()
 
 
 @pytest.fixture

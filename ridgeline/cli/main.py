@@ -17,7 +17,7 @@ from rich.console import Console
 
 from ridgeline.cli import eval_cmd, render, search_service_cmd
 from ridgeline.errors import RidgelineError
-from ridgeline.settings import RetrievalMode, Settings, settings_error_line
+from ridgeline.settings import IngestEngineName, RetrievalMode, Settings, settings_error_line
 
 if TYPE_CHECKING:
     from ridgeline.library import Ridgeline
@@ -69,10 +69,11 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _open(index: Path | None) -> Ridgeline:
+def _open(index: Path | None, **overrides: object) -> Ridgeline:
     from ridgeline.library import Ridgeline
 
-    return Ridgeline(_settings(index))
+    settings = _settings(index)
+    return Ridgeline(settings.model_copy(update=overrides) if overrides else settings)
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -110,6 +111,17 @@ def ingest(
             help="Ingest unchanged files again too (after changing splitting or embedding).",
         ),
     ] = False,
+    engine: Annotated[
+        IngestEngineName | None,
+        typer.Option(
+            "--engine",
+            help="local: this process (default); ray: Ray tasks and actors (the ray extra).",
+        ),
+    ] = None,
+    address: Annotated[
+        str | None,
+        typer.Option("--address", help="A running Ray cluster (default: start a local one)."),
+    ] = None,
 ) -> None:
     """Parse, enrich, split, embed and index files; unchanged files are skipped.
 
@@ -118,8 +130,12 @@ def ingest(
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise _fail(f"no such file or folder: {', '.join(missing)}")
+    if address is not None and (engine or _settings(index).ingest_engine) != "ray":
+        raise _fail("--address names a Ray cluster: use it with --engine ray")
+    updates = {"ingest_engine": engine, "ray_address": address}
+    overrides = {k: v for k, v in updates.items() if v is not None}
     try:
-        rl = _open(index)
+        rl = _open(index, **overrides)
         with render.IngestProgressBar(console) as progress:
             report = rl.ingest(
                 paths, progress=progress, dry_run=dry_run, prune=prune, reprocess=reprocess

@@ -8,6 +8,7 @@ model: the components load lazily on first use.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -21,18 +22,17 @@ from chat.models.registry import build_chat_model
 from chat.query_cache import CachedQueryEmbedder
 from chat.service import ChatService
 from chat.uploads import PipelineUploadIngestor, UserUploads
+from ingestion.engines import IngestEngine
 from ingestion.enrich.factory import build_enricher, build_image_embedder, cached_ocr
 from ingestion.index_lock import IndexLock
 from ingestion.journal import JOURNAL_FILE, WriteJournal
-from ingestion.parsers import DocumentIntelligenceParser
 from ingestion.pipeline import IngestionPipeline
-from ingestion.registry import default_parser_registry
-from ingestion.splitter import TokenSplitter
 from retrieval.index_repair import LanceIndexDoctor
 from retrieval.query.facet_cache import CachedFacets
 from retrieval.query.planner import QueryPlanner
 from retrieval.query.spelling import VocabularySource
 from retrieval.retriever import HybridRetriever
+from ridgeline.cli import stages
 from ridgeline.errors import ConfigError
 from ridgeline.plugins.registry import plugin_registry
 from ridgeline.protocols import (
@@ -42,21 +42,19 @@ from ridgeline.protocols import (
     SearchIndex,
     TextEmbedder,
 )
-from ridgeline.providers.embedder_registry import build_text_embedder
 from ridgeline.providers.llm_settings import build_llm_client
 from ridgeline.providers.llm_types import LlmClient
-from ridgeline.providers.tokenizer import TiktokenTokenizer
 from ridgeline.settings import Settings
 
 
 def build_embedder(settings: Settings) -> TextEmbedder:
     """The registered text embedder ``settings.text_embedder`` names (not loaded yet)."""
-    return build_text_embedder(settings)
+    return stages.build_text_embedder(settings)
 
 
 def build_ocr(settings: Settings) -> OcrEngine:
     """The registered OCR engine ``settings.ocr_engine`` names (not loaded yet)."""
-    return plugin_registry().ocr_engines.factory(settings.ocr_engine)(settings)
+    return stages.build_ocr(settings)
 
 
 def build_index(settings: Settings, index_dir: Path | None = None) -> SearchIndex:
@@ -69,44 +67,18 @@ def build_index(settings: Settings, index_dir: Path | None = None) -> SearchInde
     return factory(settings, index_dir=index_dir or settings.index_dir, dimension=dimension)
 
 
-def build_document_intelligence(settings: Settings) -> DocumentIntelligenceParser | None:
-    """The Document Intelligence parser when its endpoint and key are both configured."""
-    if not settings.docintel_endpoint or settings.docintel_key is None:
-        return None
-    return DocumentIntelligenceParser(
-        endpoint=settings.docintel_endpoint,
-        key=settings.docintel_key.get_secret_value(),
-        assets_dir=settings.index_dir / "assets",
-        max_pages=settings.max_pdf_pages,
-        max_image_pixels=settings.max_image_pixels,
-    )
-
-
 def build_pipeline(settings: Settings, index: SearchIndex) -> IngestionPipeline:
-    splitter = TokenSplitter(
-        tokenizer=TiktokenTokenizer(settings.tokenizer_encoding),
-        chunk_tokens=settings.chunk_tokens,
-        overlap_tokens=settings.chunk_overlap_tokens,
-        flow_across_pages=settings.chunks_cross_pdf_pages,
-    )
     ocr = cached_ocr(settings, build_ocr(settings))
-    registry = default_parser_registry(
-        ocr=ocr,
-        max_image_pixels=settings.max_image_pixels,
-        assets_dir=settings.index_dir / "assets",
-        max_pdf_pages=settings.max_pdf_pages,
-        pdf_page_images=settings.pdf_page_images,
-        document_intelligence=build_document_intelligence(settings),
-    )
+    # Every SearchIndex stores image vectors (replace_document's image_vectors).
+    image_embedder = _matching_index(build_image_embedder(settings), index, settings.index_dir)
     return IngestionPipeline(
-        registry=registry,
-        splitter=splitter,
+        registry=stages.build_parser_registry(settings, ocr=ocr),
+        splitter=stages.build_splitter(settings),
         embedder=build_embedder(settings),
         index=index,
         max_file_bytes=settings.max_file_bytes,
         enricher=build_enricher(settings, ocr=ocr),
-        # Every SearchIndex stores image vectors (replace_document's image_vectors).
-        image_embedder=_matching_index(build_image_embedder(settings), index, settings.index_dir),
+        image_embedder=image_embedder,
         journal=WriteJournal(settings.index_dir / JOURNAL_FILE),
         embed_batch_chunks=settings.embed_batch_chunks,
         # One writer at a time, uploads included (each upload builds its own pipeline, and so
@@ -114,6 +86,22 @@ def build_pipeline(settings: Settings, index: SearchIndex) -> IngestionPipeline:
         lock=IndexLock(settings.index_dir, wait_s=settings.ingest_lock_wait_s),
         # Azure AI Search keys documents and chunks uniquely: only LanceDB can hold duplicates.
         doctor=LanceIndexDoctor(settings.index_dir) if settings.index_backend != "azure" else None,
+        engine=build_engine(settings, image_vectors=image_embedder is not None),
+    )
+
+
+def build_engine(settings: Settings, *, image_vectors: bool) -> IngestEngine | None:
+    """The engine ``RIDGELINE_INGEST_ENGINE`` names; None: the pipeline's own, one process."""
+    if settings.ingest_engine == "local":
+        return None
+    from ingestion.engines.ray_engine import RayEngine
+
+    return RayEngine(
+        components=partial(stages.build_stage_components, settings, image_vectors=image_vectors),
+        address=settings.ray_address,
+        device=settings.device,
+        embed_actors=settings.ray_embed_actors,
+        embed_batch_chunks=settings.embed_batch_chunks,
     )
 
 

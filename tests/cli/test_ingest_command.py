@@ -42,6 +42,24 @@ def test_a_dry_run_says_what_it_would_do_and_writes_nothing(docs: Path, tmp_path
     assert _chunks(tmp_path) == 0
 
 
+def test_address_without_the_ray_engine_is_refused(docs: Path, tmp_path: Path) -> None:
+    code, output = ingest(str(docs), "--index", str(tmp_path / "index"), "--address", "h:6379")
+
+    assert code == 2 and "--engine ray" in output
+
+
+def test_a_dry_run_on_the_ray_engine_builds_its_workers_from_the_settings(
+    ray_cluster: object, docs: Path, tmp_path: Path
+) -> None:
+    code, output = ingest(
+        str(docs), "--index", str(tmp_path / "index"), "--dry-run", "--engine", "ray"
+    )
+
+    assert code == 0, output
+    assert f"would add {docs / 'stove.txt'} (1 chunks)" in output
+    assert _chunks(tmp_path) == 0
+
+
 def _chunks(tmp_path: Path) -> int:
     return wiring.build_index(main.Settings(index_dir=tmp_path / "index")).count_chunks()
 
