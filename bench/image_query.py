@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.no_text import NoTextEmbedder
-from retrieval.lancedb_index import LanceDbIndex
+from retrieval.lancedb import LanceDbIndex
 from retrieval.retriever import HybridRetriever
 from ridgeline.protocols import ImageEmbedder
 from ridgeline.providers.visual_embedder import VisualSimilarityEmbedder

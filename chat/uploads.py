@@ -21,7 +21,8 @@ from typing import Any, Protocol
 
 from ridgeline.errors import FeatureNotAvailableError, IngestionError, RidgelineError
 from ridgeline.protocols import BulkLoadingIndex, SearchIndex
-from ridgeline.types import Chunk, NewDocument, SearchHit, SourceDocument
+from ridgeline.ranking import RankedChunk, RankingQuery
+from ridgeline.types import Chunk, NewDocument, SourceDocument
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 # The first bytes a file of each binary type must start with.
@@ -156,8 +157,11 @@ class OwnedIndex:
     def count_chunks(self) -> int:
         return self._index.count_chunks()
 
-    def search(self, **query: Any) -> list[SearchHit]:
-        return self._index.search(**query)
+    def rank(self, queries: Sequence[RankingQuery]) -> list[list[RankedChunk]]:
+        return self._index.rank(queries)
+
+    def fetch(self, chunk_ids: Sequence[str]) -> dict[str, Chunk]:
+        return self._index.fetch(chunk_ids)
 
     def replace_document(
         self,

@@ -25,13 +25,13 @@ from ingestion.parsers import DocumentIntelligenceParser
 from ingestion.pipeline import IngestionPipeline
 from ingestion.registry import default_parser_registry
 from ingestion.splitter import TokenSplitter
-from retrieval.lancedb_index import LanceDbIndex
+from retrieval.lancedb import LanceDbIndex
 from retrieval.query.facet_cache import CachedFacets
 from retrieval.query.planner import QueryPlanner
 from retrieval.query.spelling import VocabularySource
 from retrieval.retriever import HybridRetriever
 from ridgeline.errors import ConfigError
-from ridgeline.protocols import ImageDimensionIndex, ImageEmbedder, TextEmbedder
+from ridgeline.protocols import FacetIndex, ImageDimensionIndex, ImageEmbedder, TextEmbedder
 from ridgeline.providers.embedder_registry import default_embedder_registry
 from ridgeline.providers.ocr import RapidOcrEngine
 from ridgeline.providers.tokenizer import TiktokenTokenizer
@@ -146,8 +146,14 @@ def build_chat_service(
     # A category or brand named in the question narrows the catalog rows but keeps documents
     # without one (keep_unlabelled), so "what is the warranty on the X tent?" still finds
     # the tent's manual.
+    # Both built-in backends count facets; a backend that cannot plans without them.
+    facets = (
+        CachedFacets(index, max_age_s=settings.facet_cache_s)
+        if isinstance(index, FacetIndex)
+        else None
+    )
     planner = QueryPlanner(
-        facets=CachedFacets(index, max_age_s=settings.facet_cache_s),
+        facets=facets,
         chat_model=model if settings.chat_model != "extractive" else None,
     )
     return ChatService(

@@ -79,7 +79,7 @@ def test_prune_removes_the_documents_of_deleted_files(docs: Path, tmp_path: Path
 def test_an_index_built_with_another_image_embedder_is_refused_with_what_to_do(
     docs: Path, tmp_path: Path
 ) -> None:
-    from retrieval.lancedb_index import LanceDbIndex
+    from retrieval.lancedb import LanceDbIndex
 
     index_dir = tmp_path / "index"
     LanceDbIndex(index_dir, dimension=384, image_dimension=7).count_chunks()  # an old width

@@ -9,7 +9,7 @@ import pytest
 from ingestion.pipeline import IngestionPipeline
 from ingestion.registry import default_parser_registry
 from ingestion.splitter import TokenSplitter
-from retrieval.lancedb_index import LanceDbIndex
+from retrieval.lancedb import LanceDbIndex
 from ridgeline.providers.tokenizer import TiktokenTokenizer
 from tests.fakes import HashingEmbedder
 from tests.ingestion.fakes import FixedOcr, InMemoryIndex, RecordingEmbedder

@@ -372,7 +372,7 @@ def test_the_json_report_lists_each_failure_with_its_reason(
 
 @pytest.mark.integration
 def test_image_vectors_reach_the_real_index_and_find_the_photo(tmp_path: Path) -> None:
-    from retrieval.lancedb_index import LanceDbIndex
+    from retrieval.lancedb import LanceDbIndex
 
     docs = tmp_path / "docs"
     docs.mkdir()

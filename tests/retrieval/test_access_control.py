@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.lancedb_index import LanceDbIndex
+from retrieval.lancedb import LanceDbIndex
 from ridgeline.types import AccessScope, Chunk, SearchFilters, SourceDocument
 from tests.fakes import HashingEmbedder
 

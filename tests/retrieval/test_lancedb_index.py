@@ -9,7 +9,7 @@ import pyarrow as pa
 import pytest
 from lancedb.index import IvfPq
 
-from retrieval.lancedb_index import LanceDbIndex
+from retrieval.lancedb import LanceDbIndex
 from ridgeline.errors import ConfigError, FeatureNotAvailableError
 from ridgeline.protocols import SearchIndex
 from ridgeline.settings import RetrievalMode

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval.lancedb_index import LanceDbIndex, NewDocument
-from ridgeline.types import ChunkKind, SearchFilters
+from retrieval.lancedb import LanceDbIndex
+from ridgeline.types import ChunkKind, NewDocument, SearchFilters
 from tests.fakes import HashingEmbedder
 from tests.retrieval.conftest import ChunkSpec, make_chunks, make_document
 

@@ -10,7 +10,7 @@ import pytest
 from lancedb.index import FTS
 
 from retrieval import schema
-from retrieval.lancedb_index import LanceDbIndex
+from retrieval.lancedb import LanceDbIndex
 from tests.fakes import HashingEmbedder
 from tests.retrieval.conftest import IndexWriter, make_chunks, make_document
 

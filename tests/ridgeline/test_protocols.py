@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.lancedb_index import LanceDbIndex
+from retrieval.lancedb import LanceDbIndex
 from retrieval.query.spelling import VocabularySource
 from ridgeline.protocols import (
     BulkLoadingIndex,

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from retrieval.lancedb_index import LanceDbIndex
+from retrieval.lancedb import LanceDbIndex
 from ridgeline.errors import FeatureNotAvailableError, ModelError
 from ridgeline.protocols import ImageEmbedder
 from ridgeline.providers.visual_embedder import VERSION, VisualSimilarityEmbedder
