@@ -56,7 +56,7 @@ def fuse(
 
 def _alone(name: RankingField, ranking: Sequence[RankedChunk]) -> list[Fused]:
     seen: set[str] = set()
-    kept = []
+    kept: list[Fused] = []
     for entry in ranking:
         if entry.chunk_id not in seen:
             seen.add(entry.chunk_id)

@@ -198,8 +198,9 @@ class AzureSearchIndex:
         ]
 
     def _image_vector(self, vector: Sequence[float] | None, *, what: str) -> list[float] | None:
-        if vector is None:
-            return None
+        return None if vector is None else self._checked_image_vector(vector, what=what)
+
+    def _checked_image_vector(self, vector: Sequence[float], *, what: str) -> list[float]:
         if self._image_dimension is None:
             raise FeatureNotAvailableError(
                 f"{what}: this index has no image-vector field; configure image_dimension"
@@ -233,7 +234,7 @@ class AzureSearchIndex:
             return _Request({**base, "search_text": terms, **self._semantic_options()})
         assert query.vector is not None  # RankingQuery checks it
         if query.field == "image":
-            values = self._image_vector(query.vector, what="image query")
+            values = self._checked_image_vector(query.vector, what="image query")
             field = schema.IMAGE_VECTOR
         else:
             values = checked_vector(query.vector, dimension=self._dimension, what="query")
