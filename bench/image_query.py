@@ -27,7 +27,7 @@ import numpy as np
 
 from bench.no_text import NoTextEmbedder
 from ingestion.enrich.factory import build_image_embedder
-from retrieval.lancedb_index import LanceDbIndex
+from retrieval.lancedb import LanceDbIndex
 from retrieval.retriever import HybridRetriever
 from ridgeline.protocols import ImageEmbedder
 from ridgeline.providers.efficientnet_embedder import EfficientNetLiteEmbedder

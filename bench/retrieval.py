@@ -32,7 +32,7 @@ import numpy as np
 
 from bench.no_text import NoTextEmbedder
 from chat.query_cache import CachedQueryEmbedder
-from retrieval.lancedb_index import LanceDbIndex
+from retrieval.lancedb import LanceDbIndex
 from retrieval.retriever import HybridRetriever
 from ridgeline.protocols import TextEmbedder
 from ridgeline.providers.embedder import SentenceTransformerEmbedder
@@ -86,7 +86,7 @@ def _cached_vectors(texts: Sequence[str], path: Path) -> np.ndarray:
 def _scifact_index(
     directory: Path, corpus: list[dict[str, object]], vectors: np.ndarray, *, titles: bool
 ) -> LanceDbIndex:
-    index = LanceDbIndex(directory, dimension=vectors.shape[1], hybrid_candidates=100)
+    index = LanceDbIndex(directory, dimension=vectors.shape[1])
     if index.count_chunks() == len(corpus):
         return _current_text_index(index)
     batch = 1000

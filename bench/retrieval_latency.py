@@ -1,13 +1,15 @@
-"""Query latency and ANN recall of the embedded LanceDB index on a synthetic corpus.
+"""Query latency and ANN recall of the chat's retrieval path over the embedded LanceDB index.
 
 Usage: python -m bench.retrieval_latency [N] [--chunks-per-document 1000] [--queries 200]
        [--rounds 2] [--fresh]
 
 Loads N chunks (384-d unit vectors, 12 random words, a category, a price and access lists) in
-documents of ``--chunks-per-document`` through ``LanceDbIndex.bulk_load``, then times queries
-with precomputed vectors (so no embedding time) per mode, unfiltered, with a category + price
-filter, and with an access scope. The built index is kept in ``bench/out/retrieval_latency/N``
-(with the corpus vectors, for recall) and reused by later runs; ``--fresh`` rebuilds it.
+documents of ``--chunks-per-document`` through ``LanceDbIndex.bulk_load``, then times
+``HybridRetriever.search`` built as ``/chat`` builds it (stop words dropped for BM25, one hit per
+page, spelling correction) with precomputed query vectors (so no embedding time) per mode,
+unfiltered, with a category + price filter, and with an access scope. The built index is kept in
+``bench/out/retrieval_latency/N`` (with the corpus vectors, for recall) and reused by later
+runs; ``--fresh`` rebuilds it.
 
 Vectors are drawn around 2,000 random centres (cosine ~0.75 to their centre), as real
 embeddings cluster; uniform random 384-d vectors have no neighbours worth the name and make any
@@ -28,9 +30,10 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.lancedb_index import LanceDbIndex, NewDocument
-from ridgeline.settings import RetrievalMode
-from ridgeline.types import AccessScope, Chunk, SearchFilters, SourceDocument
+from retrieval.lancedb import LanceDbIndex
+from retrieval.retriever import HybridRetriever
+from ridgeline.settings import RetrievalMode, Settings
+from ridgeline.types import AccessScope, Chunk, NewDocument, SearchFilters, SourceDocument
 
 DIMENSION = 384
 CENTRES = 2_000
@@ -143,8 +146,43 @@ def percentiles(run: Callable[[int], object], queries: int) -> tuple[float, ...]
     return w[49], w[94], c[49], c[94]
 
 
-def measure(index: LanceDbIndex, texts: list[str], vectors: np.ndarray, queries: int) -> None:
-    query_vectors = vectors.tolist()
+class PrecomputedEmbedder:
+    """A TextEmbedder that answers each benchmark query with its precomputed vector."""
+
+    name = "precomputed"
+    max_input_tokens = 256
+    dimension = DIMENSION
+
+    def __init__(self, texts: list[str], vectors: np.ndarray) -> None:
+        self._vectors = dict(zip(texts, vectors.tolist(), strict=True))
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vectors[text]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self._vectors[t] for t in texts]
+
+
+def chat_retriever(index: LanceDbIndex, embedder: PrecomputedEmbedder) -> HybridRetriever:
+    """The retriever as ``wiring.build_chat_service`` builds it (no query-image models)."""
+    return HybridRetriever(
+        index=index,
+        embedder=embedder,
+        rrf_k=Settings().rrf_k,
+        drop_stop_words=True,
+        distinct_pages=True,
+        correct_spelling=True,
+    )
+
+
+def wait_for_vocabulary(index: LanceDbIndex, *, timeout_s: float = 120.0) -> None:
+    """Spelling correction counts a large index's words in the background; let it finish."""
+    deadline = time.monotonic() + timeout_s
+    while not len(index.vocabulary()) and time.monotonic() < deadline:
+        time.sleep(0.5)
+
+
+def measure(retriever: HybridRetriever, texts: list[str], queries: int) -> None:
     modes: list[RetrievalMode] = ["text", "vectors", "hybrid"]
     filters: dict[str, SearchFilters | None] = {
         "unfiltered": None,
@@ -156,9 +194,7 @@ def measure(index: LanceDbIndex, texts: list[str], vectors: np.ndarray, queries:
         for label, selected in filters.items():
 
             def run(q: int, mode: RetrievalMode = mode, selected: SearchFilters | None = selected):
-                return index.search(
-                    text=texts[q], vector=query_vectors[q], mode=mode, top=5, filters=selected
-                )
+                return retriever.search(texts[q], mode=mode, top=5, filters=selected)
 
             p50, p95, cpu50, cpu95 = percentiles(run, queries)
             print(
@@ -170,13 +206,18 @@ def measure(index: LanceDbIndex, texts: list[str], vectors: np.ndarray, queries:
 
 
 def recall_at_10(
-    index: LanceDbIndex, corpus_vectors: np.ndarray, queries: np.ndarray, *, per_document: int
+    retriever: HybridRetriever,
+    corpus_vectors: np.ndarray,
+    texts: list[str],
+    queries: np.ndarray,
+    *,
+    per_document: int,
 ) -> float:
-    """Share of the exact top 10 (numpy, cosine) that the index's vector ranking returns."""
+    """Share of the exact top 10 (numpy, cosine) that the vector ranking returns."""
     exact = np.argsort(-(queries @ corpus_vectors.T), axis=1)[:, :10]
     found = 0
-    for query, truth in zip(queries, exact, strict=True):
-        hits = index.search(text="", vector=query.tolist(), mode="vectors", top=10)
+    for text, truth in zip(texts, exact, strict=True):
+        hits = retriever.search(text, mode="vectors", top=10)
         got = {h.chunk.chunk_id for h in hits}
         found += len(got & {f"doc{i // per_document}.csv-{i % per_document}" for i in truth})
     return found / (10 * len(queries))
@@ -187,13 +228,18 @@ def main(total: int, *, per_document: int, queries: int, rounds: int, fresh: boo
     corpus_vectors = load(directory, total, per_document, fresh=fresh)
     index = LanceDbIndex(directory / "index", dimension=DIMENSION)
     queries_corpus = Corpus(seed=7, draws=11)  # not corpus rows, same clusters
-    texts = queries_corpus.texts(queries, 3)
+    # Numbered, so that two queries drawing the same words keep their own vectors.
+    texts = [f"{words} q{n}" for n, words in enumerate(queries_corpus.texts(queries, 3))]
     query_vectors = queries_corpus.vectors(queries)
-    recall = recall_at_10(index, corpus_vectors, query_vectors[:100], per_document=per_document)
+    retriever = chat_retriever(index, PrecomputedEmbedder(texts, query_vectors))
+    wait_for_vocabulary(index)
+    recall = recall_at_10(
+        retriever, corpus_vectors, texts[:100], query_vectors[:100], per_document=per_document
+    )
     print(f"N={total}: vector recall@10 vs exact search (100 queries): {recall:.3f}", flush=True)
     for round_ in range(1, rounds + 1):
         print(f"-- round {round_}", flush=True)
-        measure(index, texts, query_vectors, queries)
+        measure(retriever, texts, queries)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,8 @@ from typing import Any, Protocol
 from ingestion.index_lock import IndexLock
 from ridgeline.errors import FeatureNotAvailableError, IngestionError, RidgelineError
 from ridgeline.protocols import BulkLoadingIndex, SearchIndex
-from ridgeline.types import Chunk, NewDocument, SearchHit, SourceDocument
+from ridgeline.ranking import RankedChunk, RankingQuery
+from ridgeline.types import Chunk, NewDocument, SourceDocument
 
 # Letters and digits of any script stay (so "résumé" and "resume" are two files); anything else
 # becomes "_" and the name then gets a digest of the original, so that "a?b" and "a*b" do not
@@ -182,8 +183,11 @@ class OwnedIndex:
     def count_chunks(self) -> int:
         return self._index.count_chunks()
 
-    def search(self, **query: Any) -> list[SearchHit]:
-        return self._index.search(**query)
+    def rank(self, queries: Sequence[RankingQuery]) -> list[list[RankedChunk]]:
+        return self._index.rank(queries)
+
+    def fetch(self, chunk_ids: Sequence[str]) -> dict[str, Chunk]:
+        return self._index.fetch(chunk_ids)
 
     def replace_document(
         self,

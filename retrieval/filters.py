@@ -11,7 +11,6 @@ cut made after the ranking.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 from ridgeline.types import AccessScope, SearchFilters
 
@@ -79,31 +78,3 @@ def where_clause(filters: SearchFilters | None) -> str | None:
     if filters.access is not None:
         parts.append(access_clause(filters.access))
     return " AND ".join(parts) or None
-
-
-@dataclass(frozen=True)
-class PriceBounds:
-    """A price range checked on a ranking's rows after the ranking, instead of inside it.
-
-    A B-tree range over a large share of the rows is the dearest part of a filtered query
-    (13 ms for half of 1M rows), and an HNSW search masked down to a few percent of its rows
-    costs twice one masked by the category alone (docs/benchmarks.md). A price bound cannot hide
-    a row from a user: access lists always stay inside the query.
-    """
-
-    low: float | None
-    high: float | None
-
-    def admits(self, price: float | None) -> bool:
-        """Whether a row with ``price`` passes (a row without a price never does)."""
-        if price is None:
-            return False
-        return (self.low is None or price >= self.low) and (self.high is None or price <= self.high)
-
-
-def without_price(filters: SearchFilters | None) -> tuple[SearchFilters | None, PriceBounds | None]:
-    """``filters`` less its price bounds, and those bounds (None when there are none)."""
-    if filters is None or (filters.min_price is None and filters.max_price is None):
-        return filters, None
-    rest = filters.model_copy(update={"min_price": None, "max_price": None})
-    return rest, PriceBounds(low=filters.min_price, high=filters.max_price)

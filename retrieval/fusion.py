@@ -1,73 +1,75 @@
 """Reciprocal rank fusion (RRF) of a BM25 ranking, a text-vector ranking and an image ranking.
 
-Each list contributes ``1 / (k + rank)`` (rank 1-based) to every chunk it contains; the fused
-score is the sum. Only ranks matter, so BM25 scores and cosine similarities need no
-normalisation.
+Each ranking contributes ``1 / (k + rank)`` (rank 1-based) to every chunk it contains; the
+fused score is the sum. Only ranks matter, so BM25 scores and cosine similarities need no
+normalisation. A lone ranking keeps its own scores (BM25 or cosine).
 
-    >>> fused = reciprocal_rank_fusion(text_hits, vector_hits, k=60)
-    >>> fused = reciprocal_rank_fusion(text_hits, vector_hits, image_hits=image_hits)
+    >>> fused = fuse({"text": text_ranking, "vector": vector_ranking}, k=60)
+    >>> fused[0].chunk_id, fused[0].score, fused[0].ranks
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
-from ridgeline.types import Chunk, SearchHit
+from ridgeline.ranking import RankedChunk, RankingField
 
 DEFAULT_RRF_K = 60
 
 
 @dataclass
-class _Fused:
-    chunk: Chunk
-    text_rank: int | None = None
-    vector_rank: int | None = None
-    image_rank: int | None = None
+class Fused:
+    """A chunk of the fused ranking: its score and its rank in each ranking that held it."""
 
-    def ranks(self) -> list[int]:
-        return [r for r in (self.text_rank, self.vector_rank, self.image_rank) if r is not None]
+    chunk_id: str
+    citation: str
+    ranks: dict[RankingField, int] = field(default_factory=dict)
+    score: float = 0.0
 
-    def score(self, k: int) -> float:
-        return sum(1.0 / (k + rank) for rank in self.ranks())
-
-
-def _merge(fused: dict[str, _Fused], hits: Sequence[SearchHit], field: str) -> None:
-    for rank, hit in enumerate(hits, start=1):
-        entry = fused.setdefault(hit.chunk.chunk_id, _Fused(chunk=hit.chunk))
-        if getattr(entry, field) is None:
-            setattr(entry, field, rank)
+    def rank_fields(self) -> dict[str, int]:
+        """``text_rank``, ``vector_rank``, ``image_rank`` as SearchHit takes them."""
+        return {f"{name}_rank": rank for name, rank in self.ranks.items()}
 
 
-def reciprocal_rank_fusion(
-    text_hits: Sequence[SearchHit],
-    vector_hits: Sequence[SearchHit],
+def fuse(
+    rankings: Mapping[RankingField, Sequence[RankedChunk]],
     *,
-    image_hits: Sequence[SearchHit] = (),
     k: int = DEFAULT_RRF_K,
     top: int | None = None,
-) -> list[SearchHit]:
-    """Fuse up to three rankings (best first) into one, keeping each chunk's rank in each list.
+) -> list[Fused]:
+    """One ranking from several (best first), keeping each chunk's rank in each of them.
 
     Ties are broken by the better single rank, then by chunk id, so the order is deterministic.
     A chunk listed twice in one ranking counts at its first (best) position.
     """
     if k < 1:
         raise ValueError(f"rrf k must be at least 1, got {k}")
-    fused: dict[str, _Fused] = {}
-    _merge(fused, text_hits, "text_rank")
-    _merge(fused, vector_hits, "vector_rank")
-    _merge(fused, image_hits, "image_rank")
-    ordered = sorted(fused.values(), key=lambda e: (-e.score(k), min(e.ranks()), e.chunk.chunk_id))
-    if top is not None:
-        ordered = ordered[:top]
-    return [
-        SearchHit(
-            chunk=e.chunk,
-            score=e.score(k),
-            text_rank=e.text_rank,
-            vector_rank=e.vector_rank,
-            image_rank=e.image_rank,
-        )
-        for e in ordered
-    ]
+    present = {name: ranking for name, ranking in rankings.items() if ranking is not None}
+    if len(present) == 1:
+        ((name, ranking),) = present.items()
+        ordered = _alone(name, ranking)
+    else:
+        ordered = _fused(present, k)
+    return ordered if top is None else ordered[:top]
+
+
+def _alone(name: RankingField, ranking: Sequence[RankedChunk]) -> list[Fused]:
+    seen: set[str] = set()
+    kept: list[Fused] = []
+    for entry in ranking:
+        if entry.chunk_id not in seen:
+            seen.add(entry.chunk_id)
+            kept.append(Fused(entry.chunk_id, entry.citation, {name: len(kept) + 1}, entry.score))
+    return kept
+
+
+def _fused(rankings: Mapping[RankingField, Sequence[RankedChunk]], k: int) -> list[Fused]:
+    fused: dict[str, Fused] = {}
+    for name, ranking in rankings.items():
+        for rank, entry in enumerate(ranking, start=1):
+            item = fused.setdefault(entry.chunk_id, Fused(entry.chunk_id, entry.citation))
+            item.ranks.setdefault(name, rank)
+    for item in fused.values():
+        item.score = sum(1.0 / (k + rank) for rank in item.ranks.values())
+    return sorted(fused.values(), key=lambda f: (-f.score, min(f.ranks.values()), f.chunk_id))

@@ -13,7 +13,7 @@ for ``refresh_s``, so chunks left by a killed write cost at most one read of the
 ``refresh_s``, not one per query.
 
     >>> listed = ListedDocuments(index)
-    >>> listed.keep(index.search(text="tent", vector=None, mode="text", top=10))
+    >>> listed.keep(hits)  # the hits of a search, less those of unlisted documents
 """
 
 from __future__ import annotations

@@ -1,5 +1,10 @@
 """Hybrid retrieval: BM25, text-vector and image-vector rankings, fused by reciprocal rank.
 
+The one place where rankings become results, whatever the index backend: the index ranks
+(:meth:`ridgeline.protocols.SearchIndex.rank`, all rankings of a search in one call), and the
+retriever checks prices after ranking (:mod:`retrieval.price_check`), fuses, keeps one hit per
+page and fetches the records of the page it returns.
+
 >>> retriever = HybridRetriever(index=index, embedder=embedder)
 >>> retriever.search("waterproof trail shoes", mode="hybrid", top=5)
 >>> retriever.search("", mode="hybrid", top=5, image=Path("photo.jpg"))   # query by image
@@ -10,18 +15,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-from retrieval.fusion import DEFAULT_RRF_K, reciprocal_rank_fusion
+from retrieval.fusion import DEFAULT_RRF_K, Fused, fuse
 from retrieval.listed_documents import ListedDocuments
+from retrieval.price_check import PriceCheck, PricePlan
 from retrieval.query.spelling import SpellingCorrector, VocabularySource
 from retrieval.query.stopwords import without_stop_words
 from retrieval.rerank import Reranker
 from ridgeline.errors import FeatureNotAvailableError
 from ridgeline.protocols import Captioner, ImageEmbedder, OcrEngine, SearchIndex, TextEmbedder
+from ridgeline.ranking import RankedChunk, RankingField, RankingQuery
 from ridgeline.settings import RetrievalMode
 from ridgeline.types import SearchFilters, SearchHit
 
 _MODES = ("text", "vectors", "hybrid")
+_Cited = TypeVar("_Cited", Fused, SearchHit)
 
 
 @dataclass(frozen=True)
@@ -35,7 +44,7 @@ class HybridRetriever:
 
     The query is embedded only in ``vectors`` and ``hybrid`` modes. In ``hybrid`` mode
     ``candidates`` hits are fetched from each ranking, fused with RRF (``rrf_k``) and cut to
-    ``top``; the fusion is the same function the index's own hybrid mode uses.
+    ``top``. A lone ranking keeps its own scores (BM25, or cosine similarity).
 
     A query ``image`` adds its OCR text (``ocr``) and caption (``captioner``) to the query text,
     and, in ``vectors``/``hybrid`` modes, an image-vector ranking (``image_embedder``) fused with
@@ -44,9 +53,11 @@ class HybridRetriever:
     hit per citation (page), so ``top`` hits cover ``top`` places. ``correct_spelling`` replaces
     query words the index does not hold by the closest word it does hold (see
     :mod:`retrieval.query.spelling`) before either ranking sees the query; it needs an index with
-    a ``vocabulary()`` (LanceDbIndex has one). ``listed_only`` drops hits of documents the index
-    does not list (chunks of a write killed before its document row: see
-    :mod:`retrieval.listed_documents`).
+    a ``vocabulary()`` (LanceDbIndex has one). ``price_check`` decides when a price range is
+    checked after a ranking rather than inside it. ``listed_only`` drops hits of documents the
+    index does not list (chunks of a write killed before its document row: see
+    :mod:`retrieval.listed_documents`); until the next ingest repairs such a write, a search may
+    then return fewer than ``top`` hits.
     """
 
     def __init__(
@@ -64,6 +75,7 @@ class HybridRetriever:
         distinct_pages: bool = True,
         correct_spelling: bool = False,
         listed_only: bool = False,
+        price_check: PriceCheck | None = None,
     ) -> None:
         if rrf_k < 1:
             raise ValueError(f"rrf_k must be at least 1, got {rrf_k}")
@@ -82,6 +94,7 @@ class HybridRetriever:
         self._vocabulary_source = _vocabulary_source(index) if correct_spelling else None
         self._corrector: SpellingCorrector | None = None
         self._listed = ListedDocuments(index) if listed_only else None
+        self._price_check = price_check or PriceCheck()
 
     def search(
         self,
@@ -92,7 +105,9 @@ class HybridRetriever:
         filters: SearchFilters | None = None,
         image: Path | None = None,
         skip: int = 0,
+        min_score: float | None = None,
     ) -> list[SearchHit]:
+        """``min_score`` drops hits scored lower (BM25, cosine or RRF score), before skipping."""
         if top < 1:
             raise ValueError(f"top must be at least 1, got {top}")
         if skip < 0:
@@ -100,14 +115,28 @@ class HybridRetriever:
         if mode not in _MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}: use text, vectors or hybrid")
         query = self._query(text, image=image, mode=mode)
-        hits = self._ranked(query, mode=mode, depth=self._depth(top + skip), filters=filters)
-        if self._listed is not None:
-            hits = self._listed.keep(hits)
+        depth = self._depth(top + skip)
+        ranked = self._ranked(query, mode=mode, depth=depth, filters=filters)
+        if min_score is not None:
+            ranked = [entry for entry in ranked if entry.score >= min_score]
         if self._reranker is not None and query.text.strip():
-            hits = self._reranker.rerank(query.text, hits)
+            hits = self._reranker.rerank(query.text, self._records(ranked))
+            if self._distinct_pages:
+                hits = _one_per_citation(hits)
+            return hits[skip : skip + top]
         if self._distinct_pages:
-            hits = _one_per_citation(hits)
-        return hits[skip : skip + top]
+            ranked = _one_per_citation(ranked)
+        return self._records(ranked[skip : skip + top])
+
+    def _records(self, ranked: Sequence[Fused]) -> list[SearchHit]:
+        """The hits of ``ranked`` with their records; a chunk deleted meanwhile drops out."""
+        chunks = self._index.fetch([entry.chunk_id for entry in ranked]) if ranked else {}
+        hits = [
+            SearchHit(chunk=chunks[entry.chunk_id], score=entry.score, **entry.rank_fields())
+            for entry in ranked
+            if entry.chunk_id in chunks
+        ]
+        return self._listed.keep(hits) if self._listed is not None else hits
 
     def _depth(self, wanted: int) -> int:
         """How many hits to fetch so that reranking and page grouping have room to work."""
@@ -145,47 +174,65 @@ class HybridRetriever:
 
     def _ranked(
         self, query: _Query, *, mode: RetrievalMode, depth: int, filters: SearchFilters | None
-    ) -> list[SearchHit]:
-        lists = _Rankings()
-        fused = mode == "hybrid" or query.image_vector is not None
-        size = max(depth, self._candidates) if fused else depth
+    ) -> list[Fused]:
+        asked = self._asked(query, mode)
+        if not asked:
+            return []
+        size = depth if len(asked) == 1 else max(depth, self._candidates)
+        plan = self._price_check.plan(
+            filters, fields=list(asked), depth=size, rows=self._index.count_chunks
+        )
+        rankings = self._run(asked, plan, size=size, exact=len(asked) == 1)
+        return fuse(rankings, k=self._rrf_k, top=depth)
+
+    def _asked(self, query: _Query, mode: RetrievalMode) -> dict[RankingField, _Ask]:
+        """The rankings this query needs, with their text or vector."""
+        asked: dict[RankingField, _Ask] = {}
         if query.text.strip():
             if mode in ("text", "hybrid"):
                 bm25_text = without_stop_words(query.text) if self._drop_stop_words else query.text
-                lists.text = self._index.search(
-                    text=bm25_text, vector=None, mode="text", top=size, filters=filters
-                )
+                asked["text"] = _Ask(text=bm25_text)
             if mode in ("vectors", "hybrid"):
-                vector = self._embedder.embed_query(query.text)
-                lists.vector = self._index.search(
-                    text=query.text, vector=vector, mode="vectors", top=size, filters=filters
-                )
+                asked["vector"] = _Ask(vector=self._embedder.embed_query(query.text))
         if query.image_vector is not None:
-            lists.image = self._index.search(
-                text="",
-                vector=None,
-                mode="vectors",
-                top=size,
-                filters=filters,
-                image_vector=query.image_vector,
+            asked["image"] = _Ask(vector=query.image_vector)
+        return asked
+
+    def _run(
+        self, asked: dict[RankingField, _Ask], plan: PricePlan, *, size: int, exact: bool
+    ) -> dict[RankingField, list[RankedChunk]]:
+        """Every ranking in one ``rank`` call; a second one for those a price check left short."""
+
+        def ranking(name: RankingField, *, price_after: bool) -> RankingQuery:
+            return RankingQuery(
+                field=name,
+                top=plan.fetch if price_after else size,
+                text=asked[name].text,
+                vector=asked[name].vector,
+                filters=plan.rest if price_after else plan.filters,
+                exact_scores=exact,
             )
-        return lists.fused(k=self._rrf_k, top=depth)
+
+        names = list(asked)
+        answers = self._index.rank([ranking(n, price_after=n in plan.after) for n in names])
+        rankings = dict(zip(names, answers, strict=True))
+        short: list[RankingField] = []
+        for name in plan.after:
+            kept = plan.kept(rankings[name], depth=size)
+            if kept is None:
+                short.append(name)
+            else:
+                rankings[name] = kept
+        if short:
+            again = self._index.rank([ranking(n, price_after=False) for n in short])
+            rankings.update(zip(short, again, strict=True))
+        return rankings
 
 
-@dataclass
-class _Rankings:
-    text: list[SearchHit] | None = None
-    vector: list[SearchHit] | None = None
-    image: list[SearchHit] | None = None
-
-    def fused(self, *, k: int, top: int) -> list[SearchHit]:
-        present = [r for r in (self.text, self.vector, self.image) if r is not None]
-        if len(present) <= 1:
-            # One ranking keeps its own scores (BM25 or cosine), as in the index.
-            return present[0][:top] if present else []
-        return reciprocal_rank_fusion(
-            self.text or [], self.vector or [], image_hits=self.image or [], k=k, top=top
-        )
+@dataclass(frozen=True)
+class _Ask:
+    text: str = ""
+    vector: Sequence[float] | None = None
 
 
 def _vocabulary_source(index: SearchIndex) -> VocabularySource:
@@ -197,11 +244,12 @@ def _vocabulary_source(index: SearchIndex) -> VocabularySource:
     return index
 
 
-def _one_per_citation(hits: Sequence[SearchHit]) -> list[SearchHit]:
+def _one_per_citation(hits: Sequence[_Cited]) -> list[_Cited]:
     seen: set[str] = set()
     kept = []
     for hit in hits:
-        if hit.chunk.citation not in seen:
-            seen.add(hit.chunk.citation)
+        citation = hit.citation if isinstance(hit, Fused) else hit.chunk.citation
+        if citation not in seen:
+            seen.add(citation)
             kept.append(hit)
     return kept

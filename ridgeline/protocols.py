@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from ridgeline.ranking import RankedChunk, RankingQuery
 from ridgeline.settings import RetrievalMode
 from ridgeline.types import (
     Answer,
@@ -92,7 +93,11 @@ class Parser(Protocol):
 
 @runtime_checkable
 class SearchIndex(Protocol):
-    """A store of chunks with full-text and vector search."""
+    """A store of chunks that ranks them; the retriever fuses the rankings.
+
+    A backend is done when it passes ``tests/retrieval/contract/``. Rankings must apply every
+    filter inside the query (access lists above all), and ``rank`` may run its queries at once.
+    """
 
     def get_document(self, document_id: str) -> SourceDocument | None: ...
 
@@ -104,7 +109,7 @@ class SearchIndex(Protocol):
         *,
         image_vectors: Sequence[Sequence[float] | None] | None = None,
     ) -> None:
-        """Swap the document's chunks atomically; ``image_vectors[i]`` belongs to ``chunks[i]``."""
+        """Swap the document's chunks; ``image_vectors[i]`` belongs to ``chunks[i]``."""
         ...
 
     def delete_document(self, document_id: str) -> None: ...
@@ -113,18 +118,25 @@ class SearchIndex(Protocol):
 
     def count_chunks(self) -> int: ...
 
-    def search(
-        self,
-        *,
-        text: str,
-        vector: Sequence[float] | None,
-        mode: RetrievalMode,
-        top: int,
-        filters: SearchFilters | None = None,
-        image_vector: Sequence[float] | None = None,
-        skip: int = 0,
-    ) -> list[SearchHit]:
-        """``image_vector`` queries the image-vector field and is fused with the other lists."""
+    def rank(self, queries: Sequence[RankingQuery]) -> list[list[RankedChunk]]:
+        """Each query's ranking, best first, in the order of ``queries``.
+
+        A text ranking whose text holds no searchable word is empty; an image ranking over an
+        index without image vectors raises FeatureNotAvailableError.
+        """
+        ...
+
+    def fetch(self, chunk_ids: Sequence[str]) -> dict[str, Chunk]:
+        """The records of the chunks still present, by id (deleted ones are left out)."""
+        ...
+
+
+@runtime_checkable
+class FacetIndex(Protocol):
+    """An index that counts the values of a facetable field (``category``, ``brand``)."""
+
+    def facets(self, field: str, *, filters: SearchFilters | None = None) -> dict[str, int]:
+        """How many chunks the filters let through hold each value, most first."""
         ...
 
 

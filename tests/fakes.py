@@ -8,6 +8,12 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from retrieval.chunk_checks import check_document_chunks
+from retrieval.query.spelling import Vocabulary
+from ridgeline.errors import FeatureNotAvailableError
+from ridgeline.ranking import RankedChunk, RankingQuery
+from ridgeline.types import AccessScope, Chunk, SearchFilters, SourceDocument
+
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -66,3 +72,159 @@ class FixedImageEmbedder:
 
     def embed_text(self, text: str) -> list[float]:
         raise NotImplementedError
+
+
+class MemoryIndex:
+    """A dict-backed SearchIndex, FacetIndex and VocabularySource, for tests.
+
+    Ranks as the real backends do (BM25 over lower-cased words, cosine over vectors), applies
+    every filter inside the ranking, and keeps a write log (``writes``: one document id per
+    ``replace_document``). It passes ``tests/retrieval/contract/``.
+    """
+
+    def __init__(self) -> None:
+        self.documents: dict[str, SourceDocument] = {}
+        self.chunks: dict[str, list[Chunk]] = {}
+        self.vectors: dict[str, list[list[float]]] = {}
+        self.image_vectors: dict[str, list[list[float] | None] | None] = {}
+        self.writes: list[str] = []
+        self._version = 0
+
+    # -- documents ---------------------------------------------------------------------------
+
+    def get_document(self, document_id: str) -> SourceDocument | None:
+        return self.documents.get(document_id)
+
+    def replace_document(
+        self,
+        document: SourceDocument,
+        chunks: Sequence[Chunk],
+        vectors: Sequence[Sequence[float]],
+        *,
+        image_vectors: Sequence[Sequence[float] | None] | None = None,
+    ) -> None:
+        check_document_chunks(document, chunks, vectors, image_vectors)
+        self.documents[document.document_id] = document
+        self.chunks[document.document_id] = list(chunks)
+        self.vectors[document.document_id] = [list(v) for v in vectors]
+        self.image_vectors[document.document_id] = (
+            None
+            if image_vectors is None
+            else [None if v is None else list(v) for v in image_vectors]
+        )
+        self.writes.append(document.document_id)
+        self._version += 1
+
+    def delete_document(self, document_id: str) -> None:
+        for store in (self.documents, self.chunks, self.vectors, self.image_vectors):
+            store.pop(document_id, None)  # type: ignore[attr-defined]
+        self._version += 1
+
+    def list_documents(self) -> list[SourceDocument]:
+        return sorted(self.documents.values(), key=lambda d: d.document_id)
+
+    def count_chunks(self) -> int:
+        return sum(len(chunks) for chunks in self.chunks.values())
+
+    def all_chunks(self) -> list[Chunk]:
+        return [chunk for chunks in self.chunks.values() for chunk in chunks]
+
+    # -- rankings, records, facets, words ----------------------------------------------------
+
+    def rank(self, queries: Sequence[RankingQuery]) -> list[list[RankedChunk]]:
+        return [self._ranking(query) for query in queries]
+
+    def fetch(self, chunk_ids: Sequence[str]) -> dict[str, Chunk]:
+        wanted = set(chunk_ids)
+        return {c.chunk_id: c for c in self.all_chunks() if c.chunk_id in wanted}
+
+    def facets(self, field: str, *, filters: SearchFilters | None = None) -> dict[str, int]:
+        if field not in ("category", "brand"):
+            raise ValueError(f"cannot count facets of {field!r}: use one of category, brand")
+        counts: dict[str, int] = {}
+        for chunk in self.all_chunks():
+            value = getattr(chunk, field)
+            if value is not None and admits(filters, chunk):
+                counts[value] = counts.get(value, 0) + 1
+        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+    def vocabulary(self) -> Vocabulary:
+        texts = [chunk.content for chunk in self.all_chunks()]
+        return Vocabulary.from_texts(texts, version=self._version)
+
+    def _rows(self) -> list[tuple[Chunk, list[float], list[float] | None]]:
+        rows = []
+        for doc_id, chunks in self.chunks.items():
+            images = self.image_vectors.get(doc_id) or [None] * len(chunks)
+            rows.extend(zip(chunks, self.vectors[doc_id], images, strict=True))
+        return rows
+
+    def _ranking(self, query: RankingQuery) -> list[RankedChunk]:
+        rows = [row for row in self._rows() if admits(query.filters, row[0])]
+        if query.field == "text":
+            scored = _bm25(query.text, [chunk for chunk, _, _ in rows])
+        elif query.field == "vector":
+            scored = [(_cosine(query.vector, vector), chunk) for chunk, vector, _ in rows]
+        else:
+            if not any(image is not None for _, _, image in self._rows()):
+                raise FeatureNotAvailableError("this index holds no image vectors")
+            scored = [(_cosine(query.vector, im), c) for c, _, im in rows if im is not None]
+        scored.sort(key=lambda item: (-item[0], item[1].chunk_id))
+        return [
+            RankedChunk(chunk.chunk_id, score, chunk.citation, chunk.price)
+            for score, chunk in scored[: query.top]
+        ]
+
+
+def admits(filters: SearchFilters | None, chunk: Chunk) -> bool:
+    """Whether ``filters`` let ``chunk`` through, with the meaning the backends' filters have."""
+    if filters is None:
+        return True
+    checks = (
+        _label(chunk.category, filters.include_category, filters.keep_unlabelled),
+        filters.exclude_category is None or chunk.category != filters.exclude_category,
+        _label(chunk.brand, filters.brand, filters.keep_unlabelled),
+        filters.min_price is None or (chunk.price is not None and chunk.price >= filters.min_price),
+        filters.max_price is None or (chunk.price is not None and chunk.price <= filters.max_price),
+        filters.access is None or _may_read(chunk, filters.access),
+    )
+    return all(checks)
+
+
+def _label(value: str | None, wanted: str | None, keep_unlabelled: bool) -> bool:
+    return wanted is None or value == wanted or (keep_unlabelled and value is None)
+
+
+def _may_read(chunk: Chunk, scope: AccessScope) -> bool:
+    if not chunk.access_users and not chunk.access_groups:
+        return True
+    return scope.user_id in chunk.access_users or bool(
+        set(scope.group_ids) & set(chunk.access_groups)
+    )
+
+
+def _cosine(a: Sequence[float] | None, b: Sequence[float]) -> float:
+    assert a is not None
+    if len(a) != len(b):
+        raise ValueError(f"query: vector has {len(a)} values, the index expects {len(b)}")
+    norm = math.sqrt(math.fsum(x * x for x in a)) * math.sqrt(math.fsum(y * y for y in b))
+    return math.fsum(x * y for x, y in zip(a, b, strict=True)) / norm if norm else 0.0
+
+
+def _bm25(text: str, chunks: Sequence[Chunk], k1: float = 1.2, b: float = 0.75) -> list:  # type: ignore[type-arg]
+    terms = set(_WORD.findall(text.lower()))
+    docs = [_WORD.findall(chunk.content.lower()) for chunk in chunks]
+    if not terms or not docs:
+        return []
+    average = sum(len(d) for d in docs) / len(docs)
+    frequency = {t: sum(t in d for d in docs) for t in terms}
+    scored = []
+    for chunk, words in zip(chunks, docs, strict=True):
+        score = 0.0
+        for term in terms & set(words):
+            idf = math.log(1 + (len(docs) - frequency[term] + 0.5) / (frequency[term] + 0.5))
+            tf = words.count(term)
+            score += idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(words) / average))
+        if score > 0:
+            scored.append((score, chunk))
+    return scored

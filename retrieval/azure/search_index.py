@@ -4,13 +4,16 @@
     ...     "https://my-service.search.windows.net", index_name="ridgeline",
     ...     credential="<admin key>", dimension=384)
     >>> index.replace_document(document, chunks, vectors)
-    >>> index.search(text="trail shoes", vector=query_vector, mode="hybrid", top=5)
+    >>> HybridRetriever(index=index, embedder=embedder).search("trail shoes", mode="hybrid", top=5)
 
 Nothing is contacted until the first call, which creates or updates both indexes (chunks, and
-``<index_name>-documents`` for content hashes). Hybrid queries are one request: the search text
-plus vector queries; the service fuses the rankings by reciprocal rank. Filters, access rules
-included, are OData inside that request. With ``semantic_ranker`` the service's semantic ranker
-reorders the results and its score becomes the hit's score.
+``<index_name>-documents`` for content hashes). Each ranking is one request (BM25 search text,
+or one vector query), the rankings of a search sent at once from a few threads; the retriever
+fuses them, as for every backend, so both backends give the same results. Filters, access rules
+included, are OData inside each request. Vector scores come back as cosine similarities (the
+service scores cosine ``1 / (1 + distance)``). With ``semantic_ranker`` the service's semantic
+ranker reorders the BM25 ranking and its score becomes the entry's score. ``facets`` asks the
+service's facets of a ``*`` query.
 
 A document's chunks are written first, its stale chunks deleted next and its record last: a
 crash in between leaves the old content hash, so the next ingestion redoes the file. Unlike the
@@ -20,6 +23,7 @@ embedded index, readers may briefly see a mix of old and new chunks of a changin
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +39,7 @@ from retrieval.azure.errors import AzureSearchError
 from retrieval.azure.filters import odata_filter, odata_string
 from retrieval.azure.uploader import Action, BatchUploader
 from retrieval.chunk_checks import check_document_chunks
+from retrieval.fts_query import fts_terms
 from retrieval.stored_fields import (
     CHUNK_FIELDS,
     checked_vector,
@@ -42,10 +47,13 @@ from retrieval.stored_fields import (
     document_from_fields,
 )
 from ridgeline.errors import ConfigError, FeatureNotAvailableError
-from ridgeline.settings import RetrievalMode
-from ridgeline.types import Chunk, SearchFilters, SearchHit, SourceDocument
+from ridgeline.ranking import RankedChunk, RankingQuery
+from ridgeline.types import Chunk, SearchFilters, SourceDocument
 
 _PAGE = 1000  # the most documents the service returns per request
+_RANKED_FIELDS = ["chunk_id", "citation", "price"]
+_FACET_FIELDS = ("category", "brand")
+_MAX_FACET_VALUES = 1000
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,8 @@ class _Clients:
 
 
 class AzureSearchIndex:
+    """A SearchIndex and FacetIndex over two Azure AI Search indexes (see the module docstring)."""
+
     def __init__(
         self,
         endpoint: str,
@@ -64,7 +74,6 @@ class AzureSearchIndex:
         dimension: int,
         image_dimension: int | None = None,
         semantic_ranker: bool = False,
-        hybrid_candidates: int = 50,
         batch_size: int = 500,
         max_attempts: int = 5,
         connection_verify: str | bool = True,
@@ -81,7 +90,6 @@ class AzureSearchIndex:
         self._dimension = dimension
         self._image_dimension = image_dimension
         self._semantic_ranker = semantic_ranker
-        self._hybrid_candidates = hybrid_candidates
         self._batch_size = batch_size
         self._max_attempts = max_attempts
         self._client_options = {"connection_verify": connection_verify}
@@ -190,81 +198,77 @@ class AzureSearchIndex:
         ]
 
     def _image_vector(self, vector: Sequence[float] | None, *, what: str) -> list[float] | None:
-        if vector is None:
-            return None
+        return None if vector is None else self._checked_image_vector(vector, what=what)
+
+    def _checked_image_vector(self, vector: Sequence[float], *, what: str) -> list[float]:
         if self._image_dimension is None:
             raise FeatureNotAvailableError(
                 f"{what}: this index has no image-vector field; configure image_dimension"
             )
         return checked_vector(vector, dimension=self._image_dimension, what=what)
 
-    # -- search -------------------------------------------------------------------------------
+    # -- rankings -----------------------------------------------------------------------------
 
-    def search(
-        self,
-        *,
-        text: str,
-        vector: Sequence[float] | None,
-        mode: RetrievalMode,
-        top: int,
-        filters: SearchFilters | None = None,
-        image_vector: Sequence[float] | None = None,
-        skip: int = 0,
-    ) -> list[SearchHit]:
-        """Best chunks first; one request to the service whatever the mode.
+    def rank(self, queries: Sequence[RankingQuery]) -> list[list[RankedChunk]]:
+        """Each query's ranking, one request each, sent at once."""
+        requests = [self._ranking_request(query) for query in queries]
+        client = self._clients().chunks
+        if len(requests) <= 1:
+            return [_run_ranking(client, request) for request in requests]
+        with ThreadPoolExecutor(max_workers=len(requests)) as pool:
+            return list(pool.map(lambda request: _run_ranking(client, request), requests))
 
-        ``image_vector`` adds a ranking by the image-vector field in any mode; ``vectors`` mode
-        with only an image vector is an image-only search. ``hybrid`` needs a text vector.
-        """
-        if top < 1 or skip < 0:
-            raise ValueError(f"top must be at least 1 and skip at least 0, got {top}, {skip}")
-        if mode not in ("text", "vectors", "hybrid"):
-            raise ValueError(f"unknown retrieval mode {mode!r}: use text, vectors or hybrid")
-        search_text = text if mode in ("text", "hybrid") and text.strip() else None
-        queries = self._vector_queries(vector, image_vector, mode=mode, window=skip + top)
-        if search_text is None and not queries:
-            return []  # the service would match every document
-        options = self._semantic_options() if search_text is not None else {}
-        with _service_errors("search"):
-            results = self._clients().chunks.search(
-                search_text=search_text,
-                vector_queries=queries or None,
-                filter=odata_filter(filters),
-                top=top,
-                skip=skip or None,
-                select=["id", *CHUNK_FIELDS],
-                **options,
+    def _ranking_request(self, query: RankingQuery) -> _Request | None:
+        """The search arguments of one ranking; None when it has nothing to look for."""
+        base: dict[str, Any] = {
+            "filter": odata_filter(query.filters),
+            "top": query.top,
+            "select": _RANKED_FIELDS,
+        }
+        if query.field == "text":
+            # Words only, as the embedded index takes them: no operator of the simple query
+            # syntax (+ - | " *) reaches the service.
+            terms = fts_terms(query.text)
+            if not terms:
+                return None  # the service would match every document
+            return _Request({**base, "search_text": terms, **self._semantic_options()})
+        assert query.vector is not None  # RankingQuery checks it
+        if query.field == "image":
+            values = self._checked_image_vector(query.vector, what="image query")
+            field = schema.IMAGE_VECTOR
+        else:
+            values = checked_vector(query.vector, dimension=self._dimension, what="query")
+            field = schema.TEXT_VECTOR
+        vector_query = VectorizedQuery(vector=values, k_nearest_neighbors=query.top, fields=field)
+        return _Request({**base, "search_text": None, "vector_queries": [vector_query]}, True)
+
+    def fetch(self, chunk_ids: Sequence[str]) -> dict[str, Chunk]:
+        """The records of the listed chunks still there, in one request."""
+        keys = [records.encode_key(chunk_id) for chunk_id in dict.fromkeys(chunk_ids)]
+        if not keys:
+            return {}
+        # Keys are URL-safe base64 (letters, digits, -, _, =), so a comma cannot occur in one.
+        filter_ = f"search.in(id, '{','.join(keys)}', ',')"
+        with _service_errors("fetch chunks"):
+            rows = self._clients().chunks.search(
+                search_text="*", filter=filter_, top=len(keys), select=list(CHUNK_FIELDS)
             )
-            ranking = _single_ranking(search_text, queries)
-            return [
-                _hit(row, rank, ranking=ranking) for rank, row in enumerate(results, start=skip + 1)
-            ]
+            return {row["chunk_id"]: chunk_from_fields(row) for row in rows}
 
-    def _vector_queries(
-        self,
-        vector: Sequence[float] | None,
-        image_vector: Sequence[float] | None,
-        *,
-        mode: str,
-        window: int,
-    ) -> list[VectorizedQuery]:
-        """The text-vector and image-vector queries; ``vectors`` mode may have the image alone."""
-        if vector is None and (mode == "hybrid" or (mode == "vectors" and image_vector is None)):
-            raise ValueError(f"a query vector is required in {mode} mode")
-        wanted: list[tuple[list[float], str]] = []
-        if vector is not None and mode != "text":
-            values = checked_vector(vector, dimension=self._dimension, what="query")
-            wanted.append((values, schema.TEXT_VECTOR))
-        image = self._image_vector(image_vector, what="image query")
-        if image is not None:
-            wanted.append((image, schema.IMAGE_VECTOR))
-        # A lone vector ranking needs only the page; fused rankings need room for the fusion.
-        alone = mode == "vectors" and len(wanted) == 1
-        k = window if alone else max(window, self._hybrid_candidates)
-        return [
-            VectorizedQuery(vector=values, k_nearest_neighbors=k, fields=field)
-            for values, field in wanted
-        ]
+    def facets(self, field: str, *, filters: SearchFilters | None = None) -> dict[str, int]:
+        """How many chunks the filters let through hold each value of ``field``, most first."""
+        if field not in _FACET_FIELDS:
+            raise ValueError(f"cannot count facets of {field!r}: use one of {_FACET_FIELDS}")
+        with _service_errors("count facets"):
+            results = self._clients().chunks.search(
+                search_text="*",
+                filter=odata_filter(filters),
+                facets=[f"{field},count:{_MAX_FACET_VALUES}"],
+                top=0,
+            )
+            entries = (results.get_facets() or {}).get(field, [])
+        ordered = sorted(entries, key=lambda e: (-int(e["count"]), str(e["value"])))
+        return {str(e["value"]): int(e["count"]) for e in ordered}
 
     def _semantic_options(self) -> dict[str, Any]:
         if not self._semantic_ranker:
@@ -275,20 +279,34 @@ class AzureSearchIndex:
         }
 
 
-def _hit(row: dict[str, Any], rank: int, *, ranking: str | None) -> SearchHit:
-    """``ranking``: the one list that ranked the results, None when the service fused several."""
+@dataclass(frozen=True)
+class _Request:
+    arguments: dict[str, Any]
+    vector: bool = False  # scores are 1 / (1 + cosine distance), turned back into cosine
+
+
+def _run_ranking(client: SearchClient, request: _Request | None) -> list[RankedChunk]:
+    if request is None:
+        return []
+    with _service_errors("search"):
+        rows = list(client.search(**request.arguments))
+    return [
+        RankedChunk(
+            chunk_id=row["chunk_id"],
+            score=_score(row, vector=request.vector),
+            citation=row["citation"],
+            price=row.get("price"),
+        )
+        for row in rows
+    ]
+
+
+def _score(row: dict[str, Any], *, vector: bool) -> float:
     reranked = row.get("@search.reranker_score")
-    score = float(reranked if reranked is not None else row["@search.score"])
-    ranks = {f"{ranking}_rank": rank} if ranking is not None else {}
-    return SearchHit(chunk=chunk_from_fields(row), score=score, **ranks)
-
-
-def _single_ranking(search_text: str | None, queries: list[VectorizedQuery]) -> str | None:
-    if search_text is not None:
-        return None if queries else "text"
-    if len(queries) > 1:
-        return None
-    return "image" if queries[0].fields == schema.IMAGE_VECTOR else "vector"
+    if reranked is not None:
+        return float(reranked)
+    score = float(row["@search.score"])
+    return 2.0 - 1.0 / score if vector else score
 
 
 def _all_documents(

@@ -36,6 +36,7 @@ from ridgeline.cli import stages
 from ridgeline.errors import ConfigError
 from ridgeline.plugins.registry import plugin_registry
 from ridgeline.protocols import (
+    FacetIndex,
     ImageDimensionIndex,
     ImageEmbedder,
     OcrEngine,
@@ -157,8 +158,14 @@ def build_chat_service(
     # A category or brand named in the question narrows the catalog rows but keeps documents
     # without one (keep_unlabelled), so "what is the warranty on the X tent?" still finds
     # the tent's manual.
+    # Both built-in backends count facets; a backend that cannot plans without them.
+    facets = (
+        CachedFacets(index, max_age_s=settings.facet_cache_s)
+        if isinstance(index, FacetIndex)
+        else None
+    )
     planner = QueryPlanner(
-        facets=CachedFacets(index, max_age_s=settings.facet_cache_s),
+        facets=facets,
         llm=_rewrite_llm(settings),
     )
     return ChatService(

@@ -43,7 +43,7 @@ def _rapidocr(settings: Settings) -> OcrEngine:
 
 def _lancedb(settings: Settings, *, index_dir: Path, dimension: int) -> SearchIndex:
     # Imported on use: LanceDB and Arrow take seconds to import.
-    from retrieval.lancedb_index import LanceDbIndex
+    from retrieval.lancedb import LanceDbIndex
 
     return LanceDbIndex(index_dir, dimension=dimension)
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from retrieval.lancedb_index import LanceDbIndex
+from retrieval.lancedb import LanceDbIndex
 from ridgeline.cli.main import app
 from ridgeline.types import Chunk, SourceDocument
 from tests.eval.servers import chat_protocol_app

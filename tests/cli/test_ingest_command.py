@@ -97,7 +97,7 @@ def test_prune_removes_the_documents_of_deleted_files(docs: Path, tmp_path: Path
 def test_an_index_built_with_another_image_embedder_is_refused_with_what_to_do(
     docs: Path, tmp_path: Path
 ) -> None:
-    from retrieval.lancedb_index import LanceDbIndex
+    from retrieval.lancedb import LanceDbIndex
 
     index_dir = tmp_path / "index"
     LanceDbIndex(index_dir, dimension=384, image_dimension=7).count_chunks()  # an old width
@@ -112,7 +112,7 @@ def test_an_index_built_with_another_image_embedder_is_refused_with_what_to_do(
 def test_an_index_of_the_old_descriptor_vectors_is_refused_by_the_learned_default(
     docs: Path, tmp_path: Path
 ) -> None:
-    from retrieval.lancedb_index import LanceDbIndex
+    from retrieval.lancedb import LanceDbIndex
     from ridgeline.providers.visual_embedder import VisualSimilarityEmbedder
 
     old = tmp_path / "index"

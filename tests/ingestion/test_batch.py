@@ -9,10 +9,11 @@ import pytest
 from ingestion.pipeline import IngestionPipeline
 from ingestion.registry import default_parser_registry
 from ingestion.splitter import TokenSplitter
-from retrieval.lancedb_index import LanceDbIndex
+from retrieval.lancedb import LanceDbIndex
 from ridgeline.providers.tokenizer import TiktokenTokenizer
 from tests.fakes import HashingEmbedder
 from tests.ingestion.fakes import FixedOcr, InMemoryIndex, RecordingEmbedder
+from tests.retrieval.searching import search
 
 
 def pipeline(index: object, embedder: HashingEmbedder, *, batch: int) -> IngestionPipeline:
@@ -49,7 +50,8 @@ def test_files_are_embedded_together_up_to_the_batch_size(notes: Path) -> None:
 def test_each_file_gets_its_own_vectors(notes: Path) -> None:
     embedder, index = RecordingEmbedder(), InMemoryIndex()
     pipeline(index, embedder, batch=256).run([notes])
-    hits = index.search(
+    hits = search(
+        index,
         text="",
         vector=HashingEmbedder().embed_query("Note 3 about the stove."),
         mode="vectors",
@@ -67,7 +69,7 @@ def test_a_run_leaves_a_lancedb_index_compacted_and_fully_indexed(
 
     pipeline(index, HashingEmbedder(), batch=2).run([notes])
 
-    chunks = index._tables().chunks  # what a query will scan
+    chunks = index._tables.get().chunks  # what a query will scan
     assert chunks.stats()["fragment_stats"]["num_fragments"] == 1
     assert all(i.num_unindexed_rows == 0 for i in chunks.list_indices())
 
@@ -100,7 +102,7 @@ def test_new_files_are_appended_together_and_changed_ones_swapped_alone(
 
     assert index.writes == ["bulk 5", "replace note2.txt", "bulk 1"]
     assert report.counts["added"] == 1 and report.counts["updated"] == 1
-    hits = index.search(text="lighter", vector=None, mode="text", top=5)
+    hits = search(index, text="lighter", vector=None, mode="text", top=5)
     assert [h.chunk.source for h in hits] == ["note2.txt"]
     assert index.count_chunks() == 6
 
@@ -125,5 +127,5 @@ def test_a_run_that_writes_upgrades_an_index_built_before_stemming(
     pipeline(old, HashingEmbedder(), batch=256).run([notes])
 
     assert old.text_index_is_current()
-    hits = old.search(text="stove", vector=None, mode="text", top=10)
+    hits = search(old, text="stove", vector=None, mode="text", top=10)
     assert "new.txt" in {h.chunk.source for h in hits}

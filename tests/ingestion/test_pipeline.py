@@ -23,6 +23,7 @@ from tests.ingestion.fakes import (
     RecordingEmbedder,
     RecordingProgress,
 )
+from tests.retrieval.searching import search
 
 MakePdf = Callable[[str, Sequence[str]], Path]
 
@@ -237,7 +238,7 @@ def test_an_images_caption_is_searchable_text_of_its_chunk(
     (chunk,) = index.all_chunks()
     assert "A picture of lantern_label (lantern label" in chunk.content
     assert chunk.images[0].caption.startswith("A picture of lantern_label")
-    assert index.search(text="picture", vector=None, mode="text", top=1)[0].chunk == chunk
+    assert search(index, text="picture", vector=None, mode="text", top=1)[0].chunk == chunk
     assert (report.total_pages, report.total_images) == (1, 1)
 
 
@@ -395,7 +396,7 @@ def test_the_json_report_lists_each_failure_with_its_reason(
 
 @pytest.mark.integration
 def test_image_vectors_reach_the_real_index_and_find_the_photo(tmp_path: Path) -> None:
-    from retrieval.lancedb_index import LanceDbIndex
+    from retrieval.lancedb import LanceDbIndex
 
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -410,7 +411,7 @@ def test_image_vectors_reach_the_real_index_and_find_the_photo(tmp_path: Path) -
     assert report.counts["added"] == 3
     query = image_embedder.embed_images([docs / "red_tent.png"])[0]
     text_vector = HashingEmbedder().embed_query("photo")
-    hits = index.search(text="photo", vector=text_vector, mode="hybrid", top=3, image_vector=query)
+    hits = search(index, text="photo", vector=text_vector, mode="hybrid", top=3, image_vector=query)
     image_ranks = {hit.chunk.source: hit.image_rank for hit in hits}
     assert image_ranks["red_tent.png"] == 1 and image_ranks["blue_mug.png"] == 2
     assert image_ranks.get("notes.txt") is None  # a chunk without an image has no image vector

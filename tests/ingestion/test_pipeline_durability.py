@@ -25,10 +25,11 @@ from ingestion.journal import JOURNAL_FILE, WriteJournal
 from ingestion.pipeline import IngestionPipeline
 from ingestion.registry import default_parser_registry
 from ingestion.splitter import TokenSplitter
-from retrieval.lancedb_index import LanceDbIndex
+from retrieval.lancedb import LanceDbIndex
 from ridgeline.providers.tokenizer import TiktokenTokenizer
 from tests.fakes import HashingEmbedder
 from tests.ingestion.fakes import FixedOcr
+from tests.retrieval.searching import search
 
 pytestmark = pytest.mark.integration
 
@@ -168,7 +169,7 @@ def test_readers_see_the_old_or_the_new_version_of_a_document_never_a_mix(
     def read() -> None:
         try:
             while not done.is_set():
-                hits = reader.search(text="alpha bravo kayaks", vector=None, mode="text", top=100)
+                hits = search(reader, text="alpha bravo kayaks", vector=None, mode="text", top=100)
                 contents = [hit.chunk.content for hit in hits]
                 alpha = sum("alpha" in c for c in contents)
                 bravo = sum("bravo" in c for c in contents)

@@ -13,6 +13,7 @@ from ingestion.splitter import TokenSplitter
 from ridgeline.providers.tokenizer import TiktokenTokenizer
 from tests.fakes import HashingEmbedder
 from tests.ingestion.fakes import CountingCaptioner, FixedOcr, InMemoryIndex
+from tests.retrieval.searching import search
 
 
 def test_an_html_photo_is_enriched_and_cited_with_its_section(tmp_path: Path) -> None:
@@ -50,5 +51,5 @@ def test_an_html_photo_is_enriched_and_cited_with_its_section(tmp_path: Path) ->
     assert image.ocr_text == "Summit Lantern 400 lumens"
     assert "Summit lantern on a table" in image.context
     assert chunk.citation == "lantern.html"
-    hits = index.search(text="lumens", vector=None, mode="text", top=1)
+    hits = search(index, text="lumens", vector=None, mode="text", top=1)
     assert hits and hits[0].chunk == chunk

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.lancedb_index import LanceDbIndex
+from retrieval.lancedb import LanceDbIndex
 from ridgeline.types import Chunk, ChunkKind, ImageAsset, SourceDocument, citation_for
 from tests.fakes import HashingEmbedder
 

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.lancedb_index import LanceDbIndex
+from retrieval.lancedb import LanceDbIndex
 from ridgeline.types import AccessScope, Chunk, SearchFilters, SourceDocument
 from tests.fakes import HashingEmbedder
+from tests.retrieval.searching import search
 
 pytestmark = pytest.mark.integration
 
@@ -120,8 +121,9 @@ MODES = ["text", "vectors", "hybrid", "image", "hybrid+image"]
 def _search(world: World, mode: str, filters: SearchFilters, top: int) -> list[str]:
     vector = HashingEmbedder(dimension=16).embed_query("alpha")
     image = [0.5] * IMAGE_DIMENSION if "image" in mode else None
-    hits = world.index.search(
-        text="alpha",
+    hits = search(
+        world.index,
+        text="" if mode == "image" else "alpha",  # an image alone: the image ranking only
         vector=None if mode == "image" else vector,
         mode="vectors" if mode == "image" else mode.removesuffix("+image"),  # type: ignore[arg-type]
         top=top,
@@ -170,7 +172,8 @@ def test_the_world_mixes_public_private_and_group_chunks(world: World) -> None:
 def test_someone_without_access_never_sees_a_private_document(world: World) -> None:
     private = next(c for c in world.chunks if c.access_users or c.access_groups)
     stranger = AccessScope(user_id="nobody", group_ids=("no-such-group",))
-    hits = world.index.search(
+    hits = search(
+        world.index,
         text=private.content,
         vector=None,
         mode="text",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from retrieval.index_repair import IndexDamage, find_damage
-from retrieval.lancedb_index import LanceDbIndex
+from retrieval.lancedb import LanceDbIndex
 from tests.retrieval.conftest import make_chunks, make_document
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from langchain_core.documents import Document
 
-from retrieval.lancedb_index import LanceDbIndex
+from retrieval.lancedb import LanceDbIndex
 from retrieval.langchain import RidgelineRetriever
 from retrieval.retriever import HybridRetriever
 from ridgeline.types import Chunk, SearchFilters

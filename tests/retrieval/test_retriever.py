@@ -3,15 +3,16 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
 
-from retrieval.lancedb_index import LanceDbIndex
+from retrieval.fusion import fuse
+from retrieval.lancedb import LanceDbIndex
 from retrieval.retriever import HybridRetriever
 from ridgeline.errors import FeatureNotAvailableError
 from ridgeline.protocols import Retriever, TextEmbedder
+from ridgeline.ranking import RankedChunk, RankingQuery
 from ridgeline.types import Chunk, SearchFilters, SearchHit
 from tests.fakes import FixedImageEmbedder, HashingEmbedder
 from tests.retrieval.conftest import IndexWriter, make_chunks, make_document
@@ -65,14 +66,21 @@ def test_vectors_mode_embeds_once(
     assert embedder.queries == ["Waterproof hiking jacket"]
 
 
-def test_hybrid_mode_matches_the_index_own_hybrid_search(
+def test_hybrid_mode_fuses_the_index_rankings_by_reciprocal_rank(
     retriever: HybridRetriever, index: LanceDbIndex, catalog: list[Chunk]
 ) -> None:
     hits = retriever.search("running shoes", mode="hybrid", top=4)
     vector = HashingEmbedder().embed_query("running shoes")
-    same = index.search(text="running shoes", vector=vector, mode="hybrid", top=4)
-    assert hits == same
+    text, vectors = index.rank(
+        [
+            RankingQuery(field="text", text="running shoes", top=10),
+            RankingQuery(field="vector", vector=vector, top=10),
+        ]
+    )
+    expected = fuse({"text": text, "vector": vectors}, k=60, top=4)
+    assert [(h.chunk.chunk_id, h.score) for h in hits] == [(f.chunk_id, f.score) for f in expected]
     assert len(hits) == 4 and hits[0].text_rank is not None and hits[0].vector_rank is not None
+    assert hits[0].chunk == index.fetch([hits[0].chunk.chunk_id])[hits[0].chunk.chunk_id]
 
 
 def test_filters_pass_through(retriever: HybridRetriever, catalog: list[Chunk]) -> None:
@@ -128,11 +136,8 @@ def test_real_embedder_finds_a_paraphrase_that_bm25_misses(
 
 
 class SpyIndex:
-    """Delegates to a real LanceDbIndex and answers image-vector queries from its own table.
-
-    LanceDbIndex gains an image-vector column in this phase; until then this stand-in ranks the
-    chunks by cosine similarity with vectors given per chunk, which is what the index will do.
-    """
+    """Delegates to a real LanceDbIndex, records the rankings asked of it, and answers
+    image-vector rankings from vectors given per chunk (cosine, as the index does)."""
 
     def __init__(
         self,
@@ -143,21 +148,29 @@ class SpyIndex:
         self._index = index
         self._image_vectors = image_vectors
         self._chunks = {c.chunk_id: c for c in chunks}
-        self.calls: list[dict[str, object]] = []
+        self.calls: list[RankingQuery] = []
 
-    def search(self, **kwargs: Any) -> list[SearchHit]:
-        self.calls.append(kwargs)
-        image_vector = kwargs.pop("image_vector", None)
-        if image_vector is None:
-            return self._index.search(**kwargs)
+    def rank(self, queries: Sequence[RankingQuery]) -> list[list[RankedChunk]]:
+        self.calls.extend(queries)
+        answers = iter(self._index.rank([q for q in queries if q.field != "image"]))
+        return [self._image(q) if q.field == "image" else next(answers) for q in queries]
+
+    def _image(self, query: RankingQuery) -> list[RankedChunk]:
+        assert query.vector is not None
         scored = sorted(
-            ((float(np.dot(v, image_vector)), cid) for cid, v in self._image_vectors.items()),
+            ((float(np.dot(v, query.vector)), cid) for cid, v in self._image_vectors.items()),
             reverse=True,
-        )[: kwargs["top"]]
-        return [
-            SearchHit(chunk=self._chunks[cid], score=score, image_rank=rank)
-            for rank, (score, cid) in enumerate(scored, start=1)
-        ]
+        )[: query.top]
+        return [RankedChunk(cid, score, self._chunks[cid].citation) for score, cid in scored]
+
+    def fetch(self, chunk_ids: Sequence[str]) -> dict[str, Chunk]:
+        return self._index.fetch(chunk_ids)
+
+    def count_chunks(self) -> int:
+        return self._index.count_chunks()
+
+    def texts(self) -> list[str]:
+        return [q.text for q in self.calls if q.field == "text"]
 
 
 class FixedOcr:
@@ -237,7 +250,7 @@ def test_ocr_and_caption_text_join_the_query_and_all_lists_are_fused(
     hits = retriever.search("running", mode="hybrid", top=3, image=photo)
     assert hits[0].chunk.chunk_id == "products.csv-3"
     assert None not in (hits[0].text_rank, hits[0].vector_rank, hits[0].image_rank)
-    assert spy.calls[0]["text"] == "running a pair of socks WOOL"
+    assert spy.texts() == ["running a pair of socks WOOL"]
     assert captioner.ocr_seen == ["WOOL"]
 
 
@@ -293,20 +306,22 @@ def test_distinct_pages_returns_one_hit_per_citation(
 def test_stop_words_can_be_kept_out_of_the_bm25_query(
     index: LanceDbIndex, catalog: list[Chunk]
 ) -> None:
-    spy = SpyIndex(index, {})
-    retriever = HybridRetriever(index=spy, embedder=HashingEmbedder(), drop_stop_words=True)
+    spy, embedder = SpyIndex(index, {}), CountingEmbedder()
+    retriever = HybridRetriever(index=spy, embedder=embedder, drop_stop_words=True)
     retriever.search("What is the best jacket?", mode="hybrid", top=3)
-    assert [c["text"] for c in spy.calls] == ["best jacket", "What is the best jacket?"]
+    assert spy.texts() == ["best jacket"]
+    assert embedder.queries == ["What is the best jacket?"]
 
 
 def test_spelling_correction_fixes_the_query_before_both_rankings(
     index: LanceDbIndex, catalog: list[Chunk]
 ) -> None:
-    spy = SpyIndex(index, {})
+    spy, embedder = SpyIndex(index, {}), CountingEmbedder()
     spy.vocabulary = index.vocabulary  # type: ignore[attr-defined]
-    retriever = HybridRetriever(index=spy, embedder=HashingEmbedder(), correct_spelling=True)
+    retriever = HybridRetriever(index=spy, embedder=embedder, correct_spelling=True)
     hits = retriever.search("waterpoorf jakcet", mode="hybrid", top=1)
-    assert [c["text"] for c in spy.calls] == ["waterproof jacket"] * 2
+    assert spy.texts() == ["waterproof jacket"]
+    assert embedder.queries == ["waterproof jacket"]
     assert _ids(hits) == ["products.csv-2"]
 
 

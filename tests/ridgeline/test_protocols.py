@@ -7,20 +7,22 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.lancedb_index import LanceDbIndex
+from retrieval.lancedb import LanceDbIndex
 from retrieval.query.spelling import VocabularySource
 from ridgeline.protocols import (
     BulkLoadingIndex,
+    FacetIndex,
     ImageDimensionIndex,
     OptimizableIndex,
     RebuildableTextIndex,
     SearchIndex,
 )
-from ridgeline.settings import RetrievalMode
-from ridgeline.types import Chunk, SearchFilters, SearchHit, SourceDocument
+from ridgeline.ranking import RankedChunk, RankingQuery
+from ridgeline.types import Chunk, SourceDocument
 
 OPTIONAL_FEATURES = [
     BulkLoadingIndex,
+    FacetIndex,
     OptimizableIndex,
     RebuildableTextIndex,
     ImageDimensionIndex,
@@ -53,18 +55,11 @@ class PlainIndex:
     def count_chunks(self) -> int:
         return 0
 
-    def search(
-        self,
-        *,
-        text: str,
-        vector: Sequence[float] | None,
-        mode: RetrievalMode,
-        top: int,
-        filters: SearchFilters | None = None,
-        image_vector: Sequence[float] | None = None,
-        skip: int = 0,
-    ) -> list[SearchHit]:
-        return []
+    def rank(self, queries: Sequence[RankingQuery]) -> list[list[RankedChunk]]:
+        return [[] for _ in queries]
+
+    def fetch(self, chunk_ids: Sequence[str]) -> dict[str, Chunk]:
+        return {}
 
 
 @pytest.mark.integration

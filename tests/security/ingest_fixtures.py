@@ -19,11 +19,12 @@ from ingestion.pipeline import IngestionPipeline
 from ingestion.registry import default_parser_registry
 from ingestion.splitter import TokenSplitter
 from retrieval.index_repair import LanceIndexDoctor
-from retrieval.lancedb_index import LanceDbIndex
+from retrieval.lancedb import LanceDbIndex
 from ridgeline.errors import IndexBusyError
 from ridgeline.providers.tokenizer import TiktokenTokenizer
 from tests.fakes import HashingEmbedder
 from tests.ingestion.fakes import CountingCaptioner
+from tests.retrieval.searching import search
 
 MAX_PIXELS = 4_000_000
 
@@ -113,7 +114,7 @@ def pipeline(
 
 def indexed_text(index: LanceDbIndex, words: str) -> list[str]:
     """The contents of chunks a BM25 search for ``words`` finds."""
-    hits = index.search(text=words, vector=None, mode="text", top=20)
+    hits = search(index, text=words, mode="text", top=20)
     return [hit.chunk.content for hit in hits]
 
 

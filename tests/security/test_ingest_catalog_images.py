@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tests.retrieval.searching import search
 from tests.security.ingest_fixtures import (
     ReadsWhatItSees,
     drawn_words,
@@ -46,7 +47,7 @@ def test_a_catalog_cannot_read_images_outside_its_folder(tmp_path: Path) -> None
     assert indexed_text(index, "SERVER SECRET 4711") == []
     chunk_images = [
         image.path
-        for hit in index.search(text="Tent", vector=None, mode="text", top=5)
+        for hit in search(index, text="Tent", mode="text", top=5)
         for image in hit.chunk.images
     ]
     assert str(secret.resolve()) not in chunk_images

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from tests.retrieval.searching import search
 from tests.security.ingest_fixtures import ReadsWhatItSees, lance_index, pipeline
 
 
@@ -36,8 +37,8 @@ def test_inline_image_bytes_are_not_indexed_as_text(tmp_path: Path) -> None:
     (result,) = report.added
     assert result.images == 1  # the Markdown image is a stored figure
     index = lance_index(index_dir)
-    hits = index.search(text="stove", vector=None, mode="text", top=10)
+    hits = search(index, text="stove", mode="text", top=10)
     text = "\n".join(hit.chunk.content for hit in hits)
     assert "Folded stove" in text and "Boils water in three minutes." in text
     assert "base64" not in text and payload[:40] not in text
-    assert index.search(text=payload[10:30], vector=None, mode="text", top=5) == []
+    assert search(index, text=payload[10:30], mode="text", top=5) == []

@@ -22,7 +22,7 @@ from ingestion.engines.ray_engine import RayEngine
 from ingestion.journal import JOURNAL_FILE, WriteJournal
 from ingestion.pipeline import IngestionPipeline
 from ingestion.report import IngestReport
-from retrieval.lancedb_index import LanceDbIndex
+from retrieval.lancedb import LanceDbIndex
 from ridgeline.errors import ConfigError
 from tests.fakes import HashingEmbedder
 from tests.ingestion.engines import components

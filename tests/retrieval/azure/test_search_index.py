@@ -12,11 +12,13 @@ from retrieval.azure.errors import AzureSearchError
 from retrieval.azure.search_index import AzureSearchIndex
 from retrieval.retriever import HybridRetriever
 from ridgeline.errors import FeatureNotAvailableError
-from ridgeline.protocols import SearchIndex
+from ridgeline.protocols import FacetIndex, SearchIndex
+from ridgeline.ranking import RankingQuery
 from ridgeline.types import AccessScope, ChunkKind, ImageAsset, SearchFilters
 from tests.fakes import FixedImageEmbedder, HashingEmbedder
 from tests.retrieval.conftest import make_chunks, make_document
 from tests.retrieval.search_service.servers import RunningService, serve_search_service
+from tests.retrieval.searching import search
 
 pytestmark = pytest.mark.integration
 
@@ -87,8 +89,33 @@ def _ids(hits) -> list[str]:  # type: ignore[no-untyped-def]
     return [hit.chunk.chunk_id for hit in hits]
 
 
-def test_it_is_a_search_index(index: AzureSearchIndex) -> None:
-    assert isinstance(index, SearchIndex)
+def test_it_is_a_search_index_that_counts_facets(index: AzureSearchIndex) -> None:
+    assert isinstance(index, SearchIndex) and isinstance(index, FacetIndex)
+
+
+def test_vector_scores_come_back_as_cosine_similarities(catalog: AzureSearchIndex) -> None:
+    """The service scores cosine as 1 / (1 + distance); the backend reports the cosine."""
+    vector = HashingEmbedder().embed_query("Wool running socks")
+    [ranking] = catalog.rank([RankingQuery(field="vector", vector=vector, top=2)])
+    assert ranking[0].chunk_id == "products.csv-3"
+    assert ranking[0].score == pytest.approx(1.0, abs=1e-6)
+    assert -1.0 <= ranking[1].score < 1.0
+
+
+def test_facets_are_the_service_facets_under_the_filters(catalog: AzureSearchIndex) -> None:
+    assert catalog.facets("category") == {"shoes": 2, "jackets": 1, "socks": 1}
+    public = SearchFilters(access=AccessScope())
+    assert catalog.facets("category", filters=public) == {"shoes": 1, "socks": 1}
+    assert catalog.facets("brand") == {"Halvard": 1}
+    with pytest.raises(ValueError, match="facets of 'price'"):
+        catalog.facets("price")
+
+
+def test_fetch_reads_records_by_id_and_skips_missing_ones(catalog: AzureSearchIndex) -> None:
+    found = catalog.fetch(["products.csv-3", "gone-9", "handbook.pdf-0"])
+    assert sorted(found) == ["handbook.pdf-0", "products.csv-3"]
+    assert found["products.csv-3"].images[0].ocr_text == "WOOL"
+    assert catalog.fetch([]) == {}
 
 
 def test_documents_are_recorded_and_chunks_round_trip(catalog: AzureSearchIndex) -> None:
@@ -96,7 +123,7 @@ def test_documents_are_recorded_and_chunks_round_trip(catalog: AzureSearchIndex)
     assert [d.document_id for d in catalog.list_documents()] == ["handbook.pdf", "products.csv"]
     assert catalog.get_document("products.csv").content_hash == "h1"  # type: ignore[union-attr]
     assert catalog.get_document("missing.pdf") is None
-    hits = catalog.search(text="socks", vector=None, mode="text", top=1)
+    hits = search(catalog, text="socks", vector=None, mode="text", top=1)
     assert hits[0].chunk.images[0].ocr_text == "WOOL"
     assert hits[0].chunk.price == 15.5
     assert hits[0].text_rank == 1
@@ -107,7 +134,7 @@ def test_replace_document_drops_stale_chunks(catalog: AzureSearchIndex) -> None:
     _write(catalog, "handbook.pdf", [("Only page", {})], hash_="h3")
     assert catalog.count_chunks() == 5
     assert catalog.get_document("handbook.pdf").content_hash == "h3"  # type: ignore[union-attr]
-    assert catalog.search(text="cadence", vector=None, mode="text", top=5) == []
+    assert search(catalog, text="cadence", vector=None, mode="text", top=5) == []
 
 
 def test_delete_document_removes_chunks_and_record(catalog: AzureSearchIndex) -> None:
@@ -118,23 +145,23 @@ def test_delete_document_removes_chunks_and_record(catalog: AzureSearchIndex) ->
 
 def test_search_modes(catalog: AzureSearchIndex) -> None:
     query = HashingEmbedder().embed_query("wool socks")
-    assert _ids(catalog.search(text="wool socks", vector=None, mode="text", top=1)) == [
+    assert _ids(search(catalog, text="wool socks", vector=None, mode="text", top=1)) == [
         "products.csv-3"
     ]
-    vector_hits = catalog.search(text="", vector=query, mode="vectors", top=2)
+    vector_hits = search(catalog, text="", vector=query, mode="vectors", top=2)
     assert vector_hits[0].chunk.chunk_id == "products.csv-3"
     assert vector_hits[0].vector_rank == 1
-    hybrid = catalog.search(text="running shoes", vector=query, mode="hybrid", top=5)
+    hybrid = search(catalog, text="running shoes", vector=query, mode="hybrid", top=5)
     assert len(hybrid) == 5
     assert set(_ids(hybrid[:3])) >= {"products.csv-0", "products.csv-1"}
 
 
 def test_image_vector_query_and_skip(catalog: AzureSearchIndex) -> None:
-    hits = catalog.search(text="", vector=None, mode="text", top=2, image_vector=[0.1, 1.0, 0])
+    hits = search(catalog, text="", mode="vectors", top=2, image_vector=[0.1, 1.0, 0])
     assert _ids(hits) == ["products.csv-3", "products.csv-0"]  # chunks without image vectors: none
     assert hits[0].image_rank == 1
-    page_two = catalog.search(text="running", vector=None, mode="text", top=2, skip=2)
-    first_page = catalog.search(text="running", vector=None, mode="text", top=2)
+    page_two = search(catalog, text="running", vector=None, mode="text", top=2, skip=2)
+    first_page = search(catalog, text="running", vector=None, mode="text", top=2)
     assert not set(_ids(page_two)) & set(_ids(first_page))
     assert page_two[0].text_rank == 3
 
@@ -143,18 +170,10 @@ def test_vectors_mode_with_only_an_image_vector_is_an_image_search(
     catalog: AzureSearchIndex,
 ) -> None:
     """Through the local Azure AI Search protocol server: no text vector is needed."""
-    hits = catalog.search(text="", vector=None, mode="vectors", top=2, image_vector=[0.1, 1.0, 0])
+    hits = search(catalog, text="", vector=None, mode="vectors", top=2, image_vector=[0.1, 1.0, 0])
     assert _ids(hits) == ["products.csv-3", "products.csv-0"]
     assert hits[0].image_rank == 1
     assert hits[0].vector_rank is None
-
-
-def test_a_missing_query_vector_is_still_refused(catalog: AzureSearchIndex) -> None:
-    """Refused before any request reaches the local Azure AI Search protocol server."""
-    with pytest.raises(ValueError, match="a query vector is required in vectors mode"):
-        catalog.search(text="socks", vector=None, mode="vectors", top=1)
-    with pytest.raises(ValueError, match="a query vector is required in hybrid mode"):
-        catalog.search(text="socks", vector=None, mode="hybrid", top=1, image_vector=[0, 1.0, 0])
 
 
 def test_the_retriever_queries_by_image_alone_in_vectors_mode(
@@ -176,14 +195,14 @@ def test_the_retriever_queries_by_image_alone_in_vectors_mode(
 def test_typed_filters(catalog: AzureSearchIndex) -> None:
     filters = SearchFilters(include_category="shoes", max_price=100)
     assert _ids(
-        catalog.search(text="running", vector=None, mode="text", top=5, filters=filters)
+        search(catalog, text="running", vector=None, mode="text", top=5, filters=filters)
     ) == ["products.csv-1"]
     brand = SearchFilters(brand="Halvard")
-    assert _ids(catalog.search(text="shoes", vector=None, mode="text", top=5, filters=brand)) == [
+    assert _ids(search(catalog, text="shoes", vector=None, mode="text", top=5, filters=brand)) == [
         "products.csv-0"
     ]
     no_socks = SearchFilters(exclude_category="socks")
-    hits = catalog.search(text="running", vector=None, mode="text", top=5, filters=no_socks)
+    hits = search(catalog, text="running", vector=None, mode="text", top=5, filters=no_socks)
     assert "products.csv-3" not in _ids(hits)
     assert "handbook.pdf-0" in _ids(hits)  # no category: kept
 
@@ -206,8 +225,8 @@ def test_access_filter_runs_inside_the_query(
     query = HashingEmbedder().embed_query("running shoes jacket")
     filters = SearchFilters(access=scope)
     for mode in ("text", "vectors", "hybrid"):
-        hits = catalog.search(
-            text="running shoes jacket", vector=query, mode=mode, top=10, filters=filters
+        hits = search(
+            catalog, text="running shoes jacket", vector=query, mode=mode, top=10, filters=filters
         )
         restricted = set(_ids(hits)) & {"products.csv-1", "products.csv-2"}
         assert restricted == visible_restricted, mode
@@ -229,7 +248,7 @@ def test_image_vectors_need_an_image_field(service: RunningService) -> None:
         connection_verify=str(service.cert_path),
     )
     with pytest.raises(FeatureNotAvailableError):
-        index.search(text="x", vector=None, mode="text", top=1, image_vector=[1.0, 0, 0])
+        index.rank([RankingQuery(field="image", vector=[1.0, 0, 0], top=1)])
 
 
 def test_semantic_ranker_is_refused_by_the_local_service(service: RunningService) -> None:
@@ -242,7 +261,7 @@ def test_semantic_ranker_is_refused_by_the_local_service(service: RunningService
         connection_verify=str(service.cert_path),
     )
     with pytest.raises(AzureSearchError, match=r"semantic.*not supported"):
-        index.search(text="tents", vector=None, mode="text", top=1)
+        search(index, text="tents", vector=None, mode="text", top=1)
 
 
 def test_a_wrong_key_surfaces_as_azure_search_error(service: RunningService) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import ridgeline
-from retrieval.lancedb_index import LanceDbIndex
+from retrieval.lancedb import LanceDbIndex
 from ridgeline.plugins.registry import PluginRegistry, plugin_registry, reset_plugin_registry
 from ridgeline.settings import Settings
 from tests.fakes import HashingEmbedder

@@ -6,11 +6,12 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from retrieval.lancedb_index import LanceDbIndex
+from retrieval.lancedb import LanceDbIndex
 from ridgeline.errors import FeatureNotAvailableError, ModelError
 from ridgeline.protocols import ImageEmbedder
 from ridgeline.providers.visual_embedder import VERSION, VisualSimilarityEmbedder
 from ridgeline.types import Chunk, ChunkKind, ImageAsset, SourceDocument, citation_for
+from tests.retrieval.searching import search
 
 
 def _photo(path: Path, *, background: str, shape: str, colour: str) -> Path:
@@ -182,4 +183,4 @@ def test_an_index_of_version_1_vectors_refuses_a_version_2_query(tmp_path: Path)
     index.replace_document(document, [chunk], [[1.0]], image_vectors=version1.embed_images([photo]))
     (query,) = VisualSimilarityEmbedder().embed_images([photo])
     with pytest.raises(ValueError, match=r"1188\b.*\b676"):
-        index.search(text="", vector=None, mode="vectors", top=1, image_vector=query)
+        search(index, text="", vector=None, mode="vectors", top=1, image_vector=query)

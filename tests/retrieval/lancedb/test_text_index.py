@@ -10,15 +10,16 @@ import pytest
 from lancedb.index import FTS
 
 from retrieval import schema
-from retrieval.lancedb_index import LanceDbIndex
+from retrieval.lancedb import LanceDbIndex
 from tests.fakes import HashingEmbedder
 from tests.retrieval.conftest import IndexWriter, make_chunks, make_document
+from tests.retrieval.searching import search
 
 pytestmark = pytest.mark.integration
 
 
 def _ids(index: LanceDbIndex, text: str) -> list[str]:
-    return [h.chunk.chunk_id for h in index.search(text=text, vector=None, mode="text", top=5)]
+    return [h.chunk.chunk_id for h in search(index, text=text, vector=None, mode="text", top=5)]
 
 
 def test_inflected_and_accented_forms_find_each_other(

@@ -7,10 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval.lancedb_index import LanceDbIndex, NewDocument
-from ridgeline.types import ChunkKind, SearchFilters
+from retrieval.lancedb import LanceDbIndex
+from ridgeline.types import ChunkKind, NewDocument, SearchFilters
 from tests.fakes import HashingEmbedder
 from tests.retrieval.conftest import ChunkSpec, make_chunks, make_document
+from tests.retrieval.searching import search
 
 pytestmark = pytest.mark.integration
 
@@ -48,7 +49,7 @@ def test_loaded_documents_are_listed_and_found_in_every_mode(
     wanted = documents[3].chunks[1]
     vector = hashing_embedder.embed_query(wanted.content)
     for mode in ("text", "vectors", "hybrid"):
-        hits = index.search(text="item3x1", vector=vector, mode=mode, top=2)  # type: ignore[arg-type]
+        hits = search(index, text="item3x1", vector=vector, mode=mode, top=2)  # type: ignore[arg-type]
         assert hits[0].chunk == wanted, mode  # the fused page carries full records too
 
 
@@ -56,7 +57,7 @@ def test_loaded_rows_are_inside_the_full_text_index(
     index: LanceDbIndex, hashing_embedder: HashingEmbedder
 ) -> None:
     index.bulk_load(_shelf(hashing_embedder, 4), batch_rows=3)
-    chunks = index._tables().chunks
+    chunks = index._tables.get().chunks
     fts = next(i for i in chunks.list_indices() if i.index_type == "FTS")
     stats = chunks.index_stats(fts.name)
     assert stats is not None
@@ -70,12 +71,12 @@ def test_records_and_filters_survive_the_columnar_write(
     private = {"access_users": ("ana",), "category": "tents", "price": 20.0}
     item = _new(hashing_embedder, "p.csv", [("dome tent", product), ("tunnel tent", private)])
     index.bulk_load([item])
-    hits = index.search(text="tent", vector=None, mode="text", top=5)
+    hits = search(index, text="tent", vector=None, mode="text", top=5)
     assert {h.chunk for h in hits} == set(item.chunks)
     catalog = SearchFilters(include_category="tents", max_price=150.0)
     assert {
         h.chunk.chunk_id
-        for h in index.search(text="tent", vector=None, mode="text", top=5, filters=catalog)
+        for h in search(index, text="tent", vector=None, mode="text", top=5, filters=catalog)
     } == {"p.csv-0", "p.csv-1"}
 
 
@@ -129,11 +130,11 @@ def test_the_ann_index_is_built_once_at_the_end(tmp_path: Path) -> None:
         for p in range(4)
     ]
     index.bulk_load(documents, batch_rows=100)
-    vector_indexes = [i for i in index._tables().chunks.list_indices() if "vector" in i.columns]
+    vector_indexes = [i for i in index._tables.get().chunks.list_indices() if "vector" in i.columns]
     assert len(vector_indexes) == 1 and vector_indexes[0].num_unindexed_rows == 0
     vector = embedder.embed_query(texts[123])
     for mode in ("vectors", "hybrid"):  # hybrid asks the graph for more candidates
-        hits = index.search(text="item 123", vector=vector, mode=mode, top=3)  # type: ignore[arg-type]
+        hits = search(index, text="item 123", vector=vector, mode=mode, top=3)  # type: ignore[arg-type]
         assert hits[0].chunk.content == texts[123], mode
 
 
@@ -150,5 +151,5 @@ def test_image_vectors_are_loaded_with_their_chunks(
     )
     index.bulk_load([with_images])
     assert index.image_dimension == 3
-    hits = index.search(text="", vector=None, mode="vectors", top=5, image_vector=[0, 1, 0])
+    hits = search(index, text="", vector=None, mode="vectors", top=5, image_vector=[0, 1, 0])
     assert [h.chunk.chunk_id for h in hits] == ["cat.csv-0"]

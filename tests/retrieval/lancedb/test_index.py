@@ -9,13 +9,16 @@ import pyarrow as pa
 import pytest
 from lancedb.index import IvfPq
 
-from retrieval.lancedb_index import LanceDbIndex
+from retrieval.lancedb import LanceDbIndex
+from retrieval.price_check import PriceCheck
 from ridgeline.errors import ConfigError, FeatureNotAvailableError
-from ridgeline.protocols import SearchIndex
+from ridgeline.protocols import FacetIndex, SearchIndex
+from ridgeline.ranking import RankingQuery
 from ridgeline.settings import RetrievalMode
 from ridgeline.types import AccessScope, Chunk, ImageAsset, SearchFilters
 from tests.fakes import HashingEmbedder
 from tests.retrieval.conftest import IndexWriter, make_chunks, make_document
+from tests.retrieval.searching import search
 
 pytestmark = pytest.mark.integration
 
@@ -26,29 +29,29 @@ def _ids(hits: list) -> list[str]:  # type: ignore[type-arg]
 
 def test_is_a_search_index_and_touches_no_disk_until_used(tmp_path: Path) -> None:
     index = LanceDbIndex(tmp_path / "idx", dimension=8)
-    assert isinstance(index, SearchIndex)
+    assert isinstance(index, SearchIndex) and isinstance(index, FacetIndex)
     assert not (tmp_path / "idx").exists()
 
 
 def test_text_search_ranks_by_bm25_with_english_stemming(
     index: LanceDbIndex, catalog: list[Chunk]
 ) -> None:
-    hits = index.search(text="WATERPROOF jacket", vector=None, mode="text", top=5)
+    hits = search(index, text="WATERPROOF jacket", vector=None, mode="text", top=5)
     assert _ids(hits) == ["products.csv-2"]
     assert hits[0].text_rank == 1 and hits[0].vector_rank is None and hits[0].score > 0
     # Stemming: "run" matches "running" (three products and the handbook), "jackets" "jacket".
-    assert len(index.search(text="run", vector=None, mode="text", top=5)) == 4
-    jackets = index.search(text="jackets", vector=None, mode="text", top=5)
+    assert len(search(index, text="run", vector=None, mode="text", top=5)) == 4
+    jackets = search(index, text="jackets", vector=None, mode="text", top=5)
     assert _ids(jackets) == ["products.csv-2"]
 
 
 def test_text_search_keeps_stop_words(index: LanceDbIndex, write: IndexWriter) -> None:
     write("a.txt", [("the who", {}), ("a band", {})])
-    assert _ids(index.search(text="the", vector=None, mode="text", top=5)) == ["a.txt-0"]
+    assert _ids(search(index, text="the", vector=None, mode="text", top=5)) == ["a.txt-0"]
 
 
 def test_chunks_round_trip_with_all_fields(index: LanceDbIndex, catalog: list[Chunk]) -> None:
-    hits = index.search(text="wool socks", vector=None, mode="text", top=1)
+    hits = search(index, text="wool socks", vector=None, mode="text", top=1)
     assert hits[0].chunk == catalog[3]
 
 
@@ -56,7 +59,7 @@ def test_vector_search_scores_are_cosine_similarities(
     index: LanceDbIndex, catalog: list[Chunk], hashing_embedder: HashingEmbedder
 ) -> None:
     vector = hashing_embedder.embed_query(catalog[2].content)
-    hits = index.search(text="", vector=vector, mode="vectors", top=3)
+    hits = search(index, text="", vector=vector, mode="vectors", top=3)
     assert hits[0].chunk.chunk_id == catalog[2].chunk_id
     assert hits[0].score == pytest.approx(1.0, abs=1e-5)
     assert hits[0].vector_rank == 1 and hits[0].text_rank is None
@@ -69,7 +72,7 @@ def test_hybrid_search_fuses_both_rankings(
 ) -> None:
     text = "running shoes"
     vector = hashing_embedder.embed_query(text)
-    hits = index.search(text=text, vector=vector, mode="hybrid", top=3)
+    hits = search(index, text=text, vector=vector, mode="hybrid", top=3)
     assert len(hits) == 3
     assert all(h.text_rank is not None and h.vector_rank is not None for h in hits)
     assert hits[0].score == pytest.approx(
@@ -77,13 +80,13 @@ def test_hybrid_search_fuses_both_rankings(
     )
 
 
-def test_vector_modes_require_a_vector_of_the_right_size(
+def test_vector_rankings_need_a_vector_of_the_right_size(
     index: LanceDbIndex, catalog: list[Chunk]
 ) -> None:
-    with pytest.raises(ValueError, match="required"):
-        index.search(text="x", vector=None, mode="vectors", top=3)
+    with pytest.raises(ValueError, match="needs a query vector"):
+        RankingQuery(field="vector", top=3)
     with pytest.raises(ValueError, match="expects 64"):
-        index.search(text="x", vector=[1.0, 0.0], mode="hybrid", top=3)
+        index.rank([RankingQuery(field="vector", vector=[1.0, 0.0], top=3)])
 
 
 _SHOES = {"products.csv-0", "products.csv-1"}
@@ -122,7 +125,7 @@ def test_filters_apply_in_every_mode(
     mode: RetrievalMode,
 ) -> None:
     vector = hashing_embedder.embed_query("running")
-    hits = index.search(text="running", vector=vector, mode=mode, top=10, filters=filters)
+    hits = search(index, text="running", vector=vector, mode=mode, top=10, filters=filters)
     # BM25 returns only chunks with the word; vectors rank every chunk the filter lets through.
     expected = matching_running if mode == "text" else matching_all
     assert set(_ids(hits)) == expected
@@ -133,7 +136,8 @@ def test_filter_is_a_prefilter_not_a_cut_of_the_top_results(
 ) -> None:
     write("many.csv", [(f"widget number {n}", {"category": "common"}) for n in range(30)])
     write("rare.csv", [("widget widget widget rare", {"category": "rare"})])
-    hits = index.search(
+    hits = search(
+        index,
         text="number",
         vector=None,
         mode="text",
@@ -141,7 +145,8 @@ def test_filter_is_a_prefilter_not_a_cut_of_the_top_results(
         filters=SearchFilters(include_category="rare"),
     )
     assert hits == []
-    hits = index.search(
+    hits = search(
+        index,
         text="widget",
         vector=None,
         mode="text",
@@ -167,23 +172,26 @@ def test_a_price_range_checked_after_the_ranking_gives_the_prefiltered_rows(
 ) -> None:
     # 1 and 2: none of the 50 rows fetched (the least fetched) is cheap, so each ranking runs
     # again with the range inside the query; 100: the 400 rows fetched hold all 80.
-    index = LanceDbIndex(
-        tmp_path / "i",
-        dimension=hashing_embedder.dimension,
-        price_overfetch=overfetch,
-        vector_price_check_rows=0,  # check after the vector rankings too, small as this is
-    )
+    index = LanceDbIndex(tmp_path / "i", dimension=hashing_embedder.dimension)
+    # vector_min_rows=0: check after the vector rankings too, small as this index is.
+    check = PriceCheck(overfetch=overfetch, vector_min_rows=0)
     _priced_widgets(index, hashing_embedder)
     vector = hashing_embedder.embed_query("widget")
 
-    hits = index.search(
-        text="widget", vector=vector, mode=mode, top=4, filters=SearchFilters(max_price=100.0)
+    hits = search(
+        index,
+        text="widget",
+        vector=vector,
+        mode=mode,
+        top=4,
+        filters=SearchFilters(max_price=100.0),
+        price_check=check,
     )
 
     assert len(hits) == 4
     assert all(h.chunk.price is not None and h.chunk.price <= 100.0 for h in hits)
     if mode != "hybrid":  # one ranking: its own order with the dearer rows taken out
-        everything = index.search(text="widget", vector=vector, mode=mode, top=80)
+        everything = search(index, text="widget", vector=vector, mode=mode, top=80)
         cheap_in_order = [h.chunk.chunk_id for h in everything if h.chunk.price <= 100.0]
         assert _ids(hits) == cheap_in_order[:4]
 
@@ -195,7 +203,7 @@ def test_a_price_range_never_widens_the_access_filter(
     write("secret.csv", [("lamp lamp lamp", {"price": 5.0, "access_users": ("ceo",)})])
     scope = SearchFilters(max_price=50.0, access=AccessScope(user_id="intern"))
 
-    hits = index.search(text="lamp", vector=None, mode="text", top=10, filters=scope)
+    hits = search(index, text="lamp", vector=None, mode="text", top=10, filters=scope)
 
     assert sorted(_ids(hits)) == ["open.csv-0", "open.csv-1", "open.csv-2"]
 
@@ -205,7 +213,7 @@ def test_rows_written_after_the_fts_index_are_found(
 ) -> None:
     write("first.txt", [("alpha", {})])
     write("second.txt", [("bravo", {})])  # a later commit, not yet folded into the FTS index
-    assert _ids(index.search(text="bravo", vector=None, mode="text", top=3)) == ["second.txt-0"]
+    assert _ids(search(index, text="bravo", vector=None, mode="text", top=3)) == ["second.txt-0"]
 
 
 def test_unindexed_rows_are_folded_into_the_index_past_the_threshold(
@@ -216,10 +224,10 @@ def test_unindexed_rows_are_folded_into_the_index_past_the_threshold(
     index.replace_document(
         make_document("a.txt"), chunks, hashing_embedder.embed_documents(["1", "2", "3"])
     )
-    table = index._tables().chunks  # white-box: the index statistics are the behaviour
+    table = index._tables.get().chunks  # white-box: the index statistics are the behaviour
     stats = table.index_stats("content_idx")
     assert stats is not None and (stats.num_indexed_rows, stats.num_unindexed_rows) == (3, 0)
-    assert _ids(index.search(text="two", vector=None, mode="text", top=3)) == ["a.txt-1"]
+    assert _ids(search(index, text="two", vector=None, mode="text", top=3)) == ["a.txt-1"]
 
 
 def test_small_files_are_compacted_past_the_threshold(
@@ -231,7 +239,7 @@ def test_small_files_are_compacted_past_the_threshold(
         index.replace_document(
             make_document(name), chunks, hashing_embedder.embed_documents([name])
         )
-    stats = index._tables().chunks.stats()  # white-box: the file count is the behaviour
+    stats = index._tables.get().chunks.stats()  # white-box: the file count is the behaviour
     assert stats["fragment_stats"]["num_fragments"] == 1
     assert index.count_chunks() == 3
 
@@ -241,8 +249,8 @@ def test_replace_document_leaves_no_stale_chunks(index: LanceDbIndex, write: Ind
     write("other.txt", [("old other", {})])
     write("doc.txt", [("new apple", {})])
     assert index.count_chunks() == 2
-    assert _ids(index.search(text="old", vector=None, mode="text", top=10)) == ["other.txt-0"]
-    assert _ids(index.search(text="new", vector=None, mode="text", top=10)) == ["doc.txt-0"]
+    assert _ids(search(index, text="old", vector=None, mode="text", top=10)) == ["other.txt-0"]
+    assert _ids(search(index, text="new", vector=None, mode="text", top=10)) == ["doc.txt-0"]
 
 
 def test_replace_document_upserts_the_document_row(
@@ -302,7 +310,7 @@ def test_delete_document_removes_its_chunks_and_row(
     index.delete_document("products.csv")
     assert index.count_chunks() == 1
     assert [d.document_id for d in index.list_documents()] == ["handbook.pdf"]
-    assert index.search(text="shoes", vector=None, mode="text", top=5) == []
+    assert search(index, text="shoes", vector=None, mode="text", top=5) == []
 
 
 def test_reopened_index_sees_the_data(
@@ -310,7 +318,7 @@ def test_reopened_index_sees_the_data(
 ) -> None:
     reopened = LanceDbIndex(tmp_path / "index", dimension=64)
     assert reopened.count_chunks() == len(catalog)
-    assert _ids(reopened.search(text="jacket", vector=None, mode="text", top=1)) == [
+    assert _ids(search(reopened, text="jacket", vector=None, mode="text", top=1)) == [
         "products.csv-2"
     ]
 
@@ -322,7 +330,7 @@ def test_a_second_index_object_reads_while_another_writes(
     write("a.txt", [("first words", {})])
     assert reader.count_chunks() == 1
     write("b.txt", [("second words", {})])
-    assert _ids(reader.search(text="second", vector=None, mode="text", top=5)) == ["b.txt-0"]
+    assert _ids(search(reader, text="second", vector=None, mode="text", top=5)) == ["b.txt-0"]
     assert reader.count_chunks() == 2
 
 
@@ -346,12 +354,12 @@ def test_weird_query_strings_do_not_crash(
     index: LanceDbIndex, catalog: list[Chunk], query: str, hashing_embedder: HashingEmbedder
 ) -> None:
     vector = hashing_embedder.embed_query("running")  # "*" alone would embed to a zero vector
-    assert isinstance(index.search(text=query, vector=None, mode="text", top=3), list)
-    assert len(index.search(text=query, vector=vector, mode="hybrid", top=3)) == 3
+    assert isinstance(search(index, text=query, vector=None, mode="text", top=3), list)
+    assert len(search(index, text=query, vector=vector, mode="hybrid", top=3)) == 3
 
 
 def test_query_syntax_is_treated_as_words(index: LanceDbIndex, catalog: list[Chunk]) -> None:
-    hits = index.search(text='"waterproof', vector=None, mode="text", top=3)
+    hits = search(index, text='"waterproof', vector=None, mode="text", top=3)
     assert _ids(hits) == ["products.csv-2"]
 
 
@@ -359,7 +367,7 @@ def test_query_syntax_is_treated_as_words(index: LanceDbIndex, catalog: list[Chu
 def test_empty_text_query_returns_nothing(
     index: LanceDbIndex, catalog: list[Chunk], text: str
 ) -> None:
-    assert index.search(text=text, vector=None, mode="text", top=3) == []
+    assert search(index, text=text, vector=None, mode="text", top=3) == []
 
 
 def test_ann_index_is_built_past_the_threshold_and_still_finds_exact_matches(
@@ -370,8 +378,8 @@ def test_ann_index_is_built_past_the_threshold_and_still_finds_exact_matches(
     texts = [f"item {n} tag{n % 37} group{n % 11}" for n in range(400)]
     chunks = make_chunks("big.csv", [(t, {}) for t in texts])
     index.replace_document(make_document("big.csv"), chunks, embedder.embed_documents(texts))
-    assert any("vector" in i.columns for i in index._tables().chunks.list_indices())
-    hits = index.search(text="", vector=embedder.embed_query(texts[123]), mode="vectors", top=3)
+    assert any("vector" in i.columns for i in index._tables.get().chunks.list_indices())
+    hits = search(index, text="", vector=embedder.embed_query(texts[123]), mode="vectors", top=3)
     assert hits[0].chunk.content == texts[123]
 
 
@@ -382,10 +390,10 @@ def test_an_ivf_pq_index_from_an_older_version_is_still_searched(tmp_path: Path)
     chunks = make_chunks("big.csv", [(t, {}) for t in texts])
     index.replace_document(make_document("big.csv"), chunks, embedder.embed_documents(texts))
     config = IvfPq(distance_type="cosine", num_partitions=2, num_sub_vectors=4)
-    index._tables().chunks.create_index("vector", config=config)
+    index._tables.get().chunks.create_index("vector", config=config)
     vector = embedder.embed_query(texts[123])
     for mode in ("vectors", "hybrid"):
-        hits = index.search(text="item 123", vector=vector, mode=mode, top=3)  # type: ignore[arg-type]
+        hits = search(index, text="item 123", vector=vector, mode=mode, top=3)  # type: ignore[arg-type]
         assert hits[0].chunk.content == texts[123], mode
 
 
@@ -406,8 +414,8 @@ def test_image_only_search_ranks_by_the_image_vector(
     tmp_path: Path, hashing_embedder: HashingEmbedder
 ) -> None:
     index, _ = _image_index(tmp_path, hashing_embedder)
-    hits = index.search(
-        text="", vector=None, mode="vectors", top=5, image_vector=[0.1, 0.9, 0.0, 0.0]
+    hits = search(
+        index, text="", vector=None, mode="vectors", top=5, image_vector=[0.1, 0.9, 0.0, 0.0]
     )
     assert _ids(hits) == ["cat.csv-1", "cat.csv-0"]  # the chunk without an image is not ranked
     assert hits[0].image_rank == 1 and hits[0].vector_rank is None
@@ -419,8 +427,13 @@ def test_image_vector_joins_the_hybrid_fusion(
 ) -> None:
     index, _ = _image_index(tmp_path, hashing_embedder)
     vector = hashing_embedder.embed_query("red tent")
-    hits = index.search(
-        text="red tent", vector=vector, mode="hybrid", top=3, image_vector=[0.0, 1.0, 0.0, 0.0]
+    hits = search(
+        index,
+        text="red tent",
+        vector=vector,
+        mode="hybrid",
+        top=3,
+        image_vector=[0.0, 1.0, 0.0, 0.0],
     )
     by_id = {h.chunk.chunk_id: h for h in hits}
     assert by_id["cat.csv-1"].image_rank == 1 and by_id["cat.csv-0"].image_rank == 2
@@ -432,7 +445,7 @@ def test_an_index_without_image_vectors_refuses_image_queries(
     index: LanceDbIndex, catalog: list[Chunk]
 ) -> None:
     with pytest.raises(FeatureNotAvailableError, match="holds no image vectors"):
-        index.search(text="x", vector=None, mode="text", top=3, image_vector=[1.0, 0.0])
+        search(index, text="x", mode="vectors", top=3, image_vector=[1.0, 0.0])
 
 
 def test_the_first_image_vectors_add_the_column_to_an_existing_index(
@@ -442,7 +455,7 @@ def test_the_first_image_vectors_add_the_column_to_an_existing_index(
     chunks = make_chunks("pic.png", [("a photo", {})])
     index.replace_document(make_document("pic.png"), chunks, [[0.1] * 64], image_vectors=[[0, 1]])
     assert index.image_dimension == 2
-    hits = index.search(text="", vector=None, mode="vectors", top=5, image_vector=[0.0, 1.0])
+    hits = search(index, text="", vector=None, mode="vectors", top=5, image_vector=[0.0, 1.0])
     assert _ids(hits) == ["pic.png-0"]  # older chunks have null image vectors, never ranked
     reader = LanceDbIndex(tmp_path / "index", dimension=64)
     assert reader.image_dimension == 2 and reader.count_chunks() == len(catalog) + 1
@@ -477,9 +490,9 @@ def test_skip_pages_through_the_same_ranking(
     index: LanceDbIndex, catalog: list[Chunk], hashing_embedder: HashingEmbedder, mode: str
 ) -> None:
     vector = hashing_embedder.embed_query("running shoes")
-    search = {"text": "running shoes", "vector": vector, "mode": mode}
-    whole = _ids(index.search(**search, top=4))  # type: ignore[arg-type]
-    pages = _ids(index.search(**search, top=2)) + _ids(index.search(**search, top=2, skip=2))  # type: ignore[arg-type]
+    query = {"text": "running shoes", "vector": vector, "mode": mode}
+    whole = _ids(search(index, **query, top=4))  # type: ignore[arg-type]
+    pages = _ids(search(index, **query, top=2)) + _ids(search(index, **query, top=2, skip=2))  # type: ignore[arg-type]
     assert pages == whole and len(whole) >= 3
 
 
@@ -487,15 +500,15 @@ def test_min_score_drops_weaker_hits(
     index: LanceDbIndex, catalog: list[Chunk], hashing_embedder: HashingEmbedder
 ) -> None:
     vector = hashing_embedder.embed_query(catalog[2].content)
-    hits = index.search(text="", vector=vector, mode="vectors", top=5, min_score=0.99)
+    hits = search(index, text="", vector=vector, mode="vectors", top=5, min_score=0.99)
     assert _ids(hits) == [catalog[2].chunk_id]
 
 
 def test_bad_paging_arguments_are_rejected(index: LanceDbIndex) -> None:
     with pytest.raises(ValueError, match="skip"):
-        index.search(text="x", vector=None, mode="text", top=3, skip=-1)
+        search(index, text="x", vector=None, mode="text", top=3, skip=-1)
     with pytest.raises(ValueError, match="top"):
-        index.search(text="x", vector=None, mode="text", top=0)
+        search(index, text="x", vector=None, mode="text", top=0)
 
 
 def test_facets_count_values_under_the_filters(index: LanceDbIndex, write: IndexWriter) -> None:
@@ -516,8 +529,8 @@ def test_facets_count_values_under_the_filters(index: LanceDbIndex, write: Index
 
 def test_brand_filter_applies_inside_the_query(index: LanceDbIndex, write: IndexWriter) -> None:
     write("p.csv", [("tent one", {"brand": "Acme"}), ("tent two", {"brand": "O'Neil"})])
-    hits = index.search(
-        text="tent", vector=None, mode="text", top=1, filters=SearchFilters(brand="O'Neil")
+    hits = search(
+        index, text="tent", vector=None, mode="text", top=1, filters=SearchFilters(brand="O'Neil")
     )
     assert _ids(hits) == ["p.csv-1"]
 
@@ -529,7 +542,7 @@ def test_access_lists_and_images_round_trip(index: LanceDbIndex, write: IndexWri
         "images": (ImageAsset(path="a.png", caption="c", context="ctx", figure_name="f1.png"),),
     }
     [chunk] = write("secret.pdf", [("private words", spec)])
-    hits = index.search(text="private", vector=None, mode="text", top=1)
+    hits = search(index, text="private", vector=None, mode="text", top=1)
     assert hits[0].chunk == chunk
 
 
@@ -563,17 +576,17 @@ def test_optimize_keeps_recent_versions_and_readers_keep_reading(
     def read() -> None:
         while not done.is_set():
             try:
-                assert len(reader.search(text="shared", vector=None, mode="text", top=10)) == 5
+                assert len(search(reader, text="shared", vector=None, mode="text", top=10)) == 5
             except BaseException as error:  # reported by the main thread
                 errors.append(error)
                 return
 
     thread = threading.Thread(target=read)
     thread.start()
-    versions = len(index._tables().chunks.list_versions())  # white-box: versions are the point
+    versions = len(index._tables.get().chunks.list_versions())  # white-box: versions are the point
     index.optimize(cleanup_older_than=timedelta(0))
     index.optimize(cleanup_older_than=timedelta(0))
     done.set()
     thread.join()
     assert errors == []
-    assert len(index._tables().chunks.list_versions()) > versions  # nothing recent was deleted
+    assert len(index._tables.get().chunks.list_versions()) > versions  # nothing recent was deleted

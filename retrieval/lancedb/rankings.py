@@ -1,0 +1,128 @@
+"""The index's rankings (BM25 and cosine over the text or image vectors) and fetch by id.
+
+All rankings of a search run at once in lancedb's event loop (:mod:`.internals`); they read
+chunk ids, citations and prices only, and the retriever fetches full records for the page it
+returns (reading every column of 50 candidates per ranking cost more than the rankings: about
+3 ms of 6 for BM25 at 100k). Filters, access lists included, run inside each ranking's query
+(lancedb's async queries prefilter by default).
+
+Vectors: cosine distance over unit vectors; ``_distance`` is ``1 - cos``, turned back into a
+similarity. With an ANN index, a ranking whose scores are shown (``exact_scores``) re-scores
+``refine_factor`` times the candidates exactly; a fused ranking uses the quantised order (dev
+recall@10 0.983 at 100k without re-scoring). Rows outside the ANN index are searched flat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from lancedb.query import MatchQuery
+from lancedb.table import Table
+
+from retrieval import schema
+from retrieval.filters import quote_sql_string, where_clause
+from retrieval.fts_query import fts_terms
+from retrieval.lancedb.internals import bare_query, run_all
+from retrieval.stored_fields import checked_vector, chunk_from_fields
+from ridgeline.errors import FeatureNotAvailableError
+from ridgeline.ranking import RankedChunk, RankingQuery
+from ridgeline.types import Chunk
+
+_RANKED_COLUMNS = ["chunk_id", "citation", "price"]
+
+
+class Rankings:
+    """Prepares and runs rankings over a chunks table of ``dimension``-wide text vectors."""
+
+    def __init__(self, *, dimension: int, refine_factor: int, ann_ef: int) -> None:
+        self._dimension = dimension
+        self._refine_factor = refine_factor
+        self._ann_ef = ann_ef
+
+    def rank(self, chunks: Table, queries: Sequence[RankingQuery]) -> list[list[RankedChunk]]:
+        prepared = {str(n): self._prepared(chunks, q) for n, q in enumerate(queries)}
+        rows = run_all({n: q for n, q in prepared.items() if q is not None})
+        return [
+            _ranked(rows.get(str(n), []), vector=query.field != "text")
+            for n, query in enumerate(queries)
+        ]
+
+    def _prepared(self, chunks: Table, query: RankingQuery) -> Any:
+        """The native query of one ranking, or None when it has nothing to look for."""
+        where = where_clause(query.filters)
+        if query.field == "text":
+            terms = fts_terms(query.text)
+            if not terms:
+                return None
+            prepared = (
+                bare_query(chunks)
+                .nearest_to_text(MatchQuery(terms, schema.CONTENT_COLUMN))
+                .select([*_RANKED_COLUMNS, "_score"])
+            )
+        else:
+            prepared = self._vector_query(chunks, query)
+        prepared = prepared.limit(query.top)
+        return prepared if where is None else prepared.where(where)
+
+    def _vector_query(self, chunks: Table, query: RankingQuery) -> Any:
+        assert query.vector is not None  # RankingQuery checks it
+        if query.field == "image":
+            column = schema.IMAGE_VECTOR_COLUMN
+            width = _image_width(chunks)
+            vector = checked_vector(query.vector, dimension=width, what="query image")
+        else:
+            column = schema.VECTOR_COLUMN
+            vector = checked_vector(query.vector, dimension=self._dimension, what="query")
+        refine = self._refine_factor if query.exact_scores else 1
+        # The ANN settings are ignored by a flat (unindexed) search, so no index look-up.
+        return (
+            bare_query(chunks)
+            .nearest_to(np.asarray(vector, dtype=np.float32))
+            .column(column)
+            .distance_type("cosine")
+            .ef(max(self._ann_ef, query.top * refine))  # HNSW needs ef >= k
+            .refine_factor(refine)
+            .select([*_RANKED_COLUMNS, "_distance"])
+        )
+
+
+def fetch(chunks: Table, chunk_ids: Sequence[str]) -> dict[str, Chunk]:
+    """The records of the listed chunks that are still there."""
+    if not chunk_ids:
+        return {}
+    unique = list(dict.fromkeys(chunk_ids))
+    ids = ", ".join(quote_sql_string(chunk_id) for chunk_id in unique)
+    # The limit lets the scan stop at the last id (chunk ids are unique): 9 -> 5 ms at 1M rows.
+    query = (
+        bare_query(chunks)
+        .where(f"chunk_id IN ({ids})")
+        .select(schema.RECORD_COLUMNS)
+        .limit(len(unique))
+    )
+    rows = run_all({"records": query})["records"]
+    return {row["chunk_id"]: chunk_from_fields(row) for row in rows}
+
+
+def _image_width(chunks: Table) -> int:
+    # Read from the schema: another index object may have added the column since opening.
+    width = schema.vector_dimension(chunks.schema, schema.IMAGE_VECTOR_COLUMN)
+    if width is None:
+        raise FeatureNotAvailableError(
+            f"the index in {chunks.uri} holds no image vectors: ingest images with an "
+            "image embedder configured before searching by image"
+        )
+    return width
+
+
+def _ranked(rows: list[dict[str, Any]], *, vector: bool) -> list[RankedChunk]:
+    return [
+        RankedChunk(
+            chunk_id=row["chunk_id"],
+            score=1.0 - float(row["_distance"]) if vector else float(row["_score"]),
+            citation=row["citation"],
+            price=row["price"],
+        )
+        for row in rows
+    ]
