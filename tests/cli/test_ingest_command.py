@@ -49,8 +49,11 @@ def test_address_without_the_ray_engine_is_refused(docs: Path, tmp_path: Path) -
 
 
 def test_a_dry_run_on_the_ray_engine_builds_its_workers_from_the_settings(
-    ray_cluster: object, docs: Path, tmp_path: Path
+    ray_cluster: object, docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Workers load plugins from installed entry points: a plugin registered in this process
+    # alone is not there, so the workers get the packaged embedder (a dry run never loads it).
+    monkeypatch.setenv("RIDGELINE_TEXT_EMBEDDER", "minilm")
     code, output = ingest(
         str(docs), "--index", str(tmp_path / "index"), "--dry-run", "--engine", "ray"
     )

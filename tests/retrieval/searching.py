@@ -57,6 +57,9 @@ def search(
         candidates=candidates,
         image_embedder=FixedImageEmbedder(list(image_vector)) if image_vector else None,
         price_check=price_check,
+        # The bare fusion path an index test means: no stop words dropped, no page grouping.
+        drop_stop_words=False,
+        distinct_pages=False,
     )
     image = _QUERY_IMAGE if image_vector else None
     return retriever.search(

@@ -78,8 +78,8 @@ def test_a_missing_path_and_an_unknown_filter_are_clear_errors(rl: Ridgeline, tm
 
 
 def test_open_reads_the_width_from_the_embedder(rl: Ridgeline):
-    unit = [1.0] + [0.0] * 383  # a 384-d query vector fits the index the library opened
-    assert search(rl.index, vector=unit, text="", mode="vectors", top=1, dimension=384)
+    unit = [1.0] + [0.0] * 383  # a 384-d query fits the (empty) index the library opened
+    assert search(rl.index, vector=unit, text="", mode="vectors", top=1, dimension=384) == []
 
 
 def test_the_langchain_retriever_ranks_as_the_library(rl: Ridgeline, corpus: Path):

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from ridgeline.cli import wiring
+from ridgeline.plugins.registry import plugin_registry
 from ridgeline.settings import Settings
 from tests.fakes import HashingEmbedder
 from tests.retrieval.contract.backends import new_index
@@ -27,6 +28,7 @@ CATALOG = """id,name,price,category,brand,description
 3,Summit Breeze Jacket,120.0,Jackets,MountainStyle,A light windproof jacket for ridges.
 """
 QUESTION = "What is the price of the TrailMaster X4 Tent?"
+DIM = 384
 
 
 @pytest.fixture(scope="module")
@@ -37,17 +39,22 @@ def client(
 ) -> Iterator[httpx.Client]:
     root = tmp_path_factory.mktemp(f"chat-{backend}")
     service = request.getfixturevalue("search_service") if backend == "azure" else None
-    embedder = HashingEmbedder(dimension=wiring.EMBEDDING_DIMENSION)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(wiring, "build_embedder", lambda settings: embedder)
+    with plugin_registry().scoped() as plugins:
+        plugins.text_embedders.register(
+            "contract-hashing", lambda s: HashingEmbedder(dimension=DIM)
+        )
         settings = Settings(
-            index_dir=root / "index", chat_data_dir=root / "chat", image_embedder="none"
+            index_dir=root / "index",
+            chat_data_dir=root / "chat",
+            image_embedder="none",
+            text_embedder="contract-hash",
+            allow_anonymous_uploads=True,  # the upload story below sends a user header, no key
         )
         index = new_index(
             backend,
             directory=settings.index_dir,
             service=service,
-            dimension=wiring.EMBEDDING_DIMENSION,
+            dimension=DIM,
             image_dimension=None,
         )
         docs = root / "docs"

@@ -24,7 +24,13 @@ MODES: list[RetrievalMode] = ["text", "vectors", "hybrid"]
 
 
 def _retriever(index: SearchIndex, **options: object) -> HybridRetriever:
-    return HybridRetriever(index=index, embedder=HashingEmbedder(dimension=64), **options)  # type: ignore[arg-type]
+    """The bare fusion path: every query word ranked, no grouping by page (chat's are on)."""
+    plain: dict[str, object] = {"drop_stop_words": False, "distinct_pages": False}
+    return HybridRetriever(
+        index=index,
+        embedder=HashingEmbedder(dimension=64),
+        **(plain | options),  # type: ignore[arg-type]  # options are keyword arguments of it
+    )
 
 
 def _ids(hits: list) -> list[str]:  # type: ignore[type-arg]
