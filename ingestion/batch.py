@@ -137,12 +137,12 @@ class EmbedWriteBatch:
                 items[position] = self._with_images(prepared, file_vectors)
             except Exception as exc:  # one file's bad image must not fail the others
                 results[position] = _unexpected(prepared.work, exc)
-        bulk = isinstance(self._index, BulkLoadingIndex)
-        new = {p: item for p, item in items.items() if bulk and batch[p].is_new}
+        bulk = self._index if isinstance(self._index, BulkLoadingIndex) else None
+        new = {p: item for p, item in items.items() if bulk is not None and batch[p].is_new}
         for position, item in items.items():
             if position not in new:
                 results[position] = self._write_alone(batch[position], item)
-        if new and self._append(self._index, batch, new):  # type: ignore[arg-type]
+        if new and bulk is not None and self._append(bulk, batch, new):
             results.update({p: batch[p].work.result(batch[p].status) for p in new})
         else:  # the shared write failed: each file on its own
             results.update({p: self._write_alone(batch[p], item) for p, item in new.items()})
