@@ -48,6 +48,7 @@ run: demo
 test: dev browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -rs
 
 lint: dev
@@ -57,4 +58,4 @@ format: dev
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
 
 clean:
-	rm -rf .ridgeline .pytest_cache .ruff_cache
+	rm -rf .ridgeline .pytest_cache .ruff_cache .mypy_cache

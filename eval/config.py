@@ -24,7 +24,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from eval.judge import JUDGE_METRICS
+from eval.judge import JUDGE_METRICS, JudgeMetric
 from eval.wire import ResponsePaths
 from ridgeline.errors import ConfigError
 
@@ -59,7 +59,7 @@ class JudgeConfig(BaseModel):
     api_key_env: str = "OPENAI_API_KEY"
     samples: int = Field(default=1, ge=1, le=15)
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
-    metrics: list[Literal[JUDGE_METRICS]] = Field(default_factory=lambda: list(JUDGE_METRICS))  # type: ignore[valid-type]
+    metrics: list[JudgeMetric] = Field(default_factory=lambda: list(JUDGE_METRICS))
 
 
 class EvalConfig(BaseModel):

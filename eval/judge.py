@@ -21,6 +21,7 @@ import statistics
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
+from typing import Literal, get_args
 
 from pydantic import BaseModel
 
@@ -28,7 +29,8 @@ from eval.score_parsing import parse_reason, parse_score
 from ridgeline.errors import ConfigError
 from ridgeline.providers.llm_types import Completion, LlmClient
 
-JUDGE_METRICS = ("groundedness", "relevance", "coherence", "fluency", "similarity")
+JudgeMetric = Literal["groundedness", "relevance", "coherence", "fluency", "similarity"]
+JUDGE_METRICS: tuple[JudgeMetric, ...] = get_args(JudgeMetric)
 PROMPTS_DIR = Path(__file__).parent / "prompts"
 PASS_SCORE = 4.0  # a judged metric "passes" at 4 or 5
 

@@ -36,8 +36,9 @@ def parse_reason(reply: str) -> str:
     """The ``reason`` of a JSON reply, or the reply itself, shortened to one line."""
     for match in _JSON_OBJECT.finditer(reply):
         data = _load(match.group(0))
-        if isinstance(data.get("reason"), str):
-            return data["reason"].strip()
+        reason = data.get("reason")
+        if isinstance(reason, str):
+            return reason.strip()
     return " ".join(reply.split())[:300]
 
 
@@ -48,8 +49,8 @@ def _from_json(reply: str) -> float | None:
             value = data.get(key)
             if isinstance(value, int | float) and not isinstance(value, bool):
                 return float(value)
-            if isinstance(value, str) and _BARE.match(value):
-                return float(_BARE.match(value).group(1))  # type: ignore[union-attr]
+            if isinstance(value, str) and (bare := _BARE.match(value)):
+                return float(bare.group(1))
     return None
 
 

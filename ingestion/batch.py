@@ -222,12 +222,12 @@ class EmbedWriteBatch:
                 items[position] = outcome
             else:
                 results[position] = outcome
-        bulk = isinstance(self._index, BulkLoadingIndex)
-        new = {p: item for p, item in items.items() if bulk and item.prepared.is_new}
+        bulk = self._index if isinstance(self._index, BulkLoadingIndex) else None
+        new = {p: item for p, item in items.items() if bulk is not None and item.prepared.is_new}
         for position, item in items.items():
             if position not in new:
                 results[position] = self._write_alone(item)
-        if new and self._append(self._index, new):  # type: ignore[arg-type]
+        if new and bulk is not None and self._append(bulk, new):
             results.update(
                 {p: item.prepared.work.result(item.prepared.status) for p, item in new.items()}
             )

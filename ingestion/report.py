@@ -78,28 +78,28 @@ class IngestReport(BaseModel):
     def _written(self) -> list[FileResult]:
         return [r for r in self.files if r.status in ("added", "updated")]
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # mypy rejects decorated properties
     @property
     def total_chunks(self) -> int:
         """Chunks written (or, in a dry run, that would be written) by this run."""
         return sum(r.chunks for r in self._written())
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # mypy rejects decorated properties
     @property
     def total_pages(self) -> int:
         return sum(r.pages for r in self._written())
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # mypy rejects decorated properties
     @property
     def total_images(self) -> int:
         return sum(r.images for r in self._written())
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # mypy rejects decorated properties
     @property
     def counts(self) -> dict[str, int]:
         return {status: len(self._with(status)) for status in STATUSES}
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # mypy rejects decorated properties
     @property
     def stage_seconds(self) -> dict[str, float]:
         """Seconds spent in each stage, summed over the files."""

@@ -75,7 +75,9 @@ def comparison_report(comparison: Comparison, *, title: str) -> str:
             [Path(name).name or name for name in comparison.runs],
             [stat.mean for stat in metric.runs],
             [
-                (stat.ci_low, stat.ci_high) if stat.ci_low is not None else None  # type: ignore[misc]
+                (stat.ci_low, stat.ci_high)
+                if stat.ci_low is not None and stat.ci_high is not None
+                else None
                 for stat in metric.runs
             ],
             title=metric.metric,

@@ -24,6 +24,7 @@ from ridgeline.plugins.registry import (
 from ridgeline.protocols import Captioner, ImageEmbedder, OcrEngine
 from ridgeline.providers.captioner import OfflineCaptioner, OpenAIVisionCaptioner
 from ridgeline.providers.llm_settings import build_llm_client
+from ridgeline.providers.llm_types import EndpointKind
 from ridgeline.settings import Settings
 
 CACHE_FILE = "enrichment-cache.sqlite"
@@ -49,7 +50,7 @@ def _llm_captioner(settings: Settings) -> Captioner:
         raise ConfigError(
             "captioner 'azure' needs RIDGELINE_CAPTION_MODEL or RIDGELINE_AZURE_OPENAI_DEPLOYMENT"
         )
-    endpoint = "azure" if settings.captioner == "azure" else "openai"
+    endpoint: EndpointKind = "azure" if settings.captioner == "azure" else "openai"
     llm = build_llm_client(
         settings, endpoint=endpoint, role="caption", model=settings.caption_model
     )

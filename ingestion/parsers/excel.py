@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Protocol
 
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
@@ -31,10 +32,16 @@ def _value(value: object) -> object:
     return value
 
 
-def _rows(sheet: object) -> list[Row]:
+class _Sheet(Protocol):
+    """The part of an openpyxl worksheet read here (openpyxl ships no type hints)."""
+
+    def iter_rows(self, *, values_only: bool) -> Iterable[Sequence[object]]: ...
+
+
+def _rows(sheet: _Sheet) -> list[Row]:
     """Non-empty rows, with trailing empty cells cut (read-only sheets pad to the used range)."""
     rows: list[Row] = []
-    for raw in sheet.iter_rows(values_only=True):  # type: ignore[attr-defined]
+    for raw in sheet.iter_rows(values_only=True):
         row = [_value(value) for value in raw]
         while row and row[-1] in (None, ""):
             row.pop()

@@ -130,8 +130,11 @@ def _is_rectilinear(obj: pdfium.PdfObject) -> bool:
             return False
         pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
         point = (x.value, y.value)
-        line = kind == pdfium_c.FPDF_SEGMENT_LINETO and previous is not None
-        if line and min(abs(point[0] - previous[0]), abs(point[1] - previous[1])) > 0.5:
+        if (
+            kind == pdfium_c.FPDF_SEGMENT_LINETO
+            and previous is not None
+            and min(abs(point[0] - previous[0]), abs(point[1] - previous[1])) > 0.5
+        ):
             return False  # a diagonal: a line series, an arrow
         previous = point
     return True

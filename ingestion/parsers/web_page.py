@@ -127,7 +127,7 @@ class HtmlParser(FigureOptions):
         soup = BeautifulSoup(read_text_file(path), "lxml")
         for tag in soup.find_all(_DROPPED):
             tag.decompose()
-        for tag in soup.find_all(attrs={"role": "navigation"}):
+        for tag in soup.find_all(role="navigation"):
             tag.decompose()
         title = soup.title.get_text().strip() if soup.title else ""
         collector = SectionCollector(source=source, title=title or None)

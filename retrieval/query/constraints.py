@@ -75,7 +75,7 @@ class Constraints(BaseModel):
         # A product type or brand named in words narrows the catalog rows only: documents
         # without a category or brand (the manuals about those products) stay searchable.
         values["keep_unlabelled"] = bool({"include_category", "brand"} & values.keys())
-        return SearchFilters(**values)  # type: ignore[arg-type]
+        return SearchFilters(**values)
 
 
 def extract_constraints(

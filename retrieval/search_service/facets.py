@@ -51,7 +51,8 @@ def facet_counts(
     spec: FacetSpec, rows: Iterable[dict[str, Any]], definition: IndexDefinition
 ) -> list[dict[str, Any]]:
     """``[{"value": v, "count": n}]`` for the ``spec.count`` best values; nulls are not counted."""
-    is_collection = definition.field(spec.field).type == STRING_COLLECTION  # type: ignore[union-attr]
+    field = definition.field(spec.field)
+    is_collection = field is not None and field.type == STRING_COLLECTION
     counter: Counter[Any] = Counter()
     for row in rows:
         value = row.get(spec.field)

@@ -8,7 +8,7 @@ SDK round-trips its own definition; fields of unsupported types are refused with
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -29,7 +29,8 @@ SCALAR_TYPES = {
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]{0,127}$")
 _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,127}$")
 # The metrics of the service's vector profiles, as LanceDB distance types.
-METRICS = {"cosine": "cosine", "euclidean": "l2", "dotProduct": "dot"}
+DistanceType = Literal["l2", "cosine", "dot"]  # LanceDB's names
+METRICS: dict[str, DistanceType] = {"cosine": "cosine", "euclidean": "l2", "dotProduct": "dot"}
 
 
 class FieldDefinition(BaseModel):
@@ -83,7 +84,7 @@ class IndexDefinition(BaseModel):
     def retrievable_fields(self) -> list[str]:
         return [f.name for f in self.fields if f.retrievable is not False]
 
-    def vector_metric(self, field: FieldDefinition) -> str:
+    def vector_metric(self, field: FieldDefinition) -> DistanceType:
         """The LanceDB distance type of a vector field, from its profile's algorithm."""
         search = self.vector_search or {}
         profile = _named(search.get("profiles"), field.vector_search_profile, "vector profile")

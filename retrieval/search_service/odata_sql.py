@@ -10,6 +10,7 @@ Comparisons follow OData's two-valued logic: a null field is never ``eq`` a valu
 from __future__ import annotations
 
 import math
+from typing import TypeGuard
 
 from retrieval.search_service.errors import bad_request
 from retrieval.search_service.index_definition import (
@@ -88,8 +89,7 @@ def _literal(value: Literal, field: FieldDefinition, *, op: str) -> str:
         return sql_string(value)
     if field.type == "Edm.Boolean" and isinstance(value, bool) and op in ("eq", "ne"):
         return "true" if value else "false"
-    numeric = isinstance(value, int | float) and not isinstance(value, bool)
-    if field.type in NUMERIC_TYPES and numeric:
+    if field.type in NUMERIC_TYPES and _is_number(value):
         if field.type != "Edm.Double" and isinstance(value, float):
             raise bad_request(f"Invalid $filter: {field.name!r} is an integer field")
         if not math.isfinite(value):
@@ -98,6 +98,11 @@ def _literal(value: Literal, field: FieldDefinition, *, op: str) -> str:
     raise bad_request(
         f"Invalid $filter: {value!r} cannot be compared with {op} to {field.name!r} ({field.type})"
     )
+
+
+def _is_number(value: Literal) -> TypeGuard[int | float]:
+    """An int or float literal; ``True`` and ``False`` are booleans here, not 1 and 0."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _in_values(node: InValues, field: FieldDefinition) -> str:

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from lancedb.query import MatchQuery, MultiMatchQuery
+from lancedb.query import LanceVectorQueryBuilder, MatchQuery, MultiMatchQuery
 from lancedb.table import Table
 
 from retrieval.search_service.documents import to_json
@@ -126,7 +126,13 @@ def _full_text(
     fields = _search_fields(request.search_fields, definition)
     if not terms or not fields:
         return []
-    match = MatchQuery(terms, fields[0]) if len(fields) == 1 else MultiMatchQuery(terms, fields)
+    # lancedb declares these options' defaults positionally (Field(1.0, kw_only=True)), which
+    # mypy reads as required arguments.
+    match = (
+        MatchQuery(terms, fields[0])  # type: ignore[call-arg]  # defaults unseen, see above
+        if len(fields) == 1
+        else MultiMatchQuery(terms, fields)  # type: ignore[call-arg]  # defaults unseen
+    )
     query = table.search(match, query_type="fts").select([*columns, "_score"]).limit(limit)
     if where is not None:
         query = query.where(where, prefilter=True)
@@ -156,9 +162,11 @@ def _vector(
             f"invalid vector query: {len(query.vector)} values, {name!r} has {field.dimensions}"
         )
     present = f"{column(name)} IS NOT NULL"
+    nearest = table.search(query.vector, query_type="vector", vector_column_name=name)
+    if not isinstance(nearest, LanceVectorQueryBuilder):  # Table.search is typed for every kind
+        raise TypeError(f"lancedb answered a vector query with {type(nearest).__name__}")
     search = (
-        table.search(query.vector, query_type="vector", vector_column_name=name)
-        .distance_type(definition.vector_metric(field))
+        nearest.distance_type(definition.vector_metric(field))
         .select([*columns, "_distance"])
         .where(present if where is None else f"{present} AND {where}", prefilter=True)
         .limit(query.k or 50)

@@ -237,7 +237,7 @@ def _load(entry_point: metadata.EntryPoint) -> Callable[[PluginRegistry], None]:
         ) from exc
     if not callable(callback):
         raise ConfigError(f"the Ridgeline plugin {entry_point.value} is not a register function")
-    return callback  # type: ignore[no-any-return]  # entry points load untyped objects
+    return callback
 
 
 _REGISTRY: PluginRegistry | None = None
