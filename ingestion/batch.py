@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from ingestion.journal import WriteJournal
@@ -123,7 +124,7 @@ def embed_files(
     except Exception:  # find the file the model fails on: the others are still written
         return [_embed_alone(embedder, image_embedder, prepared) for prepared in batch]
     return [
-        _guarded(prepared, lambda p=prepared, v=file_vectors: _with_images(image_embedder, p, v))
+        _guarded(prepared, partial(_with_images, image_embedder, prepared, file_vectors))
         for prepared, file_vectors in zip(batch, vectors, strict=True)
     ]
 

@@ -213,7 +213,9 @@ class _RayRun:
         if ref in self._preparing:
             plan = self._preparing.pop(ref)
             outcome = self._fetch(ref, plan=plan)
-            if isinstance(outcome, PreparedFile) and not self._dry_run:
+            if isinstance(outcome, PreparedFile) and self._dry_run:  # nothing is embedded
+                outcome = outcome.work.result(outcome.status)
+            if isinstance(outcome, PreparedFile):
                 self._fill(outcome)
             else:
                 self._on_done([outcome])

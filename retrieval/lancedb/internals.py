@@ -15,7 +15,7 @@ from typing import Any
 import lancedb
 from lancedb.background_loop import LOOP
 from lancedb.query import AsyncQuery
-from lancedb.table import Table
+from lancedb.table import LanceTable, Table
 
 # The version these internals were checked against (pyproject.toml pins the same).
 PINNED_LANCEDB_VERSION = "0.40.0"
@@ -27,7 +27,7 @@ def bare_query(table: Table) -> AsyncQuery:
     Built without a table handle, the query still sees the latest version (checked once, when
     it runs), but reads no schema and infers no vector column: callers name it.
     """
-    return AsyncQuery(table._table._inner.query(), None)
+    return AsyncQuery(table._table._inner.query(), None)  # type: ignore[attr-defined]  # private, pinned
 
 
 def run_all(queries: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -48,3 +48,16 @@ def run_all(queries: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 
 def installed_version() -> str:
     return str(lancedb.__version__)
+
+
+def small_fragments(table: Table) -> int:
+    """How many small data files ``table`` holds. lancedb 0.40 annotates ``stats()`` as a
+    ``TableStatistics`` class but returns a dict: read it as the dict it is."""
+    stats: Any = table.stats()
+    return int(stats["fragment_stats"]["num_small_fragments"])
+
+
+def table_location(table: Table) -> str:
+    """Where ``table`` lives, for messages (the local table class has a ``uri``; a remote one
+    only its name)."""
+    return table.uri if isinstance(table, LanceTable) else table.name

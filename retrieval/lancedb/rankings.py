@@ -24,7 +24,7 @@ from lancedb.table import Table
 from retrieval import schema
 from retrieval.filters import quote_sql_string, where_clause
 from retrieval.fts_query import fts_terms
-from retrieval.lancedb.internals import bare_query, run_all
+from retrieval.lancedb.internals import bare_query, run_all, table_location
 from retrieval.stored_fields import checked_vector, chunk_from_fields
 from ridgeline.errors import FeatureNotAvailableError
 from ridgeline.ranking import RankedChunk, RankingQuery
@@ -58,7 +58,7 @@ class Rankings:
                 return None
             prepared = (
                 bare_query(chunks)
-                .nearest_to_text(MatchQuery(terms, schema.CONTENT_COLUMN))
+                .nearest_to_text(_match(terms))
                 .select([*_RANKED_COLUMNS, "_score"])
             )
         else:
@@ -110,7 +110,7 @@ def _image_width(chunks: Table) -> int:
     width = schema.vector_dimension(chunks.schema, schema.IMAGE_VECTOR_COLUMN)
     if width is None:
         raise FeatureNotAvailableError(
-            f"the index in {chunks.uri} holds no image vectors: ingest images with an "
+            f"the index in {table_location(chunks)} holds no image vectors: ingest images with an "
             "image embedder configured before searching by image"
         )
     return width
@@ -126,3 +126,8 @@ def _ranked(rows: list[dict[str, Any]], *, vector: bool) -> list[RankedChunk]:
         )
         for row in rows
     ]
+
+
+def _match(terms: str) -> MatchQuery:
+    # lancedb declares MatchQuery's option defaults positionally, read by mypy as required.
+    return MatchQuery(terms, schema.CONTENT_COLUMN)  # type: ignore[call-arg]  # defaults unseen

@@ -20,6 +20,7 @@ from lancedb.index import FTS, Bitmap, BTree, HnswSq, LabelList
 from lancedb.table import Table
 
 from retrieval import schema
+from retrieval.lancedb.internals import table_location
 from ridgeline.errors import ConfigError
 
 _log = logging.getLogger(__name__)
@@ -171,7 +172,7 @@ def ensure_indexes(chunks: Table) -> None:
             "the full-text index in %s was built without English stemming; searches still work "
             "but find fewer inflected forms: rebuild it with `LanceDbIndex.rebuild_text_index()` "
             "or re-ingest into a new index directory",
-            chunks.uri,
+            table_location(chunks),
         )
     for column, config in _SCALAR_INDEXES:
         if column not in indexed:

@@ -18,6 +18,7 @@ from lancedb.table import Table
 from retrieval import schema
 from retrieval.chunk_checks import check_document_chunks
 from retrieval.filters import quote_sql_string
+from retrieval.lancedb.internals import small_fragments
 from retrieval.lancedb.tables import TableSet, ann_config, fts_index_name, has_index_on
 from retrieval.rows import checked_vector_block, chunk_to_row, chunks_to_table, document_to_row
 from ridgeline.types import Chunk, NewDocument, SourceDocument
@@ -42,7 +43,7 @@ class Upkeep:
         self.build_ann_index(chunks)
         fts_stats = chunks.index_stats(fts_index_name(chunks))
         unindexed = fts_stats.num_unindexed_rows if fts_stats is not None else 0
-        small_files = chunks.stats()["fragment_stats"]["num_small_fragments"]
+        small_files = small_fragments(chunks)
         if unindexed >= self.refresh_rows or small_files >= self.max_small_files:
             chunks.optimize()
 
