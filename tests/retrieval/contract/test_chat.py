@@ -47,7 +47,7 @@ def client(
             index_dir=root / "index",
             chat_data_dir=root / "chat",
             image_embedder="none",
-            text_embedder="contract-hash",
+            text_embedder="contract-hashing",
             allow_anonymous_uploads=True,  # the upload story below sends a user header, no key
         )
         index = new_index(
