@@ -58,6 +58,8 @@ class ChatService:
 
     ``planner`` rewrites the question into a query and filters (optional); ``content_name``
     turns a stored image path into its name under ``/content/`` for the data points.
+    ``image_weight``: the image ranking's weight in the fusion when the plan says the question
+    is about its image (the text rankings then carry only what was read off the photo).
     """
 
     def __init__(
@@ -70,6 +72,7 @@ class ChatService:
         planner: QueryPlanner | None = None,
         content_name: ContentName = str,
         max_image_pixels: int = DEFAULT_MAX_IMAGE_PIXELS,
+        image_weight: float = 1.0,
     ) -> None:
         self.retriever = retriever
         self.model = model
@@ -78,6 +81,7 @@ class ChatService:
         self.planner = planner
         self.content_name = content_name
         self.max_image_pixels = max_image_pixels
+        self.image_weight = image_weight
 
     def chat(self, request: ChatRequest, *, scope: AccessScope | None = None) -> ChatResponse:
         """The whole answer at once. ``scope``: whose documents may be searched (None: all)."""
@@ -135,7 +139,8 @@ class ChatService:
         top = overrides.top or self.default_top
         filters = merge_filters(plan.filters, _override_filters(overrides), _scoped(scope))
         image_url = _query_image(request)
-        hits = self._search(plan.query, image_url, mode=mode, top=top, filters=filters)
+        weights = self._weights(plan)
+        hits = self._search(plan.query, image_url, mode=mode, top=top, filters=filters, **weights)
         hits = _above(_readable(hits, scope), overrides.minimum_search_score)
         model = self._model_for(overrides)
         sources = _sources_for_model(hits, overrides)
@@ -171,6 +176,12 @@ class ChatService:
             messages[-1] = messages[-1].model_copy(update={"images": ()})
         return self.planner(messages)
 
+    def _weights(self, plan: Plan) -> dict[str, Any]:
+        """``weights=`` for the search, only when they change it (any Retriever takes none)."""
+        if not plan.about_image or self.image_weight == 1.0:
+            return {}
+        return {"weights": {"image": self.image_weight}}
+
     def _mode(self, overrides: Overrides) -> tuple[RetrievalMode, list[Thought]]:
         mode = overrides.retrieval_mode or self.default_mode
         if overrides.search_text_embeddings or mode == "text":
@@ -186,16 +197,19 @@ class ChatService:
         mode: RetrievalMode,
         top: int,
         filters: SearchFilters | None,
+        **weights: Any,
     ) -> list[SearchHit]:
         if image_url is None:
             if not query.strip():
                 return []
-            return self.retriever.search(query, mode=mode, top=top, filters=filters)
+            return self.retriever.search(query, mode=mode, top=top, filters=filters, **weights)
         with ExitStack() as stack:
             image = stack.enter_context(
                 attached_image_file(image_url, max_pixels=self.max_image_pixels)
             )
-            return self.retriever.search(query, mode=mode, top=top, filters=filters, image=image)
+            return self.retriever.search(
+                query, mode=mode, top=top, filters=filters, image=image, **weights
+            )
 
     def _model_for(self, overrides: Overrides) -> ChatModel:
         if not isinstance(self.model, TunableChatModel):

@@ -176,6 +176,7 @@ def build_chat_service(
         planner=planner.plan,
         content_name=content.content_name if content else str,
         max_image_pixels=settings.max_image_pixels,
+        image_weight=settings.image_query_weight,
     )
 
 
