@@ -20,7 +20,7 @@ from typing import Any
 from chat import thoughts
 from chat.citations import keep_known_citations
 from chat.followups import offline_followups, split_followups
-from chat.images import DEFAULT_MAX_IMAGE_PIXELS, attached_image_file
+from chat.images import DEFAULT_MAX_IMAGE_PIXELS, attached_image_file, inline_image
 from chat.models.extractive import DONT_KNOW
 from chat.models.request_building import RequestBuildingChatModel
 from chat.models.streaming import stream_answer
@@ -33,7 +33,8 @@ from ridgeline.protocols import ChatModel, Retriever
 from ridgeline.settings import RetrievalMode
 from ridgeline.types import AccessScope, Answer, SearchFilters, SearchHit, merge_filters
 
-ContentName = Callable[[str], str]
+# (stored image path, its document's source) -> a URL a client can show, or None (left out).
+ContentName = Callable[[str, str], str | None]
 
 
 @dataclass
@@ -57,7 +58,8 @@ class ChatService:
     """Answers chat requests: conversation -> (plan) -> search -> chat model -> cited response.
 
     ``planner`` rewrites the question into a query and filters (optional); ``content_name``
-    turns a stored image path into its name under ``/content/`` for the data points.
+    turns a stored image path into the URL the data points give (``/content/...`` from a
+    ContentStore; by default a ``data:`` URL): never a server path.
     ``image_weight``: the image ranking's weight in the fusion when the plan says the question
     is about its image (the text rankings then carry only what was read off the photo).
     """
@@ -70,7 +72,7 @@ class ChatService:
         default_top: int = 5,
         default_mode: RetrievalMode = "hybrid",
         planner: QueryPlanner | None = None,
-        content_name: ContentName = str,
+        content_name: ContentName = inline_image,
         max_image_pixels: int = DEFAULT_MAX_IMAGE_PIXELS,
         image_weight: float = 1.0,
     ) -> None:
@@ -266,7 +268,12 @@ class ChatService:
             for hit in sources
             if hit.chunk.content
         ]
-        images = [self.content_name(image.path) for hit in sources for image in hit.chunk.images]
+        named = (
+            self.content_name(image.path, hit.chunk.source)
+            for hit in sources
+            for image in hit.chunk.images
+        )
+        images = [url for url in named if url is not None]
         return DataPoints(
             text=text, images=list(dict.fromkeys(images)), citations=_citations(sources)
         )
