@@ -18,7 +18,8 @@ Usage::
     store.resolve("handbook.pdf#page=3")          # Path("/docs/handbook.pdf")
     store.resolve("manual-1a2b/figure1_1.png")     # Path(".../assets/manual-1a2b/figure1_1.png")
     store.resolve("../../etc/passwd")             # None
-    store.image_url("/srv/shop/images/1/1.jpg", "products.csv")  # "/content/products.csv/images/1/1.jpg"
+    store.image_url("/srv/shop/images/1/1.jpg", "products.csv")
+    # "/content/products.csv/images/1/1.jpg" (the catalog is /srv/shop/products.csv)
 """
 
 from __future__ import annotations

@@ -77,7 +77,7 @@ class Settings(BaseSettings):
     # A question asked with a photo: the image ranking's weight in the fusion, against 1.0 for
     # the text rankings (fed by the photo's OCR text). Chosen on a tuning split of held-out
     # photos (docs/benchmarks.md, "Trusting the image").
-    image_query_weight: float = Field(default=1.0, gt=0)
+    image_query_weight: float = Field(default=4.0, gt=0)
     clip_model_path: Path | None = None
     clip_allow_download: bool = False  # let a hub id in clip_model_path be downloaded
     azure_vision_endpoint: str | None = None
