@@ -174,8 +174,13 @@ def through_retriever(
     with tempfile.TemporaryDirectory() as tmp:
         index = LanceDbIndex(Path(tmp), dimension=1)
         index_photos(index, embedder, gallery)
+        # Every photo of a product shares its citation: one hit per citation would keep only
+        # the query photo itself in the each-in-turn run, and drop its product (0.00).
         retriever = HybridRetriever(
-            index=index, embedder=NoTextEmbedder(run="image-only"), image_embedder=embedder
+            index=index,
+            embedder=NoTextEmbedder(run="image-only"),
+            image_embedder=embedder,
+            distinct_pages=False,
         )
         rankings = []
         for product, photo in queries:

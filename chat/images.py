@@ -5,6 +5,7 @@ Usage::
     with attached_image_file("data:image/png;base64,iVBOR...") as path:
         retriever.search("", mode="hybrid", top=5, image=path)
     file_data_url("/index/assets/manual-1a2b/figure1_1.png")  # "data:image/png;base64,..."
+    inline_image("/index/assets/manual-1a2b/figure1_1.png", "manual.pdf")  # the same data URL
 """
 
 from __future__ import annotations
@@ -111,3 +112,11 @@ def file_data_url(path: str, *, max_bytes: int = MAX_SOURCE_IMAGE_BYTES) -> str 
         return None
     mime = mimetypes.guess_type(file.name)[0] or "image/png"
     return f"data:{mime};base64,{base64.b64encode(file.read_bytes()).decode('ascii')}"
+
+
+def inline_image(stored_path: str, source: str) -> str | None:
+    """A response's name for a source image when no content store serves files: its bytes as a
+    ``data:`` URL (None when it cannot be sent), never the server's path. ``source``: the
+    document it belongs to (unused here; content stores name images by it)."""
+    del source
+    return file_data_url(stored_path)

@@ -28,6 +28,7 @@ class PlannedQuery(BaseModel):
     query: str
     filters: SearchFilters | None = None
     details: dict[str, Any] = Field(default_factory=dict)
+    about_image: bool = False  # the question came with an image that is searched for
 
 
 class Plan(Protocol):
@@ -41,6 +42,9 @@ class Plan(Protocol):
 
     @property
     def details(self) -> dict[str, Any]: ...
+
+    @property
+    def about_image(self) -> bool: ...
 
 
 QueryPlanner = Callable[[Sequence[ChatMessage]], Plan]

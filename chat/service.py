@@ -20,7 +20,7 @@ from typing import Any
 from chat import thoughts
 from chat.citations import keep_known_citations
 from chat.followups import offline_followups, split_followups
-from chat.images import DEFAULT_MAX_IMAGE_PIXELS, attached_image_file
+from chat.images import DEFAULT_MAX_IMAGE_PIXELS, attached_image_file, inline_image
 from chat.models.extractive import DONT_KNOW
 from chat.models.request_building import RequestBuildingChatModel
 from chat.models.streaming import stream_answer
@@ -33,7 +33,8 @@ from ridgeline.protocols import ChatModel, Retriever
 from ridgeline.settings import RetrievalMode
 from ridgeline.types import AccessScope, Answer, SearchFilters, SearchHit, merge_filters
 
-ContentName = Callable[[str], str]
+# (stored image path, its document's source) -> a URL a client can show, or None (left out).
+ContentName = Callable[[str, str], str | None]
 
 
 @dataclass
@@ -57,7 +58,10 @@ class ChatService:
     """Answers chat requests: conversation -> (plan) -> search -> chat model -> cited response.
 
     ``planner`` rewrites the question into a query and filters (optional); ``content_name``
-    turns a stored image path into its name under ``/content/`` for the data points.
+    turns a stored image path into the URL the data points give (``/content/...`` from a
+    ContentStore; by default a ``data:`` URL): never a server path.
+    ``image_weight``: the image ranking's weight in the fusion when the plan says the question
+    is about its image (the text rankings then carry only what was read off the photo).
     """
 
     def __init__(
@@ -68,8 +72,9 @@ class ChatService:
         default_top: int = 5,
         default_mode: RetrievalMode = "hybrid",
         planner: QueryPlanner | None = None,
-        content_name: ContentName = str,
+        content_name: ContentName = inline_image,
         max_image_pixels: int = DEFAULT_MAX_IMAGE_PIXELS,
+        image_weight: float = 1.0,
     ) -> None:
         self.retriever = retriever
         self.model = model
@@ -78,6 +83,7 @@ class ChatService:
         self.planner = planner
         self.content_name = content_name
         self.max_image_pixels = max_image_pixels
+        self.image_weight = image_weight
 
     def chat(self, request: ChatRequest, *, scope: AccessScope | None = None) -> ChatResponse:
         """The whole answer at once. ``scope``: whose documents may be searched (None: all)."""
@@ -135,7 +141,8 @@ class ChatService:
         top = overrides.top or self.default_top
         filters = merge_filters(plan.filters, _override_filters(overrides), _scoped(scope))
         image_url = _query_image(request)
-        hits = self._search(plan.query, image_url, mode=mode, top=top, filters=filters)
+        weights = self._weights(plan)
+        hits = self._search(plan.query, image_url, mode=mode, top=top, filters=filters, **weights)
         hits = _above(_readable(hits, scope), overrides.minimum_search_score)
         model = self._model_for(overrides)
         sources = _sources_for_model(hits, overrides)
@@ -171,6 +178,12 @@ class ChatService:
             messages[-1] = messages[-1].model_copy(update={"images": ()})
         return self.planner(messages)
 
+    def _weights(self, plan: Plan) -> dict[str, Any]:
+        """``weights=`` for the search, only when they change it (any Retriever takes none)."""
+        if not plan.about_image or self.image_weight == 1.0:
+            return {}
+        return {"weights": {"image": self.image_weight}}
+
     def _mode(self, overrides: Overrides) -> tuple[RetrievalMode, list[Thought]]:
         mode = overrides.retrieval_mode or self.default_mode
         if overrides.search_text_embeddings or mode == "text":
@@ -186,16 +199,19 @@ class ChatService:
         mode: RetrievalMode,
         top: int,
         filters: SearchFilters | None,
+        **weights: Any,
     ) -> list[SearchHit]:
         if image_url is None:
             if not query.strip():
                 return []
-            return self.retriever.search(query, mode=mode, top=top, filters=filters)
+            return self.retriever.search(query, mode=mode, top=top, filters=filters, **weights)
         with ExitStack() as stack:
             image = stack.enter_context(
                 attached_image_file(image_url, max_pixels=self.max_image_pixels)
             )
-            return self.retriever.search(query, mode=mode, top=top, filters=filters, image=image)
+            return self.retriever.search(
+                query, mode=mode, top=top, filters=filters, image=image, **weights
+            )
 
     def _model_for(self, overrides: Overrides) -> ChatModel:
         if not isinstance(self.model, TunableChatModel):
@@ -252,7 +268,12 @@ class ChatService:
             for hit in sources
             if hit.chunk.content
         ]
-        images = [self.content_name(image.path) for hit in sources for image in hit.chunk.images]
+        named = (
+            self.content_name(image.path, hit.chunk.source)
+            for hit in sources
+            for image in hit.chunk.images
+        )
+        images = [url for url in named if url is not None]
         return DataPoints(
             text=text, images=list(dict.fromkeys(images)), citations=_citations(sources)
         )

@@ -4,7 +4,12 @@ Each ranking contributes ``1 / (k + rank)`` (rank 1-based) to every chunk it con
 fused score is the sum. Only ranks matter, so BM25 scores and cosine similarities need no
 normalisation. A lone ranking keeps its own scores (BM25 or cosine).
 
+``weights`` scales a ranking's terms: ``{"image": 3.0}`` makes a rank in the image ranking count
+as much as that rank in three rankings (a question asked with a photo trusts the photo more
+than the text read off it). Rankings not named weigh 1.0.
+
     >>> fused = fuse({"text": text_ranking, "vector": vector_ranking}, k=60)
+    >>> fuse(rankings, weights={"image": 3.0})
     >>> fused[0].chunk_id, fused[0].score, fused[0].ranks
 """
 
@@ -37,6 +42,7 @@ def fuse(
     *,
     k: int = DEFAULT_RRF_K,
     top: int | None = None,
+    weights: Mapping[RankingField, float] | None = None,
 ) -> list[Fused]:
     """One ranking from several (best first), keeping each chunk's rank in each of them.
 
@@ -45,12 +51,16 @@ def fuse(
     """
     if k < 1:
         raise ValueError(f"rrf k must be at least 1, got {k}")
+    weights = weights or {}
+    for name, weight in weights.items():
+        if not weight > 0:  # also refuses NaN
+            raise ValueError(f"the weight of the {name} ranking must be above 0, got {weight}")
     present = {name: ranking for name, ranking in rankings.items() if ranking is not None}
     if len(present) == 1:
         ((name, ranking),) = present.items()
         ordered = _alone(name, ranking)
     else:
-        ordered = _fused(present, k)
+        ordered = _fused(present, k, weights)
     return ordered if top is None else ordered[:top]
 
 
@@ -64,12 +74,16 @@ def _alone(name: RankingField, ranking: Sequence[RankedChunk]) -> list[Fused]:
     return kept
 
 
-def _fused(rankings: Mapping[RankingField, Sequence[RankedChunk]], k: int) -> list[Fused]:
+def _fused(
+    rankings: Mapping[RankingField, Sequence[RankedChunk]],
+    k: int,
+    weights: Mapping[RankingField, float],
+) -> list[Fused]:
     fused: dict[str, Fused] = {}
     for name, ranking in rankings.items():
         for rank, entry in enumerate(ranking, start=1):
             item = fused.setdefault(entry.chunk_id, Fused(entry.chunk_id, entry.citation))
             item.ranks.setdefault(name, rank)
     for item in fused.values():
-        item.score = sum(1.0 / (k + rank) for rank in item.ranks.values())
+        item.score = sum(weights.get(name, 1.0) / (k + rank) for name, rank in item.ranks.items())
     return sorted(fused.values(), key=lambda f: (-f.score, min(f.ranks.values()), f.chunk_id))

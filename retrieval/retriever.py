@@ -8,11 +8,12 @@ page and fetches the records of the page it returns.
 >>> retriever = HybridRetriever(index=index, embedder=embedder)
 >>> retriever.search("waterproof trail shoes", mode="hybrid", top=5)
 >>> retriever.search("", mode="hybrid", top=5, image=Path("photo.jpg"))   # query by image
+>>> retriever.search("tent", mode="hybrid", top=5, image=photo, weights={"image": 2.0})
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -106,8 +107,13 @@ class HybridRetriever:
         image: Path | None = None,
         skip: int = 0,
         min_score: float | None = None,
+        weights: Mapping[RankingField, float] | None = None,
     ) -> list[SearchHit]:
-        """``min_score`` drops hits scored lower (BM25, cosine or RRF score), before skipping."""
+        """``min_score`` drops hits scored lower (BM25, cosine or RRF score), before skipping.
+
+        ``weights``: this search's weight of each ranking in the fusion (see
+        :func:`retrieval.fusion.fuse`; rankings not named weigh 1.0).
+        """
         if top < 1:
             raise ValueError(f"top must be at least 1, got {top}")
         if skip < 0:
@@ -116,7 +122,7 @@ class HybridRetriever:
             raise ValueError(f"unknown retrieval mode {mode!r}: use text, vectors or hybrid")
         query = self._query(text, image=image, mode=mode)
         depth = self._depth(top + skip)
-        ranked = self._ranked(query, mode=mode, depth=depth, filters=filters)
+        ranked = self._ranked(query, mode=mode, depth=depth, filters=filters, weights=weights)
         if min_score is not None:
             ranked = [entry for entry in ranked if entry.score >= min_score]
         if self._reranker is not None and query.text.strip():
@@ -173,7 +179,13 @@ class HybridRetriever:
         return _Query(text=" ".join(p for p in parts if p), image_vector=vector)
 
     def _ranked(
-        self, query: _Query, *, mode: RetrievalMode, depth: int, filters: SearchFilters | None
+        self,
+        query: _Query,
+        *,
+        mode: RetrievalMode,
+        depth: int,
+        filters: SearchFilters | None,
+        weights: Mapping[RankingField, float] | None,
     ) -> list[Fused]:
         asked = self._asked(query, mode)
         if not asked:
@@ -183,7 +195,7 @@ class HybridRetriever:
             filters, fields=list(asked), depth=size, rows=self._index.count_chunks
         )
         rankings = self._run(asked, plan, size=size, exact=len(asked) == 1)
-        return fuse(rankings, k=self._rrf_k, top=depth)
+        return fuse(rankings, k=self._rrf_k, top=depth, weights=weights)
 
     def _asked(self, query: _Query, mode: RetrievalMode) -> dict[RankingField, _Ask]:
         """The rankings this query needs, with their text or vector."""

@@ -6,12 +6,12 @@ use, and one typed method does the work.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from ridgeline.ranking import RankedChunk, RankingQuery
+from ridgeline.ranking import RankedChunk, RankingField, RankingQuery
 from ridgeline.settings import RetrievalMode
 from ridgeline.types import (
     Answer,
@@ -201,6 +201,8 @@ class Retriever(Protocol):
         filters: SearchFilters | None = None,
         image: Path | None = None,
         skip: int = 0,
+        weights: Mapping[RankingField, float] | None = None,
     ) -> list[SearchHit]:
-        """``image``: a query image; it adds an image-vector query (and its text, if any)."""
+        """``image``: a query image; it adds an image-vector query (and its text, if any).
+        ``weights``: each ranking's weight in the fusion (None: all 1.0)."""
         ...

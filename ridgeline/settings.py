@@ -74,6 +74,10 @@ class Settings(BaseSettings):
     # alone). Text-aligned: "clip" (a local CLIP model), "azure" (Azure AI Vision multimodal
     # embeddings). "none": no image vectors. docs/embedders.md compares them.
     image_embedder: str = "efficientnet+visual"
+    # A question asked with a photo: the image ranking's weight in the fusion, against 1.0 for
+    # the text rankings (fed by the photo's OCR text). Chosen on a tuning split of held-out
+    # photos (docs/benchmarks.md, "Trusting the image").
+    image_query_weight: float = Field(default=4.0, gt=0)
     clip_model_path: Path | None = None
     clip_allow_download: bool = False  # let a hub id in clip_model_path be downloaded
     azure_vision_endpoint: str | None = None

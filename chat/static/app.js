@@ -30,7 +30,9 @@ function overrides() {
 }
 
 function contentUrl(name) {
+  // Images come as URLs already (/content/... or data:); a citation is a name:
   // "manual.pdf#page=4" -> /content/manual.pdf (the page is a fragment, not a file).
+  if (name.startsWith("/content/") || name.startsWith("data:image/")) return name;
   const [file] = name.split("#");
   return "/content/" + file.split("/").map(encodeURIComponent).join("/");
 }
@@ -48,7 +50,8 @@ async function openSource(name) {
   try {
     const url = await fetchBlobUrl(name);
     const page = name.match(/#page=(\d+)/);
-    const isImage = /\.(png|jpe?g|gif|webp|bmp)$/i.test(name.split("#")[0]);
+    const isImage = name.startsWith("data:image/") ||
+      /\.(png|jpe?g|gif|webp|bmp)$/i.test(name.split("#")[0]);
     $("preview-image").hidden = !isImage;
     $("preview-frame").hidden = isImage;
     if (isImage) $("preview-image").src = url;
@@ -96,7 +99,7 @@ async function showThumbnails(turn, names) {
     try {
       const img = document.createElement("img");
       img.className = "thumb";
-      img.alt = name;
+      img.alt = name.startsWith("data:") ? "source image" : name;
       img.src = await fetchBlobUrl(name);
       img.addEventListener("click", () => openSource(name));
       strip.append(img);

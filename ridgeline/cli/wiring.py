@@ -17,6 +17,7 @@ from chat.app import create_app
 from chat.config import UPLOAD_SUFFIXES, AppConfig
 from chat.content import ContentStore
 from chat.history import HistoryStore
+from chat.images import inline_image
 from chat.limits import RequestLimits
 from chat.models.registry import build_chat_model
 from chat.query_cache import CachedQueryEmbedder
@@ -174,8 +175,9 @@ def build_chat_service(
         default_top=settings.top_k,
         default_mode=settings.retrieval_mode,
         planner=planner.plan,
-        content_name=content.content_name if content else str,
+        content_name=content.image_url if content else inline_image,
         max_image_pixels=settings.max_image_pixels,
+        image_weight=settings.image_query_weight,
     )
 
 

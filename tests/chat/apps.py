@@ -125,7 +125,7 @@ def running_app(
     service = ChatService(
         retriever=retriever,
         model=model or ExtractiveAnswerer(),
-        content_name=content.content_name,
+        content_name=content.image_url,
     )
     app = create_app(
         service,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ridgeline.ranking import RankingField
 from ridgeline.settings import RetrievalMode
 from ridgeline.types import (
     Answer,
@@ -52,6 +53,7 @@ class SearchCall:
     top: int
     filters: SearchFilters | None
     image_bytes: bytes | None = None
+    weights: dict[RankingField, float] | None = None
 
 
 @dataclass
@@ -70,11 +72,19 @@ class FakeRetriever:
         filters: SearchFilters | None = None,
         image: Path | None = None,
         skip: int = 0,
+        weights: Mapping[RankingField, float] | None = None,
     ) -> list[SearchHit]:
         # The query image is read now: the service removes its temporary file afterwards.
         image_bytes = image.read_bytes() if image is not None else None
         self.calls.append(
-            SearchCall(text=text, mode=mode, top=top, filters=filters, image_bytes=image_bytes)
+            SearchCall(
+                text=text,
+                mode=mode,
+                top=top,
+                filters=filters,
+                image_bytes=image_bytes,
+                weights=dict(weights) if weights else None,
+            )
         )
         return [hit for hit in self.hits if _passes(hit, filters)][skip : skip + top]
 

@@ -64,11 +64,13 @@ def test_names_outside_the_allowed_roots_resolve_to_nothing(layout, name):
     assert store.resolve(name.format(folder=folder_of(root))) is None
 
 
-def test_a_stored_image_path_gets_its_name_under_content(layout):
+def test_a_stored_image_path_gets_its_url_under_content(layout):
     store, root = layout
     stored = str(root / "index" / "assets" / folder_of(root) / "figure1_1.png")
-    assert store.content_name(stored) == f"{folder_of(root)}/figure1_1.png"
-    assert store.content_name("/elsewhere/x.png") == "/elsewhere/x.png"
+    assert store.image_url(stored, "handbook.pdf") == f"/content/{folder_of(root)}/figure1_1.png"
+    # Neither in the assets nor beside its document: left out, never named by its path.
+    assert store.image_url("/elsewhere/x.png", "handbook.pdf") is None
+    assert store.image_url("/elsewhere/x.png", "nothing.pdf") is None
 
 
 def test_a_document_the_user_may_not_read_is_not_served(layout):

@@ -95,11 +95,15 @@ def test_a_question_gets_a_streamed_cited_answer_whose_citation_opens_the_source
 
 
 def test_source_images_show_as_thumbnails(page, app):
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(app.base_url)
     ask(page, "How much is the TrailMaster tent?")
     thumb = page.locator(".turn.assistant .thumb").first
     thumb.wait_for()
     assert thumb.evaluate("img => img.complete && img.naturalWidth") == 40
+    assert errors == []
 
 
 def test_an_attached_image_is_sent_with_the_question_and_drives_retrieval(page, app, tmp_path):

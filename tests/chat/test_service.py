@@ -63,7 +63,8 @@ def test_the_response_carries_the_answer_data_points_and_session_state(retriever
         "products.csv#id=7: Name: TrailMaster X4 Tent Price: $250.00",
         "guide.pdf#page=4: Pitch the tent on flat ground.",
     ]
-    assert points.images == ["images/7/1.jpg"]
+    # No content store and no such file: the image is left out, not named by its path.
+    assert points.images == []
     assert response.session_state == {"id": "s1"}
     assert response.context.followup_questions == []
 
@@ -251,3 +252,39 @@ def test_an_image_question_searches_the_image_and_only_the_words_that_add_to_it(
     assert constrained.filters == SearchFilters(include_category="Tents", keep_unlabelled=True)
     # Image search off: the image is not what is searched, so the words are searched as asked.
     assert (words_only.text, words_only.image_bytes) == ("Which product is this?", None)
+
+
+def test_without_a_content_store_a_source_image_is_sent_as_a_data_url(tmp_path):
+    from PIL import Image
+
+    photo = tmp_path / "srv" / "1.png"
+    photo.parent.mkdir()
+    Image.new("RGB", (4, 4), (1, 2, 3)).save(photo)
+    hit = make_hit("products.csv#id=1", "Name: Lantern", images=(str(photo),))
+    points = ChatService(retriever=FakeRetriever([hit]), model=ExtractiveAnswerer()).chat(
+        request("lantern")
+    )
+    [image] = points.context.data_points.images
+    assert image.startswith("data:image/png;base64,")
+
+
+def test_an_image_question_weights_the_image_ranking_and_a_text_question_does_not(retriever):
+    from retrieval.query.planner import QueryPlanner
+
+    service = ChatService(
+        retriever=retriever,
+        model=ExtractiveAnswerer(),
+        planner=QueryPlanner().plan,
+        image_weight=2.5,
+    )
+    png = (
+        "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8Dw"
+        "HwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
+    )
+    content = [
+        {"type": "text", "text": "Which product is this?"},
+        {"type": "image_url", "image_url": {"url": png}},
+    ]
+    service.chat(ChatRequest.model_validate({"messages": [{"role": "user", "content": content}]}))
+    service.chat(request())
+    assert [call.weights for call in retriever.calls] == [{"image": 2.5}, None]

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from retrieval.fusion import fuse
-from ridgeline.ranking import RankedChunk
+from ridgeline.ranking import RankedChunk, RankingField
 
 
 def _ranking(*ids: str) -> list[RankedChunk]:
@@ -69,3 +69,45 @@ def test_the_image_ranking_is_a_third_voice() -> None:
 def test_citations_travel_with_the_fused_entries() -> None:
     fused = fuse({"text": _ranking("a"), "vector": _ranking("a")})
     assert fused[0].citation == "a#page=1"
+
+
+def test_a_weight_scales_its_rankings_terms() -> None:
+    fused = fuse(
+        {"text": _ranking("a", "b"), "vector": _ranking("a", "b"), "image": _ranking("b", "a")},
+        k=60,
+        weights={"image": 3.0},
+    )
+    by_id = {f.chunk_id: f for f in fused}
+    assert by_id["a"].score == pytest.approx(2 / 61 + 3 / 62)
+    assert by_id["b"].score == pytest.approx(2 / 62 + 3 / 61)
+    assert [f.chunk_id for f in fused] == ["b", "a"]
+
+
+def test_weights_of_one_change_nothing_and_unnamed_rankings_weigh_one() -> None:
+    rankings: dict[RankingField, list[RankedChunk]] = {
+        "text": _ranking("a", "b", "c"),
+        "vector": _ranking("c", "d", "a"),
+    }
+    plain = fuse(rankings, k=60)
+    assert fuse(rankings, k=60, weights={"text": 1.0, "vector": 1.0}) == plain
+    assert fuse(rankings, k=60, weights={"image": 5.0}) == plain
+
+
+def test_a_heavier_text_ranking_wins_a_tie_it_would_otherwise_lose() -> None:
+    rankings: dict[RankingField, list[RankedChunk]] = {
+        "text": _ranking("a", "b"),
+        "vector": _ranking("b", "a"),
+    }
+    assert fuse(rankings, k=60)[0].chunk_id == "a"  # tie: id order
+    assert fuse(rankings, k=60, weights={"vector": 1.5})[0].chunk_id == "b"
+
+
+@pytest.mark.parametrize("weight", [0.0, -1.0, float("nan")])
+def test_a_weight_must_be_above_zero(weight: float) -> None:
+    with pytest.raises(ValueError, match="image ranking"):
+        fuse({"text": _ranking("a"), "image": _ranking("a")}, weights={"image": weight})
+
+
+def test_a_lone_ranking_keeps_its_scores_whatever_its_weight() -> None:
+    fused = fuse({"image": _ranking("x", "y")}, weights={"image": 4.0})
+    assert [(f.chunk_id, f.score) for f in fused] == [("x", 10.0), ("y", 9.0)]

@@ -341,3 +341,23 @@ def test_spelling_correction_needs_an_index_that_lists_its_words(index: LanceDbI
         HybridRetriever(
             index=SpyIndex(index, {}), embedder=HashingEmbedder(), correct_spelling=True
         )
+
+
+def test_a_weighted_image_ranking_outvotes_the_text_read_off_the_photo(
+    index: LanceDbIndex, catalog: list[Chunk], photo: Path
+) -> None:
+    """The photo shows the trail shoes (image vector), but its OCR text names the jacket: at
+    equal weights the two text rankings win; weighting the image ranking per search trusts it."""
+    retriever = HybridRetriever(
+        index=SpyIndex(index, IMAGE_VECTORS, catalog),
+        embedder=HashingEmbedder(),
+        image_embedder=FixedImageEmbedder([1.0, 0.0]),
+        ocr=FixedOcr("Waterproof hiking jacket"),
+        rrf_k=1,
+        candidates=10,
+    )
+    equal = retriever.search("", mode="hybrid", top=1, image=photo)
+    weighted = retriever.search("", mode="hybrid", top=1, image=photo, weights={"image": 4.0})
+    assert _ids(equal) == ["products.csv-2"]
+    assert _ids(weighted) == ["products.csv-0"]
+    assert weighted[0].image_rank == 1

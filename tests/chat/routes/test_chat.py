@@ -30,7 +30,7 @@ def test_the_stream_is_ndjson_context_deltas_and_final_context(app):
         assert response.headers["content-type"].startswith("application/x-ndjson")
         events = [json.loads(line) for line in response.iter_lines() if line]
     assert events[0]["type"] == "response.context"
-    assert events[0]["context"]["data_points"]["images"] == [app.figure]
+    assert events[0]["context"]["data_points"]["images"] == [f"/content/{app.figure}"]
     text = "".join(e["delta"] for e in events if e["type"] == "response.output_text.delta")
     assert text == "TrailMaster X4 Tent - Price: $250.00. [products.csv#id=7]"
     assert events[-1]["context"]["followup_questions"] == ["What does Camping manual say?"]
