@@ -44,7 +44,7 @@ def test_a_stream_is_context_then_deltas_then_a_final_context():
     text = "".join(e["delta"] for e in deltas)
     assert text == "TrailMaster X4 Tent - Price: $250.00. [products.csv#id=7]"
     assert last["type"] == "response.context"
-    assert last["context"]["followup_questions"] == ["What does Camping guide say?"]
+    assert last["context"]["followup_questions"] == ["What do the sources say about Camping guide?"]
     usage = last["context"]["thoughts"][-1]["props"]["token_usage"]
     assert set(usage) == {"prompt_tokens", "completion_tokens", "reasoning_tokens", "total_tokens"}
 

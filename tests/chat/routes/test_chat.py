@@ -33,7 +33,9 @@ def test_the_stream_is_ndjson_context_deltas_and_final_context(app):
     assert events[0]["context"]["data_points"]["images"] == [app.figure]
     text = "".join(e["delta"] for e in events if e["type"] == "response.output_text.delta")
     assert text == "TrailMaster X4 Tent - Price: $250.00. [products.csv#id=7]"
-    assert events[-1]["context"]["followup_questions"] == ["What does Camping manual say?"]
+    assert events[-1]["context"]["followup_questions"] == [
+        "What do the sources say about Camping manual?"
+    ]
 
 
 def test_chat_and_stream_reject_a_bad_request_with_a_json_422(app):
