@@ -50,6 +50,12 @@ def chat_router(
     def auth_setup() -> dict[str, Any]:
         return NO_LOGIN
 
+    @router.get("/.auth/me")
+    def auth_me() -> list[dict[str, Any]]:
+        # App Service's "who is signed in" list: nobody, as no login is configured. The
+        # reference frontend asks on every load and treats an empty list as "signed out".
+        return []
+
     return router
 
 

@@ -78,6 +78,8 @@ def test_auth_setup_says_no_login(app):
     setup = app.client.get("/auth_setup").json()
     assert setup["useLogin"] is False and setup["requireAccessControl"] is False
     assert setup["msalConfig"]["auth"]["redirectUri"] == "/redirect"
+    me = app.client.get("/.auth/me")
+    assert me.status_code == 200 and me.json() == []
 
 
 def test_an_invalid_user_header_is_a_400(app):
