@@ -211,7 +211,12 @@ def _drive(page: Any, log: PageLog, served: Served) -> None:
     with page.expect_response(lambda r: "/content/products.csv" in r.url) as content:
         citation.click()
     assert content.value.status == 200
-    page.locator("iframe[title=Citation]").wait_for()
+    # The panel shows the cited row alone (the catalog's HTML view, targeted by "#id=2").
+    from playwright.sync_api import expect
+
+    rows = page.frame_locator("iframe[title=Citation]").locator("tbody tr:visible")
+    expect(rows).to_have_count(1)
+    assert "Halvard Ptarmigan 2 Tent" in rows.first.inner_text()
     shoot(page, "03-citation")
 
     page.get_by_role("tab", name="Thought Process").click()
