@@ -222,6 +222,7 @@ def _drive(page: Any, log: PageLog, served: Served) -> None:
     page.get_by_role("tab", name="Thought Process").click()
     for title in ("Search query and filters", "Search results", "Answer generation"):
         page.get_by_text(title, exact=True).wait_for()
+    page.get_by_text("Answer generation", exact=True).scroll_into_view_if_needed()
     prompt_label = page.get_by_text("Prompt:").first.inner_text()
     assert int(prompt_label.split(":")[1]) > 0, prompt_label
     assert "search_plan" in page.locator("[class*=tPropRow]").first.inner_text()
