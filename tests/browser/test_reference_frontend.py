@@ -227,6 +227,8 @@ def _drive(page: Any, log: PageLog, served: Served) -> None:
     assert int(prompt_label.split(":")[1]) > 0, prompt_label
     assert "search_plan" in page.locator("[class*=tPropRow]").first.inner_text()
     shoot(page, "04-thoughts")
+    step = page.locator("li", has_text="Answer generation").last
+    step.screenshot(path=str(SHOTS_DIR / "04b-token-usage.png"))
 
     followups = page.locator("a[class*=followupQuestion]")
     offered = followups.all_inner_texts()
@@ -251,9 +253,12 @@ def test_the_supporting_content_images_load(served: Served, browser: Any) -> Non
     page.goto(served.base_url)
     ask(page, "How much does the Halvard Ptarmigan 2 Tent cost?", answers=1)
     page.get_by_title("Show supporting content").first.click()
-    page.get_by_role("tab", name="Supporting Content").click()
     images = page.locator("img[alt='Supporting content']")
-    images.first.wait_for()
+    images.first.wait_for(state="attached")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll(\"img[alt='Supporting content']\")]"
+        ".every((i) => i.complete)"
+    )
     widths = images.evaluate_all("(all) => all.map((i) => i.complete && i.naturalWidth)")
     assert widths and all(width and width > 0 for width in widths), widths
     shoot(page, "05-supporting-content")
