@@ -53,7 +53,11 @@ def built_frontend(source: Path, *, cache_root: Path = CACHE_ROOT) -> Path:
         staged = Path(work) / "static"
         _npm(["npm", "ci", "--no-audit", "--no-fund"], copy)
         _npm(["npx", "vite", "build", "--outDir", str(staged)], copy)
-        staged.rename(static)  # atomic: a half-built folder is never taken for a build
+        try:
+            staged.rename(static)  # atomic: a half-built folder is never taken for a build
+        except OSError:
+            if not (static / "index.html").is_file():
+                raise  # not another process having finished the same build first
     return static
 
 

@@ -38,7 +38,13 @@ from tests.chat.test_page import LAUNCH_FLAGS, chromium_path
 from tests.fakes import HashingEmbedder
 from tests.servers import serve_in_thread
 
-pytestmark = [pytest.mark.integration, pytest.mark.browser, pytest.mark.slow]
+# A first build (npm ci + vite build) takes up to a few minutes on two busy cores.
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.timeout(900),
+]
 
 FRONTEND_SOURCE = Path(
     os.environ.get("RIDGELINE_REFERENCE_FRONTEND", REPO_ROOT.parent / "shared/reference-frontend")
