@@ -26,11 +26,15 @@ install: $(VENV)/.installed
 
 dev: $(VENV)/.installed-dev
 
-# The browser tests drive Debian's Chromium (never a downloaded browser build).
+# The browser tests drive Debian's Chromium (never a downloaded browser build); the reference
+# frontend's test builds it with npm (packages from the npm registry, build cached in .ridgeline/).
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "installing Debian's nodejs and npm to build the reference frontend"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
 
 demo: install
 	$(BIN)/python -m examples.build_demo --out $(DEMO)

@@ -11,6 +11,7 @@ Usage::
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -35,7 +36,7 @@ from chat.routes.uploads import uploads_router
 from chat.security import ApiKeyMiddleware, BodyLimitMiddleware
 from chat.service import ChatService
 from chat.uploads import UploadNotFoundError, UploadRejectedError, UploadTooLargeError, UserUploads
-from ridgeline.errors import IndexBusyError, IngestionError, ModelError, RidgelineError
+from ridgeline.errors import ConfigError, IndexBusyError, IngestionError, ModelError, RidgelineError
 from ridgeline.types import AccessScope
 
 _log = logging.getLogger(__name__)
@@ -81,7 +82,8 @@ def create_app(
     app.include_router(
         openai_router(service, model=config.model_name, scope_of=scope_of, limits=config.limits)
     )
-    app.include_router(page_router())
+    if config.frontend_dir is None:
+        app.include_router(page_router())
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     if content is not None:
         app.include_router(content_router(content))
@@ -89,7 +91,20 @@ def create_app(
         app.include_router(uploads_router(uploads, max_bytes=config.max_upload_bytes))
     if history is not None:
         app.include_router(history_router(history))
+    if config.frontend_dir is not None:
+        # Mounted last: every API path above is matched before a static file is looked for.
+        app.mount("/", StaticFiles(directory=frontend_folder(config.frontend_dir), html=True))
     return app
+
+
+def frontend_folder(folder: Path) -> Path:
+    """``folder`` when it holds a built frontend (an ``index.html``), else a ConfigError."""
+    if not (folder / "index.html").is_file():
+        raise ConfigError(
+            f"frontend folder {folder} has no index.html: point RIDGELINE_FRONTEND_DIR "
+            "(or serve --frontend) at a built frontend, such as the output of `vite build`"
+        )
+    return folder
 
 
 def _scope_policy(uploads: UserUploads | None) -> ScopeOf:

@@ -9,6 +9,8 @@ Usage::
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from chat.limits import RequestLimits
@@ -37,6 +39,8 @@ class AppConfig(BaseModel):
     model_name: str = "ridgeline"
     vision: bool = False
     image_search: bool = True
+    # A built static frontend served at "/" instead of the built-in page (None: the page).
+    frontend_dir: Path | None = None
 
     @property
     def uploads_open(self) -> bool:

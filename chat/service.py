@@ -92,7 +92,9 @@ class ChatService:
         text, removed = keep_known_citations(answer.text, _known_citations(turn.sources))
         text, followups = self._followups(turn, text)
         turn.thoughts += [
-            thoughts.answer_thought(answer, turn.overrides),
+            thoughts.answer_thought(
+                answer, turn.overrides, messages=turn.request.chat_messages(), sources=turn.sources
+            ),
             *thoughts.removed_citations_note(removed),
         ]
         return ChatResponse(
@@ -127,7 +129,9 @@ class ChatService:
             yield {"type": "response.output_text.delta", "delta": rest}
         _, followups = self._followups(turn, editor.followup_text)
         turn.thoughts += [
-            thoughts.answer_thought(answer, turn.overrides),
+            thoughts.answer_thought(
+                answer, turn.overrides, messages=turn.request.chat_messages(), sources=turn.sources
+            ),
             *thoughts.removed_citations_note(editor.removed),
         ]
         yield self._context_event(turn, followups)

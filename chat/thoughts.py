@@ -8,11 +8,14 @@ from typing import Any
 
 from chat.protocol import Overrides
 from chat.protocol import ThoughtStep as Thought
+from ridgeline.providers.tokenizer import TiktokenTokenizer
 from ridgeline.settings import RetrievalMode
-from ridgeline.types import Answer, SearchFilters, SearchHit
+from ridgeline.types import Answer, ChatMessage, SearchFilters, SearchHit
 
 # Data URLs in a prompt are cut to this many characters in the thoughts.
 _SHOWN_URL_CHARS = 64
+# The encoding of the GPT-4-class models the reference sample uses.
+_COUNTING_ENCODING = "cl100k_base"
 
 
 def search_thought(
@@ -31,7 +34,9 @@ def search_thought(
         "use_text_search": mode in ("text", "hybrid"),
         "use_vector_search": mode in ("vectors", "hybrid"),
         "use_image_query": image_query,
-        "query_plan": plan,
+        # Not "query_plan": the reference frontend reserves that key for agentic retrieval plans
+        # (a list of steps) and hides it otherwise.
+        "search_plan": plan,
     }
     return Thought(title="Search query and filters", description=query, props=props)
 
@@ -62,21 +67,50 @@ def prompt_thought(messages: list[dict[str, Any]] | None, *, model: str) -> Thou
     return Thought(title="Prompt to generate answer", description=description, props={})
 
 
-def answer_thought(answer: Answer, overrides: Overrides) -> Thought:
-    usage = {
-        "prompt_tokens": answer.prompt_tokens,
-        "completion_tokens": answer.completion_tokens,
-        "total_tokens": (answer.prompt_tokens or 0) + (answer.completion_tokens or 0)
-        if answer.prompt_tokens is not None
-        else None,
-    }
+def answer_thought(
+    answer: Answer,
+    overrides: Overrides,
+    *,
+    messages: Sequence[ChatMessage],
+    sources: Sequence[SearchHit],
+) -> Thought:
+    usage, counted_by = token_usage(answer, messages, sources)
     props = {
         "model": answer.model,
         "token_usage": usage,
+        "token_count": counted_by,
         "requested_temperature": overrides.temperature,
         "requested_seed": overrides.seed,
     }
     return Thought(title="Answer generation", description=answer.model, props=props)
+
+
+def token_usage(
+    answer: Answer, messages: Sequence[ChatMessage], sources: Sequence[SearchHit]
+) -> tuple[dict[str, int], str]:
+    """The answer's token usage in the reference shape, and who counted it.
+
+    An LLM's reported usage is taken as it is. A model that reports none (the offline answerer,
+    an endpoint without usage) is counted here with tiktoken: what it read (the conversation and
+    the sources) as the prompt, the answer as the completion.
+    """
+    prompt, completion = answer.prompt_tokens, answer.completion_tokens
+    counted_by = "reported by the model"
+    if prompt is None or completion is None:
+        tokenizer = TiktokenTokenizer(_COUNTING_ENCODING)
+        read = [m.content for m in messages] + [
+            f"{h.chunk.citation}: {h.chunk.content}" for h in sources
+        ]
+        prompt = tokenizer.count("\n".join(read)) if prompt is None else prompt
+        completion = tokenizer.count(answer.text) if completion is None else completion
+        counted_by = f"counted with tiktoken ({_COUNTING_ENCODING})"
+    usage = {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "reasoning_tokens": 0,
+        "total_tokens": prompt + completion,
+    }
+    return usage, counted_by
 
 
 def note(title: str, description: str, **props: Any) -> Thought:

@@ -156,6 +156,9 @@ class Settings(BaseSettings):
     allow_anonymous_uploads: bool = False
     # Where chat history (SQLite) and per-user uploads live; default: beside the index.
     chat_data_dir: Path | None = None
+    # A built static web frontend (such as the reference sample's) served at "/" in place of
+    # the built-in page; the API keeps its paths (docs/chat-api.md).
+    frontend_dir: Path | None = None
 
     @field_validator("api_key", mode="after")
     @classmethod

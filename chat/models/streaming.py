@@ -1,8 +1,8 @@
 """Chat models that stream their answer, and a way to stream from any chat model.
 
 A streaming model yields text pieces as they are written, then one final :class:`Answer` with the
-whole text and the token usage. Models that cannot stream are wrapped: their answer comes out as
-one piece.
+whole text and the token usage. Models that cannot stream (the offline extractive answerer) are
+wrapped: their answer comes out sentence by sentence, each sentence with its citations.
 
 Usage::
 
@@ -15,6 +15,7 @@ Usage::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from typing import Protocol, runtime_checkable
 
@@ -22,6 +23,10 @@ from ridgeline.protocols import ChatModel
 from ridgeline.types import Answer, ChatMessage, SearchHit
 
 AnswerEvent = str | Answer
+
+# A sentence ends at . ! ? or a closing citation bracket, then whitespace, unless a citation
+# follows (it belongs to the sentence before it). "$250.00" never splits: no space follows.
+_PIECE_END = re.compile(r"(?<=[.!?\]])(\s+)(?!\[)")
 
 
 @runtime_checkable
@@ -41,5 +46,21 @@ def stream_answer(
         yield from model.stream(messages, sources)
         return
     answer = model.answer(messages, sources)
-    yield answer.text
+    yield from sentence_pieces(answer.text)
     yield answer
+
+
+def sentence_pieces(text: str) -> list[str]:
+    """``text`` cut after each sentence (and its citations); the pieces join back to ``text``.
+
+    >>> sentence_pieces("Tents cost $250.00. [p.csv#id=7] Poles are extra.")
+    ['Tents cost $250.00. [p.csv#id=7] ', 'Poles are extra.']
+    """
+    pieces: list[str] = []
+    start = 0
+    for match in _PIECE_END.finditer(text):
+        pieces.append(text[start : match.end()])
+        start = match.end()
+    if start < len(text) or not pieces:
+        pieces.append(text[start:])
+    return pieces

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -27,6 +28,7 @@ def chat_router(
         # A plain (sync) handler: FastAPI runs it in a worker thread, so a slow model or
         # search does not block the event loop.
         config.limits.check(request.messages)
+        request = with_session(request, history=features.get("history", False))
         response = service.chat(request, scope=scope_of(user))
         return JSONResponse(response.model_dump(mode="json"))
 
@@ -35,6 +37,7 @@ def chat_router(
         request: ChatRequest, user: Annotated[str, Depends(current_user)]
     ) -> StreamingResponse:
         config.limits.check(request.messages)
+        request = with_session(request, history=features.get("history", False))
         events = service.stream(request, scope=scope_of(user))
         # Starlette iterates a sync iterator in a worker thread.
         return StreamingResponse(ndjson(events), media_type="application/x-ndjson")
@@ -47,7 +50,21 @@ def chat_router(
     def auth_setup() -> dict[str, Any]:
         return NO_LOGIN
 
+    @router.get("/.auth/me")
+    def auth_me() -> list[dict[str, Any]]:
+        # App Service's "who is signed in" list: nobody, as no login is configured. The
+        # reference frontend asks on every load and treats an empty list as "signed out".
+        return []
+
     return router
+
+
+def with_session(request: ChatRequest, *, history: bool) -> ChatRequest:
+    """The request with a new session id when history is kept and it starts a conversation,
+    as the reference backend does: its frontend saves a conversation under that id."""
+    if not history or request.session_state is not None:
+        return request
+    return request.model_copy(update={"session_state": str(uuid.uuid4())})
 
 
 # The reference sample's MSAL settings, saying "no login": its frontend then shows no sign-in.
@@ -71,16 +88,24 @@ NO_LOGIN: dict[str, Any] = {
 
 
 def frontend_config(config: AppConfig, features: dict[str, bool]) -> dict[str, Any]:
-    """The reference sample's ``/config`` flags, set to what this server offers."""
+    """The reference sample's ``/config`` flags, set to what this server offers.
+
+    As in the reference backend, the multimodal options follow a vision model being configured
+    (they also switch the empty page to the sample's finance examples), and uploads are offered
+    only with a login: the frontend's upload button needs a signed-in user, and ``/auth_setup``
+    never configures one here (uploads stay available to API clients with a key).
+    """
     return {
-        "showMultimodalOptions": config.vision or config.image_search,
+        "showMultimodalOptions": config.vision,
         "showSemanticRankerOption": False,
         "showQueryRewritingOption": False,
         "showReasoningEffortOption": False,
+        "reasoningEffortOptions": [],
         "streamingEnabled": True,
         "defaultReasoningEffort": "",
+        "defaultRetrievalReasoningEffort": "minimal",
         "showVectorOption": True,
-        "showUserUpload": features.get("uploads", False),
+        "showUserUpload": features.get("uploads", False) and bool(NO_LOGIN["useLogin"]),
         "showLanguagePicker": False,
         "showSpeechInput": False,
         "showSpeechOutputBrowser": False,
@@ -93,4 +118,5 @@ def frontend_config(config: AppConfig, features: dict[str, bool]) -> dict[str, A
         "ragSendTextSources": True,
         "ragSendImageSources": config.vision,
         "webSourceEnabled": False,
+        "sharepointSourceEnabled": False,
     }

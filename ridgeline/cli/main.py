@@ -175,12 +175,19 @@ def serve(
     index: IndexOption = None,
     host: Annotated[str | None, typer.Option(help="Bind address.")] = None,
     port: Annotated[int | None, typer.Option(help="TCP port.")] = None,
+    frontend: Annotated[
+        Path | None,
+        typer.Option(
+            help="A built web frontend folder served at / instead of the built-in page "
+            "(default: RIDGELINE_FRONTEND_DIR)."
+        ),
+    ] = None,
 ) -> None:
     """Serve the chat API, the OpenAI-compatible endpoint and the web page."""
     import uvicorn
 
     try:
-        rl = _open(index)
+        rl = _open(index, **({"frontend_dir": frontend} if frontend else {}))
         app = rl.http_app()
     except RidgelineError as exc:
         raise _fail(str(exc)) from exc

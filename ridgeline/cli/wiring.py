@@ -217,6 +217,7 @@ def build_chat_app(settings: Settings, index: SearchIndex) -> FastAPI:
         ),
         allow_anonymous_uploads=settings.allow_anonymous_uploads,
         vision=settings.chat_vision,
+        frontend_dir=settings.frontend_dir,
     )
     return create_app(
         build_chat_service(settings, index, content=content),

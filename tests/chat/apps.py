@@ -97,14 +97,23 @@ def write_files(root: Path) -> list[SourceDocument]:
 
     Image.new("RGB", (40, 30), (200, 30, 30)).save(figure)
     (root / "secret.txt").write_text("top secret")
+    catalog = root / "docs" / "products.csv"
+    catalog.write_text("id,name,price\n7,TrailMaster X4 Tent,250.00\n8,<b>Lantern</b> & Co,19.00\n")
     return [
+        SourceDocument(
+            document_id="products",
+            path=catalog.resolve(),
+            source="products.csv",
+            content_hash="c",
+            size_bytes=catalog.stat().st_size,
+        ),
         SourceDocument(
             document_id="manual",
             path=manual.resolve(),
             source="manual.pdf",
             content_hash="h",
             size_bytes=manual.stat().st_size,
-        )
+        ),
     ]
 
 

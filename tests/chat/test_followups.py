@@ -9,13 +9,36 @@ def test_llm_followup_markup_is_split_from_the_answer():
     assert questions == ["Is it red?", "Is it big?"]
 
 
-def test_offline_followups_name_other_retrieved_subjects_not_the_asked_one():
-    hits = [
-        make_hit("p.csv#id=1", "Name: Alpine Tent", kind=ChunkKind.CATALOG, title="Alpine Tent"),
-        make_hit("p.csv#id=2", "Name: River Kayak", kind=ChunkKind.CATALOG, title="River Kayak"),
-        make_hit("guide.pdf#page=3", "Paddling basics."),
+def tent(record_id: int, name: str, content: str, category: str = "Tents"):
+    return make_hit(
+        f"p.csv#id={record_id}", content, kind=ChunkKind.CATALOG, title=name, category=category
+    )
+
+
+HITS = [
+    tent(1, "Alpine Tent", "Alpine Tent\nPrice: $250.00\nIt weighs 1.6 kg."),
+    tent(2, "Ridge Tent", "Ridge Tent\nPrice: $320.00"),
+    tent(3, "River Kayak", "River Kayak\nPrice: $900.00", category="Boats"),
+    make_hit("manual.md", "The Alpine Tent has a five-year warranty.", title="Warranty terms"),
+    make_hit("images/p03.png", "Image: p03", title="p03"),
+    make_hit("c.csv#id=9", "item", kind=ChunkKind.CATALOG, title="Information about item: 9"),
+]
+
+
+def test_offline_followups_ask_about_the_product_what_was_not_asked_then_compare():
+    assert offline_followups("How much is the Alpine tent?", HITS) == [
+        "What is the warranty on the Alpine Tent?",
+        "How much does the Alpine Tent weigh?",
+        "How does the Alpine Tent compare with the Ridge Tent?",
     ]
-    assert offline_followups("How much is the Alpine tent?", hits) == [
-        "What are the details of the River Kayak?",
-        "What does guide say?",
+
+
+def test_offline_followups_offer_other_products_and_topics_never_file_names_or_ids():
+    questions = offline_followups("Which boats and tents do you sell?", HITS)
+    assert questions == [
+        "What is the Alpine Tent?",
+        "What is the Ridge Tent?",
+        "What is the River Kayak?",
     ]
+    everything = offline_followups("Anything?", HITS[3:])
+    assert everything == ["What do the sources say about Warranty terms?"]

@@ -84,8 +84,10 @@ def test_thoughts_show_the_query_the_ranked_hits_and_the_model(retriever):
     assert generation.props["token_usage"] == {
         "prompt_tokens": 42,
         "completion_tokens": 7,
+        "reasoning_tokens": 0,
         "total_tokens": 49,
     }
+    assert generation.props["token_count"] == "reported by the model"
 
 
 def test_citations_of_sources_that_were_not_retrieved_are_removed_and_noted(retriever):
@@ -201,7 +203,7 @@ def test_a_planner_rewrites_the_query_and_adds_filters_shown_in_thoughts(retriev
     assert call.filters == SearchFilters(max_price=300, include_category="Tents")
     search = response.context.thoughts[0]
     assert search.description == "tent price"
-    assert search.props["query_plan"] == {"rewritten_from": "How much is the TrailMaster tent?"}
+    assert search.props["search_plan"] == {"rewritten_from": "How much is the TrailMaster tent?"}
 
 
 def test_a_scoped_search_never_answers_from_another_users_document():

@@ -44,9 +44,33 @@ def test_a_stream_is_context_then_deltas_then_a_final_context():
     text = "".join(e["delta"] for e in deltas)
     assert text == "TrailMaster X4 Tent - Price: $250.00. [products.csv#id=7]"
     assert last["type"] == "response.context"
-    assert last["context"]["followup_questions"] == ["What does Camping guide say?"]
+    assert last["context"]["followup_questions"] == ["What do the sources say about Camping guide?"]
     usage = last["context"]["thoughts"][-1]["props"]["token_usage"]
-    assert set(usage) == {"prompt_tokens", "completion_tokens", "total_tokens"}
+    assert set(usage) == {"prompt_tokens", "completion_tokens", "reasoning_tokens", "total_tokens"}
+
+
+def test_the_offline_answer_has_token_counts_made_with_tiktoken():
+    from ridgeline.providers.tokenizer import TiktokenTokenizer
+
+    service = ChatService(retriever=FakeRetriever(hits=list(HITS)), model=ExtractiveAnswerer())
+    response = service.chat(request())
+    generation = response.context.thoughts[-1]
+    usage = generation.props["token_usage"]
+    assert usage["completion_tokens"] == TiktokenTokenizer().count(response.output_text)
+    assert usage["prompt_tokens"] > usage["completion_tokens"] > 0
+    assert usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"]
+    assert generation.props["token_count"] == "counted with tiktoken (cl100k_base)"
+
+
+def test_the_offline_answer_streams_one_delta_per_sentence():
+    text = "Tents cost $250.00. [products.csv#id=7] Poles are extra! Ask us. [guide.pdf#page=4]"
+    service = ChatService(retriever=FakeRetriever(hits=list(HITS)), model=ScriptedChatModel(text))
+    deltas = [e["delta"] for e in events_of(service, request()) if e["type"].endswith("delta")]
+    assert deltas == [
+        "Tents cost $250.00. [products.csv#id=7] ",
+        "Poles are extra! ",
+        "Ask us. [guide.pdf#page=4]",
+    ]
 
 
 def test_the_streamed_text_is_the_same_answer_as_the_plain_one():

@@ -28,11 +28,13 @@ def test_without_an_api_key_uploads_are_off_and_say_how_to_enable_them(tmp_path)
         assert not (tmp_path / "uploads").exists()
 
 
-def test_with_an_api_key_uploads_work_and_the_page_offers_them(tmp_path):
+def test_with_an_api_key_uploads_work_but_the_reference_frontend_is_not_offered_them(tmp_path):
     key = {"Authorization": "Bearer k"}
     with running_app(tmp_path, config=AppConfig(api_key="k")) as app:
         assert app.client.post("/upload", files=NOTE, headers={**key, **ALICE}).status_code == 200
-        assert app.client.get("/config", headers=key).json()["showUserUpload"] is True
+        # The reference frontend's upload button needs a login, which /auth_setup never
+        # configures: offering it would crash that page (issue #17).
+        assert app.client.get("/config", headers=key).json()["showUserUpload"] is False
 
 
 @pytest.fixture(scope="module")

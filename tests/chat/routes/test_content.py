@@ -27,6 +27,26 @@ def test_an_extracted_figure_is_served(app):
     assert response.status_code == 200 and response.headers["content-type"] == "image/png"
 
 
+def test_a_catalog_row_citation_opens_as_that_row(app):
+    row = app.client.get("/content/products.csv", params={"id": "7"})
+    assert row.status_code == 200 and row.headers["content-type"].startswith("text/html")
+    assert "script-src" not in row.headers["content-security-policy"]
+    assert "TrailMaster X4 Tent" in row.text and "Lantern" not in row.text
+    # Browsers drop "#id=8" from the request: the page has every row, each anchored by its
+    # citation's fragment, and its style shows the targeted one alone; cells are escaped.
+    page = app.client.get("/content/products.csv#id=8").text
+    assert 'id="id=7"' in page and 'id="id=8"' in page
+    assert "&lt;b&gt;Lantern&lt;/b&gt; &amp; Co" in page and "<b>" not in page
+    assert "tr:not(:target){display:none}" in page
+    raw = app.client.get("/content/products.csv", params={"raw": "true"})
+    assert raw.text.startswith("id,name,price")
+
+
+def test_an_unknown_catalog_row_is_a_404(app):
+    response = app.client.get("/content/products.csv", params={"id": "99"})
+    assert response.status_code == 404 and "id '99'" in response.json()["error"]
+
+
 def raw_get(base_url: str, target: str) -> bytes:
     """Send the request line exactly as written (clients would normalise the dots away)."""
     host, port = base_url.removeprefix("http://").split(":")
