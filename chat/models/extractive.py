@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from chat.models.composers import compose
 from chat.models.injection import is_planted_instruction
 from chat.models.terms import QuestionTerms, content_terms, question_terms
 from chat.sentences import split_fields, split_sentences
@@ -105,21 +106,24 @@ class ExtractiveAnswerer:
         if not pieces:
             yield DONT_KNOW
         for index, (sentence, citation) in enumerate(pieces):
-            yield f"{' ' if index else ''}{sentence} [{citation}]"
+            yield f"{' ' if index else ''}{_cited(sentence, citation)}"
         yield self._answer_from(pieces)
 
     def _answer_from(self, pieces: list[tuple[str, str]]) -> Answer:
         if not pieces:
             return Answer(text=DONT_KNOW, model=self.name)
-        citations = list(dict.fromkeys(citation for _, citation in pieces))
-        text = " ".join(f"{sentence} [{citation}]" for sentence, citation in pieces)
+        citations = list(dict.fromkeys(citation for _, citation in pieces if citation))
+        text = " ".join(_cited(sentence, citation) for sentence, citation in pieces)
         return Answer(text=text, citations=citations, model=self.name)
 
     def _pieces(
         self, messages: Sequence[ChatMessage], sources: Sequence[SearchHit]
     ) -> list[tuple[str, str]]:
         """The chosen sentences, each with its citation; empty when nothing is relevant."""
-        question = _last_user_text(messages)
+        question, has_image = _last_user_turn(messages)
+        composed = compose(question, sources, has_image=has_image)
+        if composed and not any(is_planted_instruction(text) for text, _ in composed):
+            return composed
         # Instructions planted in a source are never quoted as the answer (docs/security.md).
         candidates = [
             c
@@ -163,6 +167,11 @@ class ExtractiveAnswerer:
         return chosen
 
 
+def _cited(sentence: str, citation: str) -> str:
+    """A sentence with its citation; a connecting sentence ("These match:") has none."""
+    return f"{sentence} [{citation}]" if citation else sentence
+
+
 def _sentence_key(text: str) -> str:
     """Lower-cased words, without a trailing ellipsis or full stop (a shortened copy)."""
     return " ".join(text.lower().split()).rstrip(".\u2026 ")
@@ -174,10 +183,11 @@ def _repeats(key: str, seen: set[str]) -> bool:
     return any(other.startswith(key) or key.startswith(other) for other in seen)
 
 
-def _last_user_text(messages: Sequence[ChatMessage]) -> str:
+def _last_user_turn(messages: Sequence[ChatMessage]) -> tuple[str, bool]:
+    """The last user message's text, and whether it came with an image."""
     for message in reversed(messages):
         if message.role == "user":
-            return message.content
+            return message.content, bool(message.images)
     raise ModelError("the conversation has no user message to answer")
 
 

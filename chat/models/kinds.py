@@ -1,0 +1,107 @@
+"""What kind of question is being asked, so that the right composer answers it.
+
+Usage::
+
+    detect_kind("Which is the lightest tent?", has_image=False)
+    # QuestionKind(kind="superlative", attribute="weight", direction="min")
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["lookup", "recommend", "superlative", "compare", "identify", "list", "yesno"]
+Direction = Literal["min", "max"]
+
+# "size" is resolved to the size attribute the compared products actually state.
+_SUPERLATIVES: tuple[tuple[str, str, Direction], ...] = (
+    (r"lightest|least heavy|weighs? the least|lowest weight", "weight", "min"),
+    (r"heaviest|weighs? the most", "weight", "max"),
+    (r"cheapest|least expensive|most affordable|lowest price|lowest-priced", "price", "min"),
+    (r"most expensive|priciest|highest price|dearest", "price", "max"),
+    (r"most waterproof|most water-resistant|highest (?:waterproof|hydrostatic)", "waterproof", "max"),
+    (r"warmest|lowest temperature|coldest (?:rating|temperature)", "temperature", "min"),
+    (r"brightest|most lumens|most light", "brightness", "max"),
+    (r"longest battery|longest[- ]lasting|longest run", "battery_life", "max"),
+    (r"longest warranty|best warranty", "warranty", "max"),
+    (r"most powerful|highest (?:power|output)", "power", "max"),
+    (r"sleeps the most|most people|most persons", "persons", "max"),
+    (r"largest|biggest|roomiest|most spacious|holds the most|most (?:space|room|capacity)", "size",
+     "max"),
+    (r"smallest|most compact|least (?:space|room)", "size", "min"),
+)
+_COMPARATIVES: tuple[tuple[str, str, Direction], ...] = (
+    (r"lighter", "weight", "min"),
+    (r"heavier", "weight", "max"),
+    (r"cheaper|less expensive|more affordable", "price", "min"),
+    (r"more expensive|pricier", "price", "max"),
+    (r"more waterproof", "waterproof", "max"),
+    (r"warmer", "temperature", "min"),
+    (r"brighter", "brightness", "max"),
+    (r"bigger|larger|roomier|holds more", "size", "max"),
+    (r"smaller", "size", "min"),
+)
+_RECOMMEND = re.compile(
+    r"\b(?:recommend|suggest|do you (?:have|sell|carry|stock)|looking for|like this|similar to|"
+    r"i need|i want|what (?:should|would|could) i (?:buy|get|take|bring)|good for|best \w+ for|"
+    r"any \w+ (?:under|below|for))\b",
+    re.IGNORECASE,
+)
+_COMPARE = re.compile(r"\bcompare\b|\bvs\.?\b|\bversus\b|\bdifference between\b", re.IGNORECASE)
+_IDENTIFY = re.compile(
+    r"^\s*$|\bwhat (?:is|'s) (?:this|that|it)\b|\bwhich (?:product|item|one) is (?:this|that|it)\b|"
+    r"\bidentify\b|\bwhat (?:product|item) is\b|\bwhat am i looking at\b",
+    re.IGNORECASE,
+)
+_LIST = re.compile(
+    r"\bwhat should i do\b|\bhow (?:do|should|can) i\b|\bsteps?\b|\btips?\b|\blist\b|"
+    r"\bwhat are (?:the|some)\b|\bwhich (?:items|things)\b|\bhow to\b|\bwhat do i need\b|"
+    r"\binclude[sd]?\b|\bwhat (?:is|are) (?:in|included)\b",
+    re.IGNORECASE,
+)
+_YESNO = re.compile(
+    r"^\s*(?:is|are|can|does|do|did|will|should|has|have|was|were)\b(?! you (?:have|sell|carry))",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class QuestionKind:
+    """The kind, and for superlatives and comparisons the attribute and which end wins."""
+
+    kind: Kind
+    attribute: str | None = None
+    direction: Direction | None = None
+
+
+def detect_kind(question: str, *, has_image: bool) -> QuestionKind:
+    """The kind of ``question``; an image with constraints asks for a recommendation."""
+    text = question.strip()
+    if has_image:
+        return QuestionKind("identify" if _IDENTIFY.search(text) else "recommend")
+    if _COMPARE.search(text):
+        found = _first(_COMPARATIVES, text) or _first(_SUPERLATIVES, text)
+        return QuestionKind("compare", *(found or (None, None)))
+    if superlative := _first(_SUPERLATIVES, text):
+        return QuestionKind("superlative", *superlative)
+    if comparative := _first(_COMPARATIVES, text):
+        if re.search(r"\bthan\b|\bor\b|\bwhich\b", text, re.IGNORECASE):
+            return QuestionKind("compare", *comparative)
+    if _RECOMMEND.search(text):
+        return QuestionKind("recommend")
+    if _LIST.search(text):
+        return QuestionKind("list")
+    if _YESNO.search(text):
+        return QuestionKind("yesno")
+    return QuestionKind("lookup")
+
+
+def _first(
+    table: tuple[tuple[str, str, Direction], ...], text: str
+) -> tuple[str, Direction] | None:
+    for pattern, attribute, direction in table:
+        if re.search(rf"\b(?:{pattern})\b", text, re.IGNORECASE):
+            return attribute, direction
+    return None
