@@ -26,8 +26,11 @@ from typing import Any
 from ridgeline.attributes import extract_attributes, first_value
 
 SPLIT_SEED = 13
-_SUPERLATIVES = (("weight", "min", "lightest"), ("price", "min", "cheapest"),
-                 ("price", "max", "most expensive"))
+_SUPERLATIVES = (
+    ("weight", "min", "lightest"),
+    ("price", "min", "cheapest"),
+    ("price", "max", "most expensive"),
+)
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -53,13 +56,20 @@ def _value(row: dict[str, str], attribute: str) -> float | None:
 def questions(path: Path) -> Iterator[dict[str, Any]]:
     rows, name = _rows(path), path.name
     for row in rows:
-        yield {"kind": "lookup", "question": f"How much does the {row['name']} cost?",
-               "truth": f"The {row['name']} costs {_price(row)}. {_cite(row, name)}",
-               "must_contain": [_price(row)]}
+        yield {
+            "kind": "lookup",
+            "question": f"How much does the {row['name']} cost?",
+            "truth": f"The {row['name']} costs {_price(row)}. {_cite(row, name)}",
+            "must_contain": [_price(row)],
+        }
         weight = first_value(extract_attributes(row.get("description", "")), "weight")
         if weight:
-            yield {"kind": "lookup", "question": f"How much does the {row['name']} weigh?",
-                   "truth": f"{weight.sentence} {_cite(row, name)}", "must_contain": [weight.text]}
+            yield {
+                "kind": "lookup",
+                "question": f"How much does the {row['name']} weigh?",
+                "truth": f"{weight.sentence} {_cite(row, name)}",
+                "must_contain": [weight.text],
+            }
     categories = sorted({row["category"] for row in rows})
     for category in categories:
         members = [row for row in rows if row["category"] == category]
@@ -74,18 +84,29 @@ def _superlatives(members: list[dict[str, str]], noun: str, name: str) -> Iterat
         if len(valued) < 2:
             continue
         best = sorted(valued, key=lambda rv: rv[1], reverse=direction == "max")[0][0]
-        yield {"kind": "superlative", "question": f"Which is the {word} {noun}?",
-               "truth": f"The {best['name']}. {_cite(best, name)}", "must_contain": [best["name"]]}
+        yield {
+            "kind": "superlative",
+            "question": f"Which is the {word} {noun}?",
+            "truth": f"The {best['name']}. {_cite(best, name)}",
+            "must_contain": [best["name"]],
+        }
 
 
-def _recommendations(members: list[dict[str, str]], noun: str, name: str) -> Iterator[dict[str, Any]]:
+def _recommendations(
+    members: list[dict[str, str]], noun: str, name: str
+) -> Iterator[dict[str, Any]]:
     prices = sorted(float(row["price"]) for row in members)
     for budget in {round(prices[0] + 1), round(prices[-1] + 1), max(1, round(prices[0] - 5))}:
         allowed = [row["name"] for row in members if float(row["price"]) <= budget]
         truth = f"{', '.join(allowed)}." if allowed else "None fits; names the closest."
-        yield {"kind": "recommend", "question": f"Do you have a {noun} under ${budget}?",
-               "truth": truth, "must_contain": allowed[:1] or ["none"], "allowed": allowed,
-               "category_members": [row["name"] for row in members]}
+        yield {
+            "kind": "recommend",
+            "question": f"Do you have a {noun} under ${budget}?",
+            "truth": truth,
+            "must_contain": allowed[:1] or ["none"],
+            "allowed": allowed,
+            "category_members": [row["name"] for row in members],
+        }
 
 
 def split(rows: list[dict[str, Any]], half: str) -> list[dict[str, Any]]:
@@ -115,9 +136,12 @@ def _score(args: argparse.Namespace) -> None:
 
     rows = [json.loads(line) for line in Path(args.dataset).read_text().splitlines() if line]
     rows = split(rows, args.half)
-    names = sorted({n for r in rows for n in r.get("category_members", [])} |
-                   {r["must_contain"][0] for r in rows if r["kind"] == "superlative"}, key=len,
-                   reverse=True)
+    names = sorted(
+        {n for r in rows for n in r.get("category_members", [])}
+        | {r["must_contain"][0] for r in rows if r["kind"] == "superlative"},
+        key=len,
+        reverse=True,
+    )
     library = open_index(args.index)
     results = []
     for row in rows:
@@ -129,10 +153,16 @@ def _score(args: argparse.Namespace) -> None:
     for r in results:
         by_kind.setdefault(r["kind"], []).append(r["carried"])
     recs = [r["only_allowed"] for r in results if "only_allowed" in r]
-    print(json.dumps({"n": len(results),
-                      "carried": round(sum(r["carried"] for r in results) / len(results), 3),
-                      "by_kind": {k: f"{sum(v)}/{len(v)}" for k, v in by_kind.items()},
-                      "recommendations_only_allowed": f"{sum(recs)}/{len(recs)}"}))
+    print(
+        json.dumps(
+            {
+                "n": len(results),
+                "carried": round(sum(r["carried"] for r in results) / len(results), 3),
+                "by_kind": {k: f"{sum(v)}/{len(v)}" for k, v in by_kind.items()},
+                "recommendations_only_allowed": f"{sum(recs)}/{len(recs)}",
+            }
+        )
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

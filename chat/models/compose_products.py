@@ -59,7 +59,8 @@ _PEOPLE = re.compile(
 )
 _COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _MAX_WEIGHT = re.compile(
-    r"\b(?:under|below|less than|lighter than|at most)\s+(\d+(?:\.\d+)?)\s?(kg|g|lbs?|pounds?|oz)\b",
+    r"\b(?:under|below|less than|lighter than|at most)\s+(\d+(?:\.\d+)?)\s?"
+    r"(kg|g|lbs?|pounds?|oz)\b",
     re.IGNORECASE,
 )
 
@@ -95,9 +96,7 @@ def superlative(
             f"({best.shown_price}): {_LABELS.get(attribute, attribute)} {_fact(fact)}.",
         )
     ]
-    pieces += [
-        _cite(p, f"The {p.name} ({p.shown_price}): {_fact(a)}.") for p, a in ordered[1:3]
-    ]
+    pieces += [_cite(p, f"The {p.name} ({p.shown_price}): {_fact(a)}.") for p, a in ordered[1:3]]
     lacking = [p.name for p in pool if p.value_of(attribute) is None]
     if lacking:
         note = f"No {_LABELS.get(attribute, attribute)} is given for the {', '.join(lacking)}."
@@ -117,9 +116,7 @@ def compare(
         attributes = [size_attribute(named)]
     pieces = []
     for product in named[:3]:
-        facts = [
-            f"{_LABELS.get(a, a)} {v.text}" for a in attributes if (v := product.value_of(a))
-        ]
+        facts = [f"{_LABELS.get(a, a)} {v.text}" for a in attributes if (v := product.value_of(a))]
         shown = "; ".join(facts) if facts else "none of the compared facts is given"
         pieces.append(_cite(product, f"The {product.name}: {shown}."))
     if attribute and direction and attribute != "size":
@@ -202,7 +199,8 @@ def recommend(
         pieces: list[Piece] = [(lead, "")]
         pieces += [_cite(p, _recommendation(p, needs)) for p in fitting[:3]]
         return pieces
-    closest = min(products, key=lambda p: (len(_misses(p, needs)), p.rank))
+    in_category = [p for p in products if not needs.category or p.category == needs.category]
+    closest = min(in_category or products, key=lambda p: _distance(p, needs))
     what = (needs.category or "product").lower()
     return [
         (f"None of the {what} found meets every constraint.", ""),
@@ -212,6 +210,14 @@ def recommend(
             f"{' and '.join(_misses(closest, needs))}.",
         ),
     ]
+
+
+def _distance(product: Product, needs: _Needs) -> tuple[int, float, int]:
+    """Fewest misses first, then the smallest overshoot of the budget, then the best rank."""
+    over = 0.0
+    if needs.max_price is not None and product.price is not None:
+        over = max(0.0, product.price - needs.max_price)
+    return len(_misses(product, needs)), over, product.rank
 
 
 def _recommendation(product: Product, needs: _Needs) -> str:
@@ -231,7 +237,7 @@ def _first_sentence(text: str) -> str:
 
 
 def identify(products: list[Product], best_score: float) -> list[Piece] | None:
-    """"This looks like the X ($Y)", from the best-ranked product, with the match strength."""
+    """ "This looks like the X ($Y)", from the best-ranked product, with the match strength."""
     if not products:
         return None
     best = products[0]

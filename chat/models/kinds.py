@@ -21,15 +21,22 @@ _SUPERLATIVES: tuple[tuple[str, str, Direction], ...] = (
     (r"heaviest|weighs? the most", "weight", "max"),
     (r"cheapest|least expensive|most affordable|lowest price|lowest-priced", "price", "min"),
     (r"most expensive|priciest|highest price|dearest", "price", "max"),
-    (r"most waterproof|most water-resistant|highest (?:waterproof|hydrostatic)", "waterproof", "max"),
+    (
+        r"most waterproof|most water-resistant|highest (?:waterproof|hydrostatic)",
+        "waterproof",
+        "max",
+    ),
     (r"warmest|lowest temperature|coldest (?:rating|temperature)", "temperature", "min"),
     (r"brightest|most lumens|most light", "brightness", "max"),
     (r"longest battery|longest[- ]lasting|longest run", "battery_life", "max"),
     (r"longest warranty|best warranty", "warranty", "max"),
     (r"most powerful|highest (?:power|output)", "power", "max"),
     (r"sleeps the most|most people|most persons", "persons", "max"),
-    (r"largest|biggest|roomiest|most spacious|holds the most|most (?:space|room|capacity)", "size",
-     "max"),
+    (
+        r"largest|biggest|roomiest|most spacious|holds the most|most (?:space|room|capacity)",
+        "size",
+        "max",
+    ),
     (r"smallest|most compact|least (?:space|room)", "size", "min"),
 )
 _COMPARATIVES: tuple[tuple[str, str, Direction], ...] = (
@@ -86,9 +93,9 @@ def detect_kind(question: str, *, has_image: bool) -> QuestionKind:
         return QuestionKind("compare", *(found or (None, None)))
     if superlative := _first(_SUPERLATIVES, text):
         return QuestionKind("superlative", *superlative)
-    if comparative := _first(_COMPARATIVES, text):
-        if re.search(r"\bthan\b|\bor\b|\bwhich\b", text, re.IGNORECASE):
-            return QuestionKind("compare", *comparative)
+    comparative = _first(_COMPARATIVES, text)
+    if comparative and re.search(r"\bthan\b|\bor\b|\bwhich\b", text, re.IGNORECASE):
+        return QuestionKind("compare", *comparative)
     if _RECOMMEND.search(text):
         return QuestionKind("recommend")
     if _LIST.search(text):

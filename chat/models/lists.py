@@ -73,7 +73,13 @@ def _lists_in(text: str, title: str, citation: str, rank: int) -> Iterator[_List
             yield _List(lead, tuple(items), citation, rank)
         items = []
         heading = _HEADING.match(line)
-        lead = heading.group(1).strip() if heading else line.strip() if line.rstrip().endswith(":") else ""
+        lead = (
+            heading.group(1).strip()
+            if heading
+            else line.strip()
+            if line.rstrip().endswith(":")
+            else ""
+        )
     if len(items) >= 2 and lead:
         yield _List(lead, tuple(items), citation, rank)
 
