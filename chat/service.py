@@ -132,7 +132,8 @@ class ChatService:
         overrides = request.overrides
         plan = self._plan(request)
         mode, mode_notes = self._mode(overrides)
-        top = overrides.top or self.default_top
+        # A plan that ranks a category's products asks for more sources (QueryPlan.wants_top).
+        top = overrides.top or max(self.default_top, getattr(plan, "wants_top", None) or 0)
         filters = merge_filters(plan.filters, _override_filters(overrides), _scoped(scope))
         image_url = _query_image(request)
         hits = self._search(plan.query, image_url, mode=mode, top=top, filters=filters)

@@ -99,7 +99,8 @@ def superlative(
     pieces += [_cite(p, f"The {p.name} ({p.shown_price}): {_fact(a)}.") for p, a in ordered[1:3]]
     lacking = [p.name for p in pool if p.value_of(attribute) is None]
     if lacking:
-        note = f"No {_LABELS.get(attribute, attribute)} is given for the {', '.join(lacking)}."
+        label = _LABELS.get(attribute, attribute)
+        note = f"The sources found give no {label} for the {', '.join(lacking)}."
         pieces.append((note, ""))
     return pieces
 

@@ -12,44 +12,12 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["lookup", "recommend", "superlative", "compare", "identify", "list", "yesno"]
-Direction = Literal["min", "max"]
+from retrieval.query.superlatives import COMPARATIVES as _COMPARATIVES
+from retrieval.query.superlatives import SUPERLATIVES as _SUPERLATIVES
+from retrieval.query.superlatives import Direction, first_match
 
-# "size" is resolved to the size attribute the compared products actually state.
-_SUPERLATIVES: tuple[tuple[str, str, Direction], ...] = (
-    (r"lightest|least heavy|weighs? the least|lowest weight", "weight", "min"),
-    (r"heaviest|weighs? the most", "weight", "max"),
-    (r"cheapest|least expensive|most affordable|lowest price|lowest-priced", "price", "min"),
-    (r"most expensive|priciest|highest price|dearest", "price", "max"),
-    (
-        r"most waterproof|most water-resistant|highest (?:waterproof|hydrostatic)",
-        "waterproof",
-        "max",
-    ),
-    (r"warmest|lowest temperature|coldest (?:rating|temperature)", "temperature", "min"),
-    (r"brightest|most lumens|most light", "brightness", "max"),
-    (r"longest battery|longest[- ]lasting|longest run", "battery_life", "max"),
-    (r"longest warranty|best warranty", "warranty", "max"),
-    (r"most powerful|highest (?:power|output)", "power", "max"),
-    (r"sleeps the most|most people|most persons", "persons", "max"),
-    (
-        r"largest|biggest|roomiest|most spacious|holds the most|most (?:space|room|capacity)",
-        "size",
-        "max",
-    ),
-    (r"smallest|most compact|least (?:space|room)", "size", "min"),
-)
-_COMPARATIVES: tuple[tuple[str, str, Direction], ...] = (
-    (r"lighter", "weight", "min"),
-    (r"heavier", "weight", "max"),
-    (r"cheaper|less expensive|more affordable", "price", "min"),
-    (r"more expensive|pricier", "price", "max"),
-    (r"more waterproof", "waterproof", "max"),
-    (r"warmer", "temperature", "min"),
-    (r"brighter", "brightness", "max"),
-    (r"bigger|larger|roomier|holds more", "size", "max"),
-    (r"smaller", "size", "min"),
-)
+Kind = Literal["lookup", "recommend", "superlative", "compare", "identify", "list", "yesno"]
+
 _RECOMMEND = re.compile(
     r"\b(?:recommend|suggest|do you (?:have|sell|carry|stock)|looking for|like this|similar to|"
     r"i need|i want|what (?:should|would|could) i (?:buy|get|take|bring)|good for|best \w+ for|"
@@ -108,7 +76,4 @@ def detect_kind(question: str, *, has_image: bool) -> QuestionKind:
 def _first(
     table: tuple[tuple[str, str, Direction], ...], text: str
 ) -> tuple[str, Direction] | None:
-    for pattern, attribute, direction in table:
-        if re.search(rf"\b(?:{pattern})\b", text, re.IGNORECASE):
-            return attribute, direction
-    return None
+    return first_match(table, text)

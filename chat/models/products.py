@@ -56,23 +56,38 @@ def products_in(hits: Sequence[SearchHit]) -> list[Product]:
     """The catalog records among ``hits``, first occurrence of each name kept; a hit on a
     product's picture ranks the product where the picture ranks."""
     by_image = _image_ranks(hits)
-    products: dict[str, Product] = {}
+    # A long record is cut into several chunks: its facts are read from all of them.
+    texts: dict[str, list[str]] = {}
+    first: dict[str, tuple[int, SearchHit]] = {}
     for rank, hit in enumerate(hits):
         chunk = hit.chunk
-        if chunk.kind != ChunkKind.CATALOG or not chunk.title or chunk.title in products:
+        if chunk.kind != ChunkKind.CATALOG or not chunk.title:
             continue
-        image_rank = min((by_image.get(i.path, rank) for i in chunk.images), default=rank)
-        products[chunk.title] = Product(
-            name=chunk.title,
-            price=chunk.price,
-            category=chunk.category,
-            citation=chunk.citation,
-            rank=min(rank, image_rank),
-            score=hit.score,
-            description=_description(chunk.content),
-            attributes=extract_attributes(chunk.content),
-        )
-    return sorted(products.values(), key=lambda p: p.rank)
+        texts.setdefault(chunk.title, []).append(chunk.content)
+        first.setdefault(chunk.title, (rank, hit))
+    products = [_product(hit, rank, texts[name], by_image) for name, (rank, hit) in first.items()]
+    return sorted(products, key=lambda p: p.rank)
+
+
+def _product(hit: SearchHit, rank: int, texts: list[str], by_image: dict[str, int]) -> Product:
+    chunk = hit.chunk
+    image_rank = min((by_image.get(i.path, rank) for i in chunk.images), default=rank)
+    prose = [d for d in (_description(text) for text in texts) if d]
+    return Product(
+        name=chunk.title or "",
+        price=chunk.price,
+        category=chunk.category,
+        citation=chunk.citation,
+        rank=min(rank, image_rank),
+        score=hit.score,
+        description=max(prose, key=_prose_weight, default=""),
+        attributes=extract_attributes("\n".join(texts)),
+    )
+
+
+def _prose_weight(text: str) -> int:
+    """Sentences that end, not a caption cut short with "…"."""
+    return len(text) - (1000 if text.endswith("\u2026") or "Context:" in text else 0)
 
 
 def _image_ranks(hits: Sequence[SearchHit]) -> dict[str, int]:
