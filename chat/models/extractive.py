@@ -15,6 +15,7 @@ Usage::
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from chat.models.composers import compose
 from chat.models.injection import is_planted_instruction
 from chat.models.terms import QuestionTerms, content_terms, question_terms
 from chat.sentences import split_fields, split_sentences
-from ingestion.parsers.anchors import FIGURE_LINE
+from ingestion.parsers.anchors import FIGURE_LINE, PAGE_LINE
 from ridgeline.errors import ModelError
 from ridgeline.types import Answer, ChatMessage, ChunkKind, SearchHit
 
@@ -220,14 +221,32 @@ def _candidates(sources: Sequence[SearchHit]) -> Iterable[_Candidate]:
 
 
 def _segments(content: str, citation: str) -> Iterator[tuple[str, str]]:
-    """The chunk's text cut at its figure lines; a figure line's words cite the figure."""
+    """The chunk's text cut at its figure and page lines: a figure line's words cite the
+    figure, and text after a ``[Page N]`` line cites page N (a chunk across a page break)."""
     cursor = 0
-    for line in FIGURE_LINE.finditer(content):
-        yield content[cursor : line.start()], citation
-        name = line.group(0)[len("[Figure ") :].split("]", 1)[0]
-        yield line.group(0)[len(f"[Figure {name}]") :], f"{citation}({name})"
+    page_citation = citation
+    for line in sorted(_anchor_lines(content), key=lambda m: m.start()):
+        yield content[cursor : line.start()], page_citation
         cursor = line.end()
-    yield content[cursor:], citation
+        page = PAGE_LINE.fullmatch(line.group(0))
+        if page is not None:
+            page_citation = _on_page(citation, int(page.group(1)))
+            continue
+        name = line.group(0)[len("[Figure ") :].split("]", 1)[0]
+        yield line.group(0)[len(f"[Figure {name}]") :], f"{page_citation}({name})"
+    yield content[cursor:], page_citation
+
+
+def _anchor_lines(content: str) -> list[re.Match[str]]:
+    return [*FIGURE_LINE.finditer(content), *PAGE_LINE.finditer(content)]
+
+
+def _on_page(citation: str, page: int) -> str:
+    """``a.pdf#page=7`` -> ``a.pdf#page=8``."""
+    return _PAGE_ANCHOR.sub(f"#page={page}", citation) if "#page=" in citation else citation
+
+
+_PAGE_ANCHOR = re.compile(r"#page=\d+")
 
 
 def _catalog_candidates(hit: SearchHit, rank: int) -> Iterable[_Candidate]:

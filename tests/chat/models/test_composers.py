@@ -84,3 +84,22 @@ def test_a_list_question_gets_the_items_not_the_lead_in() -> None:
         ("Store the bag loose.", "bag.md"),
         ("Spot-clean the shell.", "bag.md"),
     ]
+
+
+def test_a_sentence_after_a_page_line_cites_its_own_page() -> None:
+    from chat.models.extractive import ExtractiveAnswerer
+    from ridgeline.types import ChatMessage
+
+    chunk = Chunk(
+        chunk_id="p",
+        document_id="book",
+        source="book.pdf",
+        citation="book.pdf#page=7",
+        content="Deductibles reset every January.\n[Page 8]\nThe copay for specialists is $40.",
+        page_number=7,
+    )
+    answer = ExtractiveAnswerer().answer(
+        [ChatMessage(role="user", content="What is the copay for specialists?")],
+        [SearchHit(chunk=chunk, score=1.0)],
+    )
+    assert answer.text == "The copay for specialists is $40. [book.pdf#page=8]"
