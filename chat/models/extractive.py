@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from chat.models.composers import compose
 from chat.models.injection import is_planted_instruction
 from chat.models.terms import QuestionTerms, content_terms, question_terms
-from chat.sentences import split_fields, split_sentences
+from chat.sentences import is_heading, is_label_run, split_fields, split_sentences
 from ingestion.parsers.anchors import FIGURE_LINE, PAGE_LINE
 from ridgeline.errors import ModelError
 from ridgeline.types import Answer, ChatMessage, ChunkKind, SearchHit
@@ -211,7 +211,10 @@ def _candidates(sources: Sequence[SearchHit]) -> Iterable[_Candidate]:
             context = content_terms(chunk.title) if chunk.title else frozenset()
             position = 0
             for segment, citation in _segments(chunk.content, chunk.citation):
-                sentences = (s for s in split_sentences(segment) if not s.startswith("#"))
+                # Headings and chart or table label runs are not prose to quote.
+                sentences = (
+                    s for s in split_sentences(segment) if not is_heading(s) and not is_label_run(s)
+                )
                 for sentence in sentences:
                     terms = content_terms(sentence)
                     yield _Candidate(
