@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from chat.models.composers import compose
 from chat.models.injection import is_planted_instruction
+from chat.models.lists import items_after
 from chat.models.terms import QuestionTerms, content_terms, question_terms
 from chat.sentences import is_heading, is_label_run, split_fields, split_sentences
 from ingestion.parsers.anchors import FIGURE_LINE, PAGE_LINE
@@ -132,7 +133,13 @@ class ExtractiveAnswerer:
             if not is_planted_instruction(c.text)
         ]
         chosen = self._choose(self._score(question_terms(question), candidates))
-        return [(_as_sentence(c.text), c.citation) for c in chosen]
+        pieces = []
+        for candidate in chosen:
+            # A lead-in ending in ":" is quoted with its items, not alone.
+            items = items_after(candidate.text, sources[candidate.rank])
+            text = " ".join([candidate.text, *items]) if items else _as_sentence(candidate.text)
+            pieces.append((text, candidate.citation))
+        return pieces
 
     def _score(self, question: QuestionTerms, candidates: list[_Candidate]) -> list[_Scored]:
         idf = _idf(question.all, candidates)

@@ -31,9 +31,8 @@ _IDENTIFY = re.compile(
     re.IGNORECASE,
 )
 _LIST = re.compile(
-    r"\bwhat should i do\b|\bhow (?:do|should|can) i\b|\bsteps?\b|\btips?\b|\blist\b|"
-    r"\bwhat are (?:the|some)\b|\bwhich (?:items|things)\b|\bhow to\b|\bwhat do i need\b|"
-    r"\binclude[sd]?\b|\bwhat (?:is|are) (?:in|included)\b",
+    r"\bwhat should i do\b|\bhow (?:do|should|can) i\b|\bsteps\b|\btips\b|\blist\b|"
+    r"\bhow to\b|\bwhat do i need\b",
     re.IGNORECASE,
 )
 _YESNO = re.compile(

@@ -19,6 +19,7 @@ from ridgeline.types import ChunkKind, SearchHit
 _ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+(.*)$")
 _HEADING = re.compile(r"^\s*#{1,6}\s+(.*)$")
 _MAX_ITEMS = 8
+_LIST_SOURCES = 3
 
 
 @dataclass(frozen=True)
@@ -34,18 +35,32 @@ def best_list(question: str, sources: Sequence[SearchHit]) -> list[tuple[str, st
     no list's lead-in shares any."""
     asked = content_terms(question)
     scored = []
-    for found in _lists(sources):
+    for found in _lists(sources[:_LIST_SOURCES]):
         lead_overlap = len(asked & content_terms(found.lead))
         item_overlap = len(asked & content_terms(" ".join(found.items)))
-        if lead_overlap:
+        # The lead-in must name most of what is asked: "care" and "bag" for "How do I care
+        # for the bag?"; one shared word ("claim") picks some other list.
+        if lead_overlap and lead_overlap * 2 >= len(asked):
             scored.append((-(2 * lead_overlap + item_overlap), found.rank, found))
     if not scored:
         return None
     chosen = min(scored, key=lambda s: (s[0], s[1]))[2]
     lead = chosen.lead.rstrip(":")
-    pieces = [(f"{lead}:", "")]
-    pieces += [(_sentence(item), chosen.citation) for item in chosen.items[:_MAX_ITEMS]]
-    return pieces
+    items = " ".join(_sentence(item) for item in chosen.items[:_MAX_ITEMS])
+    return [(f"{lead}: {items}", chosen.citation)]
+
+
+def items_after(sentence: str, hit: SearchHit) -> list[str]:
+    """The list items that follow ``sentence`` in ``hit``'s text when it is a lead-in ending in
+    ":" (a quoted lead-in alone says nothing)."""
+    if not sentence.rstrip().endswith(":") or hit.chunk.kind == ChunkKind.CATALOG:
+        return []
+    tail = " ".join(sentence.split())[-40:]
+    for found in _lists_in(hit.chunk.content, "", hit.chunk.citation, 0):
+        lead = " ".join(found.lead.split())
+        if lead.endswith(tail) or tail.endswith(lead[-40:]):
+            return [_sentence(item) for item in found.items[:_MAX_ITEMS]]
+    return []
 
 
 def _lists(sources: Sequence[SearchHit]) -> Iterator[_List]:

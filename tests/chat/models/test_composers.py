@@ -79,11 +79,7 @@ def test_a_list_question_gets_the_items_not_the_lead_in() -> None:
     pieces = compose(
         "How do I care for the bag?", [SearchHit(chunk=chunk, score=1.0)], has_image=False
     )
-    assert pieces == [
-        ("Care and Cleaning:", ""),
-        ("Store the bag loose.", "bag.md"),
-        ("Spot-clean the shell.", "bag.md"),
-    ]
+    assert pieces == [("Care and Cleaning: Store the bag loose. Spot-clean the shell.", "bag.md")]
 
 
 def test_a_sentence_after_a_page_line_cites_its_own_page() -> None:
@@ -103,3 +99,26 @@ def test_a_sentence_after_a_page_line_cites_its_own_page() -> None:
         [SearchHit(chunk=chunk, score=1.0)],
     )
     assert answer.text == "The copay for specialists is $40. [book.pdf#page=8]"
+
+
+def test_a_quoted_lead_in_brings_its_items() -> None:
+    from chat.models.extractive import ExtractiveAnswerer
+    from ridgeline.types import ChatMessage
+
+    chunk = Chunk(
+        chunk_id="l",
+        document_id="plan",
+        source="plan.pdf",
+        citation="plan.pdf#page=3",
+        content="Prior authorization is required for these hospital services:\n"
+        "- Inpatient stays\n- Outpatient surgery\n",
+        page_number=3,
+    )
+    answer = ExtractiveAnswerer().answer(
+        [ChatMessage(role="user", content="Which hospital services need prior authorization?")],
+        [SearchHit(chunk=chunk, score=1.0)],
+    )
+    assert answer.text == (
+        "Prior authorization is required for these hospital services: "
+        "Inpatient stays. Outpatient surgery. [plan.pdf#page=3]"
+    )
