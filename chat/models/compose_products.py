@@ -89,17 +89,16 @@ def superlative(
     best, fact = ordered[0]
     word = _WORDS.get((attribute, direction), f"{'largest' if direction == 'max' else 'smallest'}")
     what = (category or "products").lower()
-    pieces = [
-        _cite(
-            best,
-            f"The {word} of the {len(pool)} {what} found is the {best.name} "
-            f"({best.shown_price}): {_LABELS.get(attribute, attribute)} {_fact(fact)}.",
-        )
-    ]
+    label = _LABELS.get(attribute, attribute)
+    lead = (
+        f"The {word} of the {len(pool)} {what} found is the {best.name}"
+        if len(pool) > 1
+        else f"Only one of the {what} was found, so it cannot be ranked: the {best.name}"
+    )
+    pieces = [_cite(best, f"{lead} ({best.shown_price}): {label} {_fact(fact)}.")]
     pieces += [_cite(p, f"The {p.name} ({p.shown_price}): {_fact(a)}.") for p, a in ordered[1:3]]
     lacking = [p.name for p in pool if p.value_of(attribute) is None]
     if lacking:
-        label = _LABELS.get(attribute, attribute)
         note = f"The sources found give no {label} for the {', '.join(lacking)}."
         pieces.append((note, ""))
     return pieces
