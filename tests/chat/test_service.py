@@ -251,3 +251,28 @@ def test_an_image_question_searches_the_image_and_only_the_words_that_add_to_it(
     assert constrained.filters == SearchFilters(include_category="Tents", keep_unlabelled=True)
     # Image search off: the image is not what is searched, so the words are searched as asked.
     assert (words_only.text, words_only.image_bytes) == ("Which product is this?", None)
+
+
+def test_a_budget_that_leaves_nothing_is_relaxed_and_the_answer_names_the_closest():
+    from retrieval.query.planner import QueryPlanner
+
+    tent = make_hit(
+        "products.csv#id=4",
+        "Meadow 3 Tent\nCategory: Tents\nPrice: $179.00\nA roomy three-person tent.",
+        kind=ChunkKind.CATALOG,
+        category="Tents",
+        title="Meadow 3 Tent",
+    )
+    tent = tent.model_copy(update={"chunk": tent.chunk.model_copy(update={"price": 179.0})})
+    retriever = FakeRetriever(hits=[tent])
+    service = ChatService(
+        retriever=retriever,
+        model=ExtractiveAnswerer(),
+        planner=QueryPlanner(categories=["Tents"]).plan,
+    )
+    response = service.chat(request("Do you have a tent under $100?"))
+    assert response.output_text.startswith("None of the tents found meets every constraint.")
+    assert "Meadow 3 Tent ($179.00)" in response.output_text
+    assert "$79.00 over the $100 budget" in response.output_text
+    assert [call.filters.max_price for call in retriever.calls] == [100.0, None]
+    assert any(t.title == "Constraint relaxed" for t in response.context.thoughts)
