@@ -15,6 +15,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import base64
 import csv
 import json
 import random
@@ -70,6 +71,7 @@ def questions(path: Path) -> Iterator[dict[str, Any]]:
                 "truth": f"{weight.sentence} {_cite(row, name)}",
                 "must_contain": [weight.text],
             }
+    yield from _image_questions(rows, name)
     categories = sorted({row["category"] for row in rows})
     for category in categories:
         members = [row for row in rows if row["category"] == category]
@@ -109,6 +111,35 @@ def _recommendations(
         }
 
 
+def _image_questions(rows: list[dict[str, str]], name: str) -> Iterator[dict[str, Any]]:
+    """A product's own picture: "which product is this?" and "one like this under $X"."""
+    for row in rows:
+        if not row.get("image"):
+            continue
+        yield {
+            "kind": "identify",
+            "question": "Which product is this?",
+            "image": row["image"],
+            "truth": f"The {row['name']}. {_cite(row, name)}",
+            "must_contain": [row["name"]],
+        }
+        budget = round(float(row["price"]) + 20)
+        allowed = [
+            r["name"]
+            for r in rows
+            if r["category"] == row["category"] and float(r["price"]) <= budget
+        ]
+        yield {
+            "kind": "recommend",
+            "question": f"Do you have one like this under ${budget}?",
+            "image": row["image"],
+            "truth": f"{', '.join(allowed)}.",
+            "must_contain": [row["name"]],
+            "allowed": allowed,
+            "category_members": [r["name"] for r in rows if r["category"] == row["category"]],
+        }
+
+
 def split(rows: list[dict[str, Any]], half: str) -> list[dict[str, Any]]:
     """The ``tune`` or ``test`` half, by a fixed seed."""
     order = list(range(len(rows)))
@@ -131,6 +162,23 @@ def score_row(row: dict[str, Any], answer: str, catalog_names: list[str]) -> dic
     return result
 
 
+def _ask(library: Any, row: dict[str, Any], corpus: Path | None) -> str:
+    """The answer, with the row's image attached as a data URL when it has one."""
+    from chat.protocol import ChatRequest
+
+    if not row.get("image"):
+        return str(library.ask(row["question"]).output_text)
+    if corpus is None:
+        raise SystemExit("an image question needs --corpus (the folder its image paths are in)")
+    data = base64.b64encode((corpus / row["image"]).read_bytes()).decode()
+    content = [
+        {"type": "text", "text": row["question"]},
+        {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{data}"}},
+    ]
+    request = ChatRequest.model_validate({"messages": [{"role": "user", "content": content}]})
+    return str(library.chat_service.chat(request).output_text)
+
+
 def _score(args: argparse.Namespace) -> None:
     from ridgeline.library import open_index
 
@@ -145,7 +193,7 @@ def _score(args: argparse.Namespace) -> None:
     library = open_index(args.index)
     results = []
     for row in rows:
-        answer = library.ask(row["question"]).output_text
+        answer = _ask(library, row, Path(args.corpus) if args.corpus else None)
         scored = score_row(row, answer, names)
         results.append({**row, "answer": answer, **scored})
     Path(args.out).write_text("".join(json.dumps(r) + "\n" for r in results))
@@ -176,6 +224,7 @@ def main(argv: list[str] | None = None) -> None:
     score.add_argument("--index", required=True)
     score.add_argument("--half", choices=["tune", "test", "all"], default="test")
     score.add_argument("--out", default="catalog-qa-results.jsonl")
+    score.add_argument("--corpus", help="the folder the CSV's image paths are relative to")
     args = parser.parse_args(argv)
     if args.command == "write":
         rows = list(questions(Path(args.csv)))
