@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from chat.models.composers import compose
 from chat.models.injection import is_planted_instruction
 from chat.models.lists import items_after
-from chat.models.refusal import unknown_names
 from chat.models.terms import QuestionTerms, content_terms, question_terms
 from chat.sentences import is_heading, is_label_run, split_fields, split_sentences
 from ingestion.parsers.anchors import FIGURE_LINE, PAGE_LINE
@@ -127,8 +126,6 @@ class ExtractiveAnswerer:
         composed = compose(question, sources, has_image=has_image)
         if composed and not any(is_planted_instruction(text) for text, _ in composed):
             return composed
-        if unknown_names(question, sources[: self.max_sources]):
-            return []  # the question names something no source mentions
         # Instructions planted in a source are never quoted as the answer (docs/security.md).
         candidates = [
             c

@@ -123,21 +123,3 @@ def test_a_quoted_lead_in_brings_its_items() -> None:
         "Inpatient stays. Outpatient surgery. [plan.pdf#page=3]"
     )
 
-
-def test_a_question_naming_what_no_source_mentions_is_refused() -> None:
-    from chat.models.extractive import DONT_KNOW, ExtractiveAnswerer
-    from ridgeline.types import ChatMessage
-
-    chunk = Chunk(
-        chunk_id="s",
-        document_id="plan",
-        source="standard.pdf",
-        citation="standard.pdf#page=2",
-        content="The key benefits of the Northwind Standard plan are low copays.",
-        page_number=2,
-    )
-    answer = ExtractiveAnswerer().answer(
-        [ChatMessage(role="user", content="What are the key benefits of the Platinum plan?")],
-        [SearchHit(chunk=chunk, score=1.0)],
-    )
-    assert answer.text == DONT_KNOW
