@@ -122,4 +122,3 @@ def test_a_quoted_lead_in_brings_its_items() -> None:
         "Prior authorization is required for these hospital services: "
         "Inpatient stays. Outpatient surgery. [plan.pdf#page=3]"
     )
-
