@@ -71,7 +71,13 @@ def _blocks(text: str) -> list[str]:
     blocks: list[str] = []
     current: list[str] = []
     for line in text.splitlines():
-        if not line.strip() or _STANDALONE_LINE.match(line):
+        # A heading line starts a block: after a blank line, or after a finished sentence.
+        after_sentence = not current or current[-1].endswith((".", "!", "?", ":"))
+        if (
+            not line.strip()
+            or _STANDALONE_LINE.match(line)
+            or (after_sentence and _is_heading_line(line))
+        ):
             blocks.append(" ".join(current))
             current = []
         if _HEADING.match(line) or (not current and _is_heading_line(line)):

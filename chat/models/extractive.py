@@ -293,4 +293,4 @@ def _name_field(fields: list[str]) -> str | None:
 
 
 def _as_sentence(text: str) -> str:
-    return text if text.endswith((".", "!", "?")) else f"{text}."
+    return text if text.endswith((".", "!", "?", ":")) else f"{text}."

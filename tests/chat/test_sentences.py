@@ -45,3 +45,12 @@ def test_headings_and_chart_label_runs_are_told_from_prose():
     assert not is_heading("Store the bag loose.")
     assert is_label_run("-25% -15% -5% 5% 2014 2015 2016 2017")
     assert not is_label_run("Sales rose 5% in 2015 and fell in 2016.")
+
+
+def test_a_heading_line_after_a_finished_sentence_starts_a_new_block():
+    text = "Therapy is covered for 20 visits.\nExceptions\nMassage is not covered."
+    assert split_sentences(text) == [
+        "Therapy is covered for 20 visits.",
+        "Exceptions",
+        "Massage is not covered.",
+    ]
