@@ -20,6 +20,10 @@ _ABBREVIATIONS = frozenset(
 # or a "Key: value" field.
 _STANDALONE_LINE = re.compile(r"^\s*(?:[-*•#|]|\d+[.)]\s|[A-Za-z][\w()-]*(?: [\w()-]+){0,3}:\s)")
 _HEADING = re.compile(r"^\s*#{1,6}\s")
+_HEADING_WORDS = 8
+_PROSE_ENDS = (".", "!", "?", ":", ";", ",", ")")
+_LABEL_RUN_TOKENS = 4
+_WORDLIKE = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 # A catalog field starts with one capitalised word (or snake_case key) and a colon.
 _FIELD_START = re.compile(r"\s+(?=[A-Z][A-Za-z_]*:\s)")
 
@@ -30,6 +34,28 @@ def split_sentences(text: str) -> list[str]:
     for block in _blocks(text):
         sentences.extend(_split_block(block))
     return sentences
+
+
+def is_heading(sentence: str) -> bool:
+    """A heading rather than prose: a markdown heading, or a few capitalised words with no
+    end punctuation ("Care and Cleaning", "WARRANTY")."""
+    if _HEADING.match(sentence):
+        return True
+    words = sentence.split()
+    if not words or len(words) > _HEADING_WORDS or sentence.rstrip().endswith(_PROSE_ENDS):
+        return False
+    capitalised = sum(word[:1].isupper() or not word[:1].isalpha() for word in words)
+    return capitalised >= max(1, (len(words) + 1) // 2)
+
+
+def is_label_run(sentence: str) -> bool:
+    """A run of chart ticks or table labels ("-25% -15% -5% 5% 2014 2015"), not a sentence:
+    fewer than half its tokens hold a word of two letters or more."""
+    tokens = sentence.split()
+    if len(tokens) < _LABEL_RUN_TOKENS:
+        return False
+    words = sum(bool(_WORDLIKE.search(token)) for token in tokens)
+    return words * 2 < len(tokens)
 
 
 def split_fields(text: str) -> list[str]:
@@ -45,15 +71,28 @@ def _blocks(text: str) -> list[str]:
     blocks: list[str] = []
     current: list[str] = []
     for line in text.splitlines():
-        if not line.strip() or _STANDALONE_LINE.match(line):
+        # A heading line starts a block: after a blank line, or after a finished sentence.
+        after_sentence = not current or current[-1].endswith((".", "!", "?", ":"))
+        if (
+            not line.strip()
+            or _STANDALONE_LINE.match(line)
+            or (after_sentence and _is_heading_line(line))
+        ):
             blocks.append(" ".join(current))
             current = []
-        if _HEADING.match(line):
-            blocks.append(line)  # a heading never runs into the paragraph under it
+        if _HEADING.match(line) or (not current and _is_heading_line(line)):
+            # A heading never runs into the paragraph under it.
+            blocks.append(line)
         elif line.strip():
             current.append(line.strip())
     blocks.append(" ".join(current))
     return [" ".join(block.split()) for block in blocks if block.strip()]
+
+
+def _is_heading_line(line: str) -> bool:
+    """A short capitalised line with no end punctuation that starts a paragraph."""
+    stripped = line.strip()
+    return bool(stripped) and is_heading(stripped) and not stripped.endswith(",")
 
 
 def _split_block(block: str) -> list[str]:

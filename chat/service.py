@@ -29,6 +29,7 @@ from chat.planning import Plan, PlannedQuery, QueryPlanner
 from chat.protocol import ChatRequest, ChatResponse, DataPoints, Overrides, ResponseContext
 from chat.protocol import ThoughtStep as Thought
 from chat.stream_filters import StreamEditor
+from retrieval.query.constraints import relaxed_prices
 from ridgeline.protocols import ChatModel, Retriever
 from ridgeline.settings import RetrievalMode
 from ridgeline.types import AccessScope, Answer, SearchFilters, SearchHit, merge_filters
@@ -142,11 +143,19 @@ class ChatService:
         overrides = request.overrides
         plan = self._plan(request)
         mode, mode_notes = self._mode(overrides)
-        top = overrides.top or self.default_top
+        # A plan that ranks a category's products asks for more sources (QueryPlan.wants_top).
+        top = overrides.top or max(self.default_top, getattr(plan, "wants_top", None) or 0)
         filters = merge_filters(plan.filters, _override_filters(overrides), _scoped(scope))
         image_url = _query_image(request)
         weights = self._weights(plan)
         hits = self._search(plan.query, image_url, mode=mode, top=top, filters=filters, **weights)
+        relaxed = relaxed_prices(filters, plan.filters, _override_filters(overrides))
+        if not hits and relaxed is not None:
+            # A budget that leaves nothing: search without it; the answer names what misses.
+            hits = self._search(
+                plan.query, image_url, mode=mode, top=top, filters=relaxed, **weights
+            )
+            mode_notes.append(thoughts.note("Constraint relaxed", "no result within the price"))
         hits = _above(_readable(hits, scope), overrides.minimum_search_score)
         model = self._model_for(overrides)
         sources = _sources_for_model(hits, overrides)

@@ -14,7 +14,7 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ingestion.parsers.anchors import figure_marker
+from ingestion.parsers.anchors import figure_marker, page_marker
 from ridgeline.types import ChunkKind, ImageAsset, Page
 
 FLOWING_SUFFIXES = (".pdf",)
@@ -91,6 +91,20 @@ class PageFlow:
         first = max(bisect.bisect_right(self.starts, start) - 1, 0)
         last = max(bisect.bisect_left(self.starts, end) - 1, first)
         return list(self.pages[first : last + 1])
+
+    def marked(self, start: int, end: int, content: str) -> str:
+        """``content`` (the span ``start:end``) with a ``[Page N]`` line where each later page
+        begins; a table part rebuilt with its header (not a plain span) is left as it is."""
+        if content != self.text[start:end]:
+            return content
+        cuts = [
+            (offset - start, page.page_number)
+            for offset, page in zip(self.starts, self.pages, strict=True)
+            if start < offset < end and page.page_number is not None
+        ]
+        for cut, number in reversed(cuts):
+            content = f"{content[:cut].rstrip()}\n{page_marker(number)}\n{content[cut:]}"
+        return content
 
     def images_for(self, start: int, end: int, content: str) -> tuple[ImageAsset, ...]:
         """What :func:`page_images` keeps on each page the span ``start:end`` covers."""

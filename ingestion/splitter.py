@@ -131,7 +131,11 @@ class TokenSplitter:
         """Chunks of a run of pages read as one text: (start page, content, images) each."""
         budget = self._budget(max((self._title_cost(page) for page in flow.pages), default=0))
         return [
-            (flow.page_at(begin), content, flow.images_for(begin, end, content))
+            (
+                flow.page_at(begin),
+                flow.marked(begin, end, content),
+                flow.images_for(begin, end, content),
+            )
             for begin, end, content in self._located(flow.text, budget)
         ]
 

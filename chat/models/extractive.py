@@ -15,14 +15,17 @@ Usage::
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from chat.models.composers import compose
 from chat.models.injection import is_planted_instruction
+from chat.models.lists import items_after
 from chat.models.terms import QuestionTerms, content_terms, question_terms
-from chat.sentences import split_fields, split_sentences
-from ingestion.parsers.anchors import FIGURE_LINE
+from chat.sentences import is_heading, is_label_run, split_fields, split_sentences
+from ingestion.parsers.anchors import FIGURE_LINE, PAGE_LINE
 from ridgeline.errors import ModelError
 from ridgeline.types import Answer, ChatMessage, ChunkKind, SearchHit
 
@@ -105,21 +108,24 @@ class ExtractiveAnswerer:
         if not pieces:
             yield DONT_KNOW
         for index, (sentence, citation) in enumerate(pieces):
-            yield f"{' ' if index else ''}{sentence} [{citation}]"
+            yield f"{' ' if index else ''}{_cited(sentence, citation)}"
         yield self._answer_from(pieces)
 
     def _answer_from(self, pieces: list[tuple[str, str]]) -> Answer:
         if not pieces:
             return Answer(text=DONT_KNOW, model=self.name)
-        citations = list(dict.fromkeys(citation for _, citation in pieces))
-        text = " ".join(f"{sentence} [{citation}]" for sentence, citation in pieces)
+        citations = list(dict.fromkeys(citation for _, citation in pieces if citation))
+        text = " ".join(_cited(sentence, citation) for sentence, citation in pieces)
         return Answer(text=text, citations=citations, model=self.name)
 
     def _pieces(
         self, messages: Sequence[ChatMessage], sources: Sequence[SearchHit]
     ) -> list[tuple[str, str]]:
         """The chosen sentences, each with its citation; empty when nothing is relevant."""
-        question = _last_user_text(messages)
+        question, has_image = _last_user_turn(messages)
+        composed = compose(question, sources, has_image=has_image)
+        if composed and not any(is_planted_instruction(text) for text, _ in composed):
+            return composed
         # Instructions planted in a source are never quoted as the answer (docs/security.md).
         candidates = [
             c
@@ -127,7 +133,13 @@ class ExtractiveAnswerer:
             if not is_planted_instruction(c.text)
         ]
         chosen = self._choose(self._score(question_terms(question), candidates))
-        return [(_as_sentence(c.text), c.citation) for c in chosen]
+        pieces = []
+        for candidate in chosen:
+            # A lead-in ending in ":" is quoted with its items, not alone.
+            items = items_after(candidate.text, sources[candidate.rank])
+            text = " ".join([candidate.text, *items]) if items else _as_sentence(candidate.text)
+            pieces.append((text, candidate.citation))
+        return pieces
 
     def _score(self, question: QuestionTerms, candidates: list[_Candidate]) -> list[_Scored]:
         idf = _idf(question.all, candidates)
@@ -163,6 +175,11 @@ class ExtractiveAnswerer:
         return chosen
 
 
+def _cited(sentence: str, citation: str) -> str:
+    """A sentence with its citation; a connecting sentence ("These match:") has none."""
+    return f"{sentence} [{citation}]" if citation else sentence
+
+
 def _sentence_key(text: str) -> str:
     """Lower-cased words, without a trailing ellipsis or full stop (a shortened copy)."""
     return " ".join(text.lower().split()).rstrip(".\u2026 ")
@@ -174,10 +191,11 @@ def _repeats(key: str, seen: set[str]) -> bool:
     return any(other.startswith(key) or key.startswith(other) for other in seen)
 
 
-def _last_user_text(messages: Sequence[ChatMessage]) -> str:
+def _last_user_turn(messages: Sequence[ChatMessage]) -> tuple[str, bool]:
+    """The last user message's text, and whether it came with an image."""
     for message in reversed(messages):
         if message.role == "user":
-            return message.content
+            return message.content, bool(message.images)
     raise ModelError("the conversation has no user message to answer")
 
 
@@ -200,7 +218,10 @@ def _candidates(sources: Sequence[SearchHit]) -> Iterable[_Candidate]:
             context = content_terms(chunk.title) if chunk.title else frozenset()
             position = 0
             for segment, citation in _segments(chunk.content, chunk.citation):
-                sentences = (s for s in split_sentences(segment) if not s.startswith("#"))
+                # Headings and chart or table label runs are not prose to quote.
+                sentences = (
+                    s for s in split_sentences(segment) if not is_heading(s) and not is_label_run(s)
+                )
                 for sentence in sentences:
                     terms = content_terms(sentence)
                     yield _Candidate(
@@ -210,14 +231,32 @@ def _candidates(sources: Sequence[SearchHit]) -> Iterable[_Candidate]:
 
 
 def _segments(content: str, citation: str) -> Iterator[tuple[str, str]]:
-    """The chunk's text cut at its figure lines; a figure line's words cite the figure."""
+    """The chunk's text cut at its figure and page lines: a figure line's words cite the
+    figure, and text after a ``[Page N]`` line cites page N (a chunk across a page break)."""
     cursor = 0
-    for line in FIGURE_LINE.finditer(content):
-        yield content[cursor : line.start()], citation
-        name = line.group(0)[len("[Figure ") :].split("]", 1)[0]
-        yield line.group(0)[len(f"[Figure {name}]") :], f"{citation}({name})"
+    page_citation = citation
+    for line in sorted(_anchor_lines(content), key=lambda m: m.start()):
+        yield content[cursor : line.start()], page_citation
         cursor = line.end()
-    yield content[cursor:], citation
+        page = PAGE_LINE.fullmatch(line.group(0))
+        if page is not None:
+            page_citation = _on_page(citation, int(page.group(1)))
+            continue
+        name = line.group(0)[len("[Figure ") :].split("]", 1)[0]
+        yield line.group(0)[len(f"[Figure {name}]") :], f"{page_citation}({name})"
+    yield content[cursor:], page_citation
+
+
+def _anchor_lines(content: str) -> list[re.Match[str]]:
+    return [*FIGURE_LINE.finditer(content), *PAGE_LINE.finditer(content)]
+
+
+def _on_page(citation: str, page: int) -> str:
+    """``a.pdf#page=7`` -> ``a.pdf#page=8``."""
+    return _PAGE_ANCHOR.sub(f"#page={page}", citation) if "#page=" in citation else citation
+
+
+_PAGE_ANCHOR = re.compile(r"#page=\d+")
 
 
 def _catalog_candidates(hit: SearchHit, rank: int) -> Iterable[_Candidate]:
@@ -254,4 +293,4 @@ def _name_field(fields: list[str]) -> str | None:
 
 
 def _as_sentence(text: str) -> str:
-    return text if text.endswith((".", "!", "?")) else f"{text}."
+    return text if text.endswith((".", "!", "?", ":")) else f"{text}."

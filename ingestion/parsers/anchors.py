@@ -10,6 +10,16 @@ import re
 FIGURE_LINE = re.compile(r"^\[Figure [^\]\n]+\][^\n]*$", re.MULTILINE)
 
 
+# Where a chunk that runs across a PDF page break crosses onto the next page, so that a sentence
+# quoted from it cites the page it is on, not the page the chunk starts on.
+PAGE_LINE = re.compile(r"^\[Page (\d+)\]$", re.MULTILINE)
+
+
+def page_marker(page_number: int) -> str:
+    """The line a cross-page chunk carries where page ``page_number`` begins: ``[Page 8]``."""
+    return f"[Page {page_number}]"
+
+
 def figure_marker(figure_name: str) -> str:
     """The line that names a figure in its page's text: ``[Figure figure3_1.png]``."""
     return f"[Figure {figure_name}]"

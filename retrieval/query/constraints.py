@@ -100,11 +100,12 @@ def without_prices(text: str) -> str:
 
 def _price_constraints(text: str) -> tuple[list[MatchedConstraint], str]:
     found: list[MatchedConstraint] = []
-    for pattern, kinds in (
+    searches: tuple[tuple[re.Pattern[str], tuple[ConstraintKind, ...]], ...] = (
         (_BETWEEN, ("min_price", "max_price")),
         (_AT_MOST, ("max_price",)),
         (_AT_LEAST, ("min_price",)),
-    ):
+    )
+    for pattern, kinds in searches:
         for match in list(pattern.finditer(text)):
             if not _is_price(match, text) or any(c.kind in kinds for c in found):
                 continue
@@ -191,3 +192,21 @@ def _find(words: list[str], wanted: list[str]) -> int | None:
 
 def _original_words(text: str, start: int, count: int) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text.lower())[start : start + count])
+
+
+def relaxed_prices(
+    merged: SearchFilters | None, planned: SearchFilters | None, asked: SearchFilters | None
+) -> SearchFilters | None:
+    """``merged`` without its price bounds, when the bounds came from the question's words
+    (``planned``) and not from the caller's own filters (``asked``); else ``None``.
+
+    A budget that leaves no result is relaxed so the answer can name the closest option and
+    say what it misses; a price filter the caller set by name is never widened.
+    """
+
+    def priced(filters: SearchFilters | None) -> bool:
+        return filters is not None and (filters.min_price, filters.max_price) != (None, None)
+
+    if merged is None or not priced(planned) or priced(asked):
+        return None
+    return merged.model_copy(update={"min_price": None, "max_price": None})

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict
 from retrieval.query.constraints import MatchedConstraint, extract_constraints, without_prices
 from retrieval.query.image_question import about_the_image
 from retrieval.query.rewrite import LlmQueryRewriter, last_user_message, rewrite_with_rules
+from retrieval.query.superlatives import asks_to_rank
 from ridgeline.providers.llm_types import LlmClient, TokenUsage
 from ridgeline.types import ChatMessage, SearchFilters, merge_filters
 
@@ -49,6 +50,8 @@ class QueryPlan(BaseModel):
     # What asking an LLM to rewrite cost (tokens, as the endpoint counted them); None: not asked.
     rewrite_token_usage: dict[str, int] | None = None
     about_image: bool = False  # the question came with an image: only its constraints are text
+    # How many sources the answer needs: a superlative over a category ranks all its products.
+    wants_top: int | None = None
 
     @property
     def details(self) -> dict[str, Any]:
@@ -120,6 +123,7 @@ class QueryPlanner:
             constraints=found.matched,
             rewrite_token_usage=usage.as_dict() if usage else None,
             about_image=image,
+            wants_top=_wants_top(rewritten, found.matched),
         )
 
     def _rewritten(
@@ -142,6 +146,17 @@ class QueryPlanner:
             categories += facet_values(self._facets, "category")
             brands += facet_values(self._facets, "brand")
         return categories, brands
+
+
+# Enough for every product of one category in a shop catalog; the service takes the larger of
+# this and its own top.
+RANKING_TOP = 20
+
+
+def _wants_top(question: str, matched: Sequence[MatchedConstraint]) -> int | None:
+    """More sources when the question ranks the products of a category it names."""
+    names_category = any(c.kind == "category" for c in matched)
+    return RANKING_TOP if names_category and asks_to_rank(question) else None
 
 
 def _carries_an_image(messages: Sequence[ChatMessage]) -> bool:

@@ -58,7 +58,8 @@ class SearchCall:
 
 @dataclass
 class FakeRetriever:
-    """Returns its hits in order, honouring ``top`` and the category filters; records each call."""
+    """Returns its hits in order, honouring ``top``, the category and price filters; records each
+    call."""
 
     hits: list[SearchHit]
     calls: list[SearchCall] = field(default_factory=list)
@@ -92,8 +93,13 @@ class FakeRetriever:
 def _passes(hit: SearchHit, filters: SearchFilters | None) -> bool:
     if filters is None:
         return True
-    category = hit.chunk.category
+    category, price = hit.chunk.category, hit.chunk.price
     if filters.include_category is not None and category != filters.include_category:
+        return False
+    # Unpriced hits (documents) pass: only a catalog price can be out of range here.
+    if price is not None and filters.max_price is not None and price > filters.max_price:
+        return False
+    if price is not None and filters.min_price is not None and price < filters.min_price:
         return False
     return filters.exclude_category is None or category != filters.exclude_category
 

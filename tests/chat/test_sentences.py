@@ -27,3 +27,30 @@ def test_catalog_fields_split_on_lines_and_inline_keys():
         "Price: $250.00",
         "Category: Tents",
     ]
+
+
+def test_a_heading_line_without_markdown_does_not_glue_onto_its_paragraph():
+    text = "Care and Cleaning\nStore the bag loose.\nWash it at 30 degrees."
+    assert split_sentences(text) == [
+        "Care and Cleaning",
+        "Store the bag loose.",
+        "Wash it at 30 degrees.",
+    ]
+
+
+def test_headings_and_chart_label_runs_are_told_from_prose():
+    from chat.sentences import is_heading, is_label_run
+
+    assert is_heading("Care and Cleaning") and is_heading("## Warranty")
+    assert not is_heading("Store the bag loose.")
+    assert is_label_run("-25% -15% -5% 5% 2014 2015 2016 2017")
+    assert not is_label_run("Sales rose 5% in 2015 and fell in 2016.")
+
+
+def test_a_heading_line_after_a_finished_sentence_starts_a_new_block():
+    text = "Therapy is covered for 20 visits.\nExceptions\nMassage is not covered."
+    assert split_sentences(text) == [
+        "Therapy is covered for 20 visits.",
+        "Exceptions",
+        "Massage is not covered.",
+    ]

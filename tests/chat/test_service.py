@@ -290,3 +290,28 @@ def test_an_image_question_weights_the_image_ranking_and_a_text_question_does_no
     service.chat(ChatRequest.model_validate({"messages": [{"role": "user", "content": content}]}))
     service.chat(request())
     assert [call.weights for call in retriever.calls] == [{"image": 2.5}, None]
+
+
+def test_a_budget_that_leaves_nothing_is_relaxed_and_the_answer_names_the_closest():
+    from retrieval.query.planner import QueryPlanner
+
+    tent = make_hit(
+        "products.csv#id=4",
+        "Meadow 3 Tent\nCategory: Tents\nPrice: $179.00\nA roomy three-person tent.",
+        kind=ChunkKind.CATALOG,
+        category="Tents",
+        title="Meadow 3 Tent",
+    )
+    tent = tent.model_copy(update={"chunk": tent.chunk.model_copy(update={"price": 179.0})})
+    retriever = FakeRetriever(hits=[tent])
+    service = ChatService(
+        retriever=retriever,
+        model=ExtractiveAnswerer(),
+        planner=QueryPlanner(categories=["Tents"]).plan,
+    )
+    response = service.chat(request("Do you have a tent under $100?"))
+    assert response.output_text.startswith("None of the tents found meets every constraint.")
+    assert "Meadow 3 Tent ($179.00)" in response.output_text
+    assert "$79.00 over the $100 budget" in response.output_text
+    assert [call.filters.max_price for call in retriever.calls] == [100.0, None]
+    assert any(t.title == "Constraint relaxed" for t in response.context.thoughts)

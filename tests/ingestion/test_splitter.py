@@ -294,3 +294,16 @@ def test_table_chunks_fit_the_embedders_word_piece_limit() -> None:
     lengths = [len(word_pieces.encode(embedding_text(c)).ids) for c in chunks]
     assert len(chunks) > 3
     assert max(lengths) <= 256
+
+
+def test_a_chunk_across_a_page_break_marks_where_the_next_page_begins() -> None:
+    from ingestion.page_flow import PageFlow
+    from ridgeline.types import Page
+
+    pages = [
+        Page(source="a.pdf", page_number=1, text="First page ends here."),
+        Page(source="a.pdf", page_number=2, text="Second page starts here."),
+    ]
+    flow = PageFlow.join(pages)
+    marked = flow.marked(0, len(flow.text), flow.text)
+    assert marked == "First page ends here.\n[Page 2]\nSecond page starts here."

@@ -1,0 +1,251 @@
+"""Composers over the catalog products among the sources: recommendations, superlatives,
+comparisons and identifications. Each returns cited pieces ``(sentence, citation)``, or ``None``
+when it cannot answer from the sources (the caller then quotes sentences instead).
+
+Usage::
+
+    pieces = superlative(products_in(hits), "Which is the lightest tent?", "weight", "min")
+    # [("The lightest of the 3 tents found is the Halvard Ptarmigan 2 Tent ($389.00): it
+    #   weighs 1.62 kg.", "products.csv#id=2"), ...]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from chat.models.products import (
+    Product,
+    in_asked_category,
+    named_products,
+    size_attribute,
+)
+from retrieval.query.constraints import extract_constraints
+from ridgeline.attributes import Attribute
+
+Piece = tuple[str, str]
+
+_LABELS = {
+    "weight": "weight",
+    "price": "price",
+    "waterproof": "waterproof rating",
+    "temperature": "temperature rating",
+    "brightness": "brightness",
+    "battery_life": "battery life",
+    "warranty": "warranty",
+    "power": "power",
+    "persons": "capacity",
+    "volume": "capacity",
+    "floor_area": "floor area",
+    "dimensions": "size",
+}
+_WORDS = {
+    ("weight", "min"): "lightest",
+    ("weight", "max"): "heaviest",
+    ("price", "min"): "cheapest",
+    ("price", "max"): "most expensive",
+    ("waterproof", "max"): "most waterproof",
+    ("temperature", "min"): "warmest (lowest temperature rating)",
+    ("brightness", "max"): "brightest",
+    ("battery_life", "max"): "longest-running",
+    ("warranty", "max"): "best-warranted",
+    ("power", "max"): "most powerful",
+}
+# "for a family" or "for two" asks for room for that many people.
+_PEOPLE = re.compile(
+    r"\bfor (?:a |my )?family\b|\bfor (\d+|two|three|four|five|six) (?:people|persons|of us)\b"
+    r"|\b(\d+|two|three|four|five|six)[- ]person\b",
+    re.IGNORECASE,
+)
+_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_MAX_WEIGHT = re.compile(
+    r"\b(?:under|below|less than|lighter than|at most)\s+(\d+(?:\.\d+)?)\s?"
+    r"(kg|g|lbs?|pounds?|oz)\b",
+    re.IGNORECASE,
+)
+
+
+def _cite(product: Product, text: str) -> Piece:
+    return text, product.citation
+
+
+def _fact(attribute: Attribute) -> str:
+    return attribute.text
+
+
+def superlative(
+    products: list[Product], question: str, attribute: str, direction: str
+) -> list[Piece] | None:
+    """The product with the highest or lowest ``attribute`` in the asked category."""
+    category, pool = in_asked_category(question, products)
+    if not pool:
+        return None
+    if attribute == "size":
+        attribute = size_attribute(pool)
+    valued = [(p, a) for p in pool if (a := p.value_of(attribute)) is not None]
+    if not valued:
+        return None
+    ordered = sorted(valued, key=lambda pa: float(pa[1].value), reverse=direction == "max")
+    best, fact = ordered[0]
+    word = _WORDS.get((attribute, direction), f"{'largest' if direction == 'max' else 'smallest'}")
+    what = (category or "products").lower()
+    label = _LABELS.get(attribute, attribute)
+    lead = (
+        f"The {word} of the {len(pool)} {what} found is the {best.name}"
+        if len(pool) > 1
+        else f"Only one of the {what} was found, so it cannot be ranked: the {best.name}"
+    )
+    pieces = [_cite(best, f"{lead} ({best.shown_price}): {label} {_fact(fact)}.")]
+    pieces += [_cite(p, f"The {p.name} ({p.shown_price}): {_fact(a)}.") for p, a in ordered[1:3]]
+    lacking = [p.name for p in pool if p.value_of(attribute) is None]
+    if lacking:
+        note = f"The sources found give no {label} for the {', '.join(lacking)}."
+        pieces.append((note, ""))
+    return pieces
+
+
+def compare(
+    products: list[Product], question: str, attribute: str | None, direction: str | None
+) -> list[Piece] | None:
+    """The named products side by side on the attribute asked (or price and weight)."""
+    named = named_products(question, products)
+    if len(named) < 2:
+        return None
+    attributes = [attribute] if attribute else ["price", "weight"]
+    if attribute == "size":
+        attributes = [size_attribute(named)]
+    pieces = []
+    for product in named[:3]:
+        facts = [f"{_LABELS.get(a, a)} {v.text}" for a in attributes if (v := product.value_of(a))]
+        shown = "; ".join(facts) if facts else "none of the compared facts is given"
+        pieces.append(_cite(product, f"The {product.name}: {shown}."))
+    if attribute and direction and attribute != "size":
+        valued = [(p, v) for p in named if (v := p.value_of(attribute)) is not None]
+        if len(valued) >= 2:
+            winner = sorted(valued, key=lambda pv: float(pv[1].value), reverse=direction == "max")
+            word = _WORDS.get((attribute, direction), "first")
+            pieces.insert(0, _cite(winner[0][0], f"The {winner[0][0].name} is the {word}."))
+    return pieces
+
+
+@dataclass(frozen=True)
+class _Needs:
+    category: str | None
+    max_price: float | None
+    min_price: float | None
+    persons: float | None
+    max_weight: float | None
+
+
+def _needs(question: str, products: list[Product], default_category: str | None) -> _Needs:
+    categories = sorted({p.category for p in products if p.category})
+    found = extract_constraints(question, categories=categories)
+    values = {c.kind: c.value for c in found.matched}
+    persons = None
+    if people := _PEOPLE.search(question):
+        count = people.group(1) or people.group(2)
+        persons = 3.0 if count is None else float(_COUNTS.get(count.lower(), count))
+    max_weight = None
+    if weight := _MAX_WEIGHT.search(question):
+        from ridgeline.attributes import to_unit
+
+        max_weight = to_unit(float(weight.group(1)), weight.group(2), "kg")
+    category = values.get("category")
+    return _Needs(
+        category=str(category) if category is not None else default_category,
+        max_price=_float(values.get("max_price")),
+        min_price=_float(values.get("min_price")),
+        persons=persons,
+        max_weight=max_weight,
+    )
+
+
+def _float(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _misses(product: Product, needs: _Needs) -> list[str]:
+    """Why ``product`` does not meet ``needs`` (empty when it does)."""
+    misses = []
+    if needs.category and product.category != needs.category:
+        misses.append(f"it is not in {needs.category}")
+    if needs.max_price is not None and (product.price is None or product.price > needs.max_price):
+        over = f"${product.price - needs.max_price:,.2f} over" if product.price else "unpriced"
+        misses.append(f"it costs {product.shown_price}, {over} the ${needs.max_price:,.0f} budget")
+    if needs.min_price is not None and (product.price is None or product.price < needs.min_price):
+        misses.append(f"it costs {product.shown_price}, under ${needs.min_price:,.0f}")
+    if needs.persons is not None:
+        persons = product.value_of("persons")
+        if persons is None or float(persons.value) < needs.persons:
+            misses.append(f"it is not said to fit {needs.persons:.0f} people")
+    if needs.max_weight is not None:
+        weight = product.value_of("weight")
+        if weight is None or float(weight.value) > needs.max_weight:
+            misses.append(f"it is not said to weigh under {needs.max_weight:g} kg")
+    return misses
+
+
+def recommend(
+    products: list[Product], question: str, *, like_category: str | None = None
+) -> list[Piece] | None:
+    """Up to three products meeting the question's constraints, best ranked first; when none
+    does, says so and names the closest option and what it misses."""
+    if not products:
+        return None
+    needs = _needs(question, products, like_category)
+    fitting = [p for p in products if not _misses(p, needs)]
+    if fitting:
+        lead = "These match your request:" if len(fitting) > 1 else "This matches your request:"
+        pieces: list[Piece] = [(lead, "")]
+        pieces += [_cite(p, _recommendation(p, needs)) for p in fitting[:3]]
+        return pieces
+    in_category = [p for p in products if not needs.category or p.category == needs.category]
+    closest = min(in_category or products, key=lambda p: _distance(p, needs))
+    what = (needs.category or "product").lower()
+    return [
+        (f"None of the {what} found meets every constraint.", ""),
+        _cite(
+            closest,
+            f"The closest is the {closest.name} ({closest.shown_price}), but "
+            f"{' and '.join(_misses(closest, needs))}.",
+        ),
+    ]
+
+
+def _distance(product: Product, needs: _Needs) -> tuple[int, float, int]:
+    """Fewest misses first, then the smallest overshoot of the budget, then the best rank."""
+    over = 0.0
+    if needs.max_price is not None and product.price is not None:
+        over = max(0.0, product.price - needs.max_price)
+    return len(_misses(product, needs)), over, product.rank
+
+
+def _recommendation(product: Product, needs: _Needs) -> str:
+    facts = []
+    if needs.persons is not None and (persons := product.value_of("persons")):
+        facts.append(persons.text)
+    if needs.max_weight is not None and (weight := product.value_of("weight")):
+        facts.append(weight.text)
+    summary = _first_sentence(product.description)
+    extra = f"; {', '.join(facts)}" if facts else ""
+    return f"The {product.name} ({product.shown_price}){extra}: {summary}"
+
+
+def _first_sentence(text: str) -> str:
+    sentence = re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0]
+    return sentence if sentence.endswith((".", "!", "?")) else f"{sentence}."
+
+
+def identify(products: list[Product], best_score: float) -> list[Piece] | None:
+    """ "This looks like the X ($Y)", from the best-ranked product, with the match strength."""
+    if not products:
+        return None
+    best = products[0]
+    strength = "a close match" if best.rank == 0 else "the nearest catalog match"
+    return [
+        _cite(
+            best,
+            f"This looks like the {best.name} ({best.shown_price}), {strength} "
+            f"(search score {best_score:.2f}): {_first_sentence(best.description)}",
+        )
+    ]

@@ -1,0 +1,151 @@
+"""The catalog products among the sources, with their typed attributes, for the composers.
+
+Usage::
+
+    products = products_in(hits)           # one per catalog record, in rank order
+    products[0].value_of("weight")         # Attribute(value=1.1, unit="kg", ...) or None
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from chat.models.terms import content_terms
+from retrieval.query.constraints import match_facet_value
+from ridgeline.attributes import Attribute, extract_attributes, first_value
+from ridgeline.types import ChunkKind, SearchHit
+
+# Attributes that stand for "size", in the order they are tried.
+_SIZE_ATTRIBUTES = ("volume", "floor_area", "persons", "dimensions")
+
+
+@dataclass(frozen=True)
+class Product:
+    """A catalog record as the composers see it."""
+
+    name: str
+    price: float | None
+    category: str | None
+    citation: str
+    rank: int
+    score: float
+    description: str
+    attributes: dict[str, list[Attribute]] = field(default_factory=dict)
+
+    def value_of(self, attribute: str) -> Attribute | None:
+        """The numeric attribute (``price`` from the catalog field), or ``None``."""
+        if attribute == "price":
+            if self.price is None:
+                return None
+            text = f"${self.price:,.2f}"
+            return Attribute("price", self.price, "USD", text, f"Price: {text}")
+        return first_value(self.attributes, attribute)
+
+    @property
+    def shown_price(self) -> str:
+        return f"${self.price:,.2f}" if self.price is not None else "price not listed"
+
+    @property
+    def name_terms(self) -> frozenset[str]:
+        return content_terms(self.name)
+
+
+def products_in(hits: Sequence[SearchHit]) -> list[Product]:
+    """The catalog records among ``hits``, first occurrence of each name kept; a hit on a
+    product's picture ranks the product where the picture ranks."""
+    by_image = _image_ranks(hits)
+    # A long record is cut into several chunks: its facts are read from all of them.
+    texts: dict[str, list[str]] = {}
+    first: dict[str, tuple[int, SearchHit]] = {}
+    for rank, hit in enumerate(hits):
+        chunk = hit.chunk
+        if chunk.kind != ChunkKind.CATALOG or not chunk.title:
+            continue
+        texts.setdefault(chunk.title, []).append(chunk.content)
+        first.setdefault(chunk.title, (rank, hit))
+    products = [_product(hit, rank, texts[name], by_image) for name, (rank, hit) in first.items()]
+    return sorted(products, key=lambda p: p.rank)
+
+
+def _product(hit: SearchHit, rank: int, texts: list[str], by_image: dict[str, int]) -> Product:
+    chunk = hit.chunk
+    image_rank = min((by_image.get(i.path, rank) for i in chunk.images), default=rank)
+    prose = [d for d in (_description(text) for text in texts) if d]
+    return Product(
+        name=chunk.title or "",
+        price=chunk.price,
+        category=chunk.category,
+        citation=chunk.citation,
+        rank=min(rank, image_rank),
+        score=hit.score,
+        description=max(prose, key=_prose_weight, default=""),
+        attributes=extract_attributes("\n".join(texts)),
+    )
+
+
+def _prose_weight(text: str) -> int:
+    """Sentences that end, not a caption cut short with "…"."""
+    return len(text) - (1000 if text.endswith("\u2026") or "Context:" in text else 0)
+
+
+def _image_ranks(hits: Sequence[SearchHit]) -> dict[str, int]:
+    ranks: dict[str, int] = {}
+    for rank, hit in enumerate(hits):
+        if hit.chunk.kind == ChunkKind.IMAGE:
+            for image in hit.chunk.images:
+                ranks.setdefault(image.path, rank)
+    return ranks
+
+
+def in_asked_category(question: str, products: list[Product]) -> tuple[str | None, list[Product]]:
+    """The category the question names (among the products' own) and its products; all
+    products when it names none."""
+    categories = sorted({p.category for p in products if p.category})
+    found = match_facet_value(question, categories)
+    if found is None:
+        return None, products
+    return found[0], [p for p in products if p.category == found[0]]
+
+
+def size_attribute(products: list[Product]) -> str:
+    """The size measure most of ``products`` state (litres for packs, floor area for tents)."""
+    counts = {a: sum(p.value_of(a) is not None for p in products) for a in _SIZE_ATTRIBUTES}
+    return max(_SIZE_ATTRIBUTES, key=lambda a: counts[a])
+
+
+def named_products(question: str, products: list[Product]) -> list[Product]:
+    """Products the question names by a distinctive part of their name ("Ptarmigan 2")."""
+    asked = content_terms(question)
+    common = _common_terms(products)
+    named = []
+    for product in products:
+        own = product.name_terms - common
+        if own and len(own & asked) >= max(1, (len(own) + 1) // 2):
+            named.append(product)
+    return named
+
+
+def _common_terms(products: list[Product]) -> frozenset[str]:
+    """Name words shared by several products ("tent", a brand) do not tell them apart."""
+    seen: dict[str, int] = {}
+    for product in products:
+        for term in product.name_terms:
+            seen[term] = seen.get(term, 0) + 1
+    return frozenset(term for term, count in seen.items() if count > 1)
+
+
+_FIELD = re.compile(r"^\s*(\w[\w ]{0,20}):\s*(.*)$")
+
+
+def _description(content: str) -> str:
+    """The record's prose: its description field, else its first line of prose that is not
+    a field (image captions and OCR text that follow it are not the product's prose)."""
+    lines = [line.strip() for line in content.splitlines() if line.strip()]
+    for line in lines:
+        match = _FIELD.match(line)
+        if match and match.group(1).lower() in {"description", "details", "summary"}:
+            return match.group(2)
+    prose = [ln for ln in lines[1:] if not _FIELD.match(ln) and not ln.startswith("[")]
+    return prose[0] if prose else ""

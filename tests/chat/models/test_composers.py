@@ -1,0 +1,124 @@
+from chat.models.composers import compose
+from chat.models.kinds import detect_kind
+from ridgeline.types import Chunk, ChunkKind, SearchHit
+
+
+def _product(number: int, name: str, price: float, category: str, prose: str) -> SearchHit:
+    content = f"{name}\nCategory: {category}\nPrice: ${price:.2f}\n{prose}"
+    chunk = Chunk(
+        chunk_id=str(number),
+        document_id="catalog",
+        source="products.csv",
+        citation=f"products.csv#id={number}",
+        content=content,
+        kind=ChunkKind.CATALOG,
+        title=name,
+        category=category,
+        price=price,
+    )
+    return SearchHit(chunk=chunk, score=1.0 / number)
+
+
+TENTS = [
+    _product(2, "Ptarmigan 2 Tent", 389.0, "Tents", "A two-person tent. It weighs 1.62 kg."),
+    _product(4, "Meadow 3 Tent", 179.0, "Tents", "A roomy three-person tent. It weighs 3.2 kg."),
+    _product(3, "Basecamp 4 Tent", 549.0, "Tents", "A four-person dome. It weighs 4.9 kg."),
+    _product(9, "Drift Sleeping Bag", 119.0, "Sleeping Bags", "A bag. It weighs 900 g."),
+]
+
+
+def test_kinds_are_told_apart() -> None:
+    assert detect_kind("Which is the lightest tent?", has_image=False).attribute == "weight"
+    assert detect_kind("Can you recommend a tent?", has_image=False).kind == "recommend"
+    assert detect_kind("", has_image=True).kind == "identify"
+    assert detect_kind("Do you have one like this under $200?", has_image=True).kind == "recommend"
+    assert detect_kind("Is the tent waterproof?", has_image=False).kind == "yesno"
+
+
+def test_the_lightest_tent_is_computed_within_the_category_and_cited() -> None:
+    pieces = compose("Which is the lightest tent?", TENTS, has_image=False)
+    assert pieces is not None
+    assert "Ptarmigan 2 Tent" in pieces[0][0] and "1.62 kg" in pieces[0][0]
+    assert pieces[0][1] == "products.csv#id=2"
+    assert not any("Drift" in text for text, _ in pieces)  # a sleeping bag is not a tent
+
+
+def test_a_recommendation_names_only_products_meeting_the_constraints() -> None:
+    pieces = compose(
+        "Which tent would you recommend for a family under $300?", TENTS, has_image=False
+    )
+    assert pieces is not None
+    text = " ".join(t for t, _ in pieces)
+    assert "Meadow 3 Tent ($179.00)" in text
+    assert "Ptarmigan" not in text and "Basecamp" not in text
+
+
+def test_when_nothing_fits_the_closest_is_named_with_why_it_misses() -> None:
+    pieces = compose("Do you have a tent under $100?", TENTS, has_image=False)
+    assert pieces is not None
+    text = " ".join(t for t, _ in pieces)
+    assert text.startswith("None of the tents found")
+    assert "Meadow 3 Tent" in text and "$79.00 over" in text
+
+
+def test_a_photo_alone_is_identified_as_the_best_match() -> None:
+    pieces = compose("", TENTS, has_image=True)
+    assert pieces is not None
+    assert pieces[0][0].startswith("This looks like the Ptarmigan 2 Tent ($389.00)")
+
+
+def test_a_list_question_gets_the_items_not_the_lead_in() -> None:
+    chunk = Chunk(
+        chunk_id="m",
+        document_id="manual",
+        source="bag.md",
+        citation="bag.md",
+        content="## Care and Cleaning\n\n- Store the bag loose.\n- Spot-clean the shell.\n",
+        title="Manual",
+    )
+    pieces = compose(
+        "How do I care for the bag?", [SearchHit(chunk=chunk, score=1.0)], has_image=False
+    )
+    assert pieces == [("Care and Cleaning: Store the bag loose. Spot-clean the shell.", "bag.md")]
+
+
+def test_a_sentence_after_a_page_line_cites_its_own_page() -> None:
+    from chat.models.extractive import ExtractiveAnswerer
+    from ridgeline.types import ChatMessage
+
+    chunk = Chunk(
+        chunk_id="p",
+        document_id="book",
+        source="book.pdf",
+        citation="book.pdf#page=7",
+        content="Deductibles reset every January.\n[Page 8]\nThe copay for specialists is $40.",
+        page_number=7,
+    )
+    answer = ExtractiveAnswerer().answer(
+        [ChatMessage(role="user", content="What is the copay for specialists?")],
+        [SearchHit(chunk=chunk, score=1.0)],
+    )
+    assert answer.text == "The copay for specialists is $40. [book.pdf#page=8]"
+
+
+def test_a_quoted_lead_in_brings_its_items() -> None:
+    from chat.models.extractive import ExtractiveAnswerer
+    from ridgeline.types import ChatMessage
+
+    chunk = Chunk(
+        chunk_id="l",
+        document_id="plan",
+        source="plan.pdf",
+        citation="plan.pdf#page=3",
+        content="Prior authorization is required for these hospital services:\n"
+        "- Inpatient stays\n- Outpatient surgery\n",
+        page_number=3,
+    )
+    answer = ExtractiveAnswerer().answer(
+        [ChatMessage(role="user", content="Which hospital services need prior authorization?")],
+        [SearchHit(chunk=chunk, score=1.0)],
+    )
+    assert answer.text == (
+        "Prior authorization is required for these hospital services: "
+        "Inpatient stays. Outpatient surgery. [plan.pdf#page=3]"
+    )

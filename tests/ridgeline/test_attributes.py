@@ -1,0 +1,42 @@
+import pytest
+
+from ridgeline.attributes import extract_attributes, first_value, to_unit
+
+
+def test_weights_in_any_unit_are_read_in_kilograms_with_their_sentence() -> None:
+    attrs = extract_attributes("A daypack. It weighs 640 g and holds 22 litres.")
+    weight = first_value(attrs, "weight")
+    assert weight is not None
+    assert weight.value == pytest.approx(0.64)
+    assert weight.sentence == "It weighs 640 g and holds 22 litres."
+    assert first_value(attrs, "volume").value == pytest.approx(22.0)  # type: ignore[union-attr]
+
+
+def test_pounds_become_kilograms() -> None:
+    assert to_unit(2.0, "lbs", "kg") == pytest.approx(0.907, abs=1e-3)
+
+
+def test_tent_facts_are_typed() -> None:
+    text = (
+        "A one-person tent. The floor is 30D silnylon with a 3000 mm hydrostatic head. "
+        "It gives 2.9 square metres of floor space. Comes with a two-year limited warranty."
+    )
+    attrs = extract_attributes(text)
+    assert first_value(attrs, "persons").value == 1.0  # type: ignore[union-attr]
+    assert first_value(attrs, "waterproof").value == 3000.0  # type: ignore[union-attr]
+    assert first_value(attrs, "floor_area").value == pytest.approx(2.9)  # type: ignore[union-attr]
+    assert first_value(attrs, "warranty").value == 2.0  # type: ignore[union-attr]
+    assert [a.value for a in attrs["materials"]] == ["silnylon"]
+
+
+def test_brightness_battery_and_temperature() -> None:
+    attrs = extract_attributes(
+        "It gives 600 lumens and lasts 70 hours on low. Its comfort rating is -2 °C."
+    )
+    assert first_value(attrs, "brightness").value == 600.0  # type: ignore[union-attr]
+    assert first_value(attrs, "battery_life").value == 70.0  # type: ignore[union-attr]
+    assert first_value(attrs, "temperature").value == -2.0  # type: ignore[union-attr]
+
+
+def test_a_price_or_a_year_is_no_measurement() -> None:
+    assert extract_attributes("It costs $250.00 and launched in 2019.") == {}
