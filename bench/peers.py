@@ -45,7 +45,7 @@ from ridgeline.providers.embedder import SentenceTransformerEmbedder
 from ridgeline.types import Chunk, SourceDocument
 
 _PER_LEG = 20  # chunks each leg returns, so that ten distinct pages remain after fusion
-Rank = Callable[[str], list[str]]  # question -> citations, best first
+Rank = Callable[[str, int], list[str]]  # question, top -> citations, best first
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def langchain_ensemble(corpus: Corpus, memo: MemoEmbedder) -> Rank:
     store = InMemoryVectorStore.from_documents(docs, embedding=Same())
     vectors = store.as_retriever(search_kwargs={"k": _PER_LEG})
     ensemble = EnsembleRetriever(retrievers=[bm25, vectors], weights=[0.5, 0.5])
-    return lambda q: pages([d.metadata["citation"] for d in ensemble.invoke(q)])
+    return lambda q, top: pages([d.metadata["citation"] for d in ensemble.invoke(q)])[:top]
 
 
 def llamaindex_fusion(corpus: Corpus, memo: MemoEmbedder) -> Rank:
@@ -164,7 +164,7 @@ def llamaindex_fusion(corpus: Corpus, memo: MemoEmbedder) -> Rank:
         num_queries=1,
         use_async=False,
     )
-    return lambda q: pages([n.node.metadata["citation"] for n in fusion.retrieve(q)])
+    return lambda q, top: pages([n.node.metadata["citation"] for n in fusion.retrieve(q)])[:top]
 
 
 def ridgeline_pair(corpus: Corpus, memo: MemoEmbedder, directory: Path) -> dict[str, Rank]:
@@ -189,11 +189,11 @@ def ridgeline_pair(corpus: Corpus, memo: MemoEmbedder, directory: Path) -> dict[
     hybrid = HybridRetriever(index=index, embedder=Same(), correct_spelling=True)  # type: ignore[arg-type]
     multi = MultiQueryRetriever(hybrid)
     return {
-        "Ridgeline hybrid": lambda q: [
-            h.chunk.citation for h in hybrid.search(q, mode="hybrid", top=10)
+        "Ridgeline hybrid": lambda q, top: [
+            h.chunk.citation for h in hybrid.search(q, mode="hybrid", top=top)
         ],
-        "Ridgeline hybrid + decomposition": lambda q: [
-            h.chunk.citation for h in multi.search(q, mode="hybrid", top=10)
+        "Ridgeline hybrid + decomposition": lambda q, top: [
+            h.chunk.citation for h in multi.search(q, mode="hybrid", top=top)
         ],
     }
 
@@ -209,9 +209,9 @@ def _source_document(document_id: str) -> SourceDocument:
 
 
 def _timed(rank: Rank, latencies: list[float]) -> Rank:
-    def run(question: str) -> list[str]:
+    def run(question: str, top: int) -> list[str]:
         started = time.perf_counter()
-        ranked = rank(question)
+        ranked = rank(question, top)
         latencies.append((time.perf_counter() - started) * 1000)
         return ranked
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import pickle
 import random
 import re
 import time
@@ -327,7 +328,7 @@ def northwind(data: Path, cache: Path, *, seed: int = SPLIT_SEED) -> None:
         f" pages; pairs: two questions of the same half joined into one (two pages each);"
         f" {index.count_chunks()} chunks"
     )
-    embedder = CachedQueryEmbedder(SentenceTransformerEmbedder(), size=8192)
+    embedder = DiskQueryEmbedder(SentenceTransformerEmbedder(), cache / "query-vectors.pkl")
     print(_HEADER)
     for name, retriever in _northwind_variants(index, embedder):
         for mode in _ALL_MODES:
@@ -338,6 +339,32 @@ def northwind(data: Path, cache: Path, *, seed: int = SPLIT_SEED) -> None:
                 ]
                 seconds = time.perf_counter() - started
                 print(_row(name, mode, form, cells, seconds), flush=True)
+            embedder.save()
+
+
+class DiskQueryEmbedder:
+    """Query vectors kept on disk between runs (embedding is most of a run on 2 busy cores)."""
+
+    def __init__(self, embedder: TextEmbedder, path: Path) -> None:
+        self._embedder = embedder
+        self._path = path
+        self._known: dict[str, list[float]] = {}
+        if path.exists():
+            self._known = pickle.loads(path.read_bytes())
+        self.dimension = embedder.dimension
+        self.name = embedder.name
+        self.max_input_tokens = embedder.max_input_tokens
+
+    def embed_query(self, text: str) -> list[float]:
+        if text not in self._known:
+            self._known[text] = self._embedder.embed_query(text)
+        return self._known[text]
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        return self._embedder.embed_documents(texts)
+
+    def save(self) -> None:
+        self._path.write_bytes(pickle.dumps(self._known))
 
 
 _FORMS: dict[str, Callable[[str], str]] = {
@@ -359,9 +386,9 @@ def _row(name: str, mode: str, form: str, cells: list[SetScore], seconds: float)
 
 def _ranker(
     retriever: Retriever, mode: RetrievalMode, transform: Callable[[str], str]
-) -> Callable[[str], list[str]]:
-    return lambda question: [
-        h.chunk.citation for h in retriever.search(transform(question), mode=mode, top=10)
+) -> Callable[[str, int], list[str]]:
+    return lambda question, top: [
+        h.chunk.citation for h in retriever.search(transform(question), mode=mode, top=top)
     ]
 
 

@@ -7,7 +7,8 @@ repeated. :func:`paired` makes multi-page questions out of one half: two of its 
 different truth pages, asked as one ("...? ..." or "..., and ..."), each page part of the truth.
 
 >>> tune, untouched = split_half(questions, seed=SPLIT_SEED)
->>> score_set(lambda q: [h.chunk.citation for h in retriever.search(q, ...)], untouched).hit5
+>>> rank = lambda q, top: [h.chunk.citation for h in retriever.search(q, top=top, mode=...)]
+>>> score_set(rank, untouched).hit5
 """
 
 from __future__ import annotations
@@ -74,20 +75,21 @@ def join_questions(first: str, second: str, number: int) -> str:
     return f"{head}, and {second[:1].lower()}{second[1:]}"
 
 
-def score_set(rank: Callable[[str], list[str]], questions: Sequence[Question]) -> SetScore:
-    """The scores of ``rank`` (a question -> citations, best first, at least 10) on the set."""
+def score_set(rank: Callable[[str, int], list[str]], questions: Sequence[Question]) -> SetScore:
+    """The scores of ``rank`` (question, top -> citations, best first) on the set: asked for 5
+    (what chat shows) for hit@5 and recall@5, for 10 for MRR@10 and recall@10."""
     if not questions:
         return SetScore(hit5=0.0, mrr=0.0, recall5=0.0, recall10=0.0, multi=0)
     hits, ranks, recall5, recall10 = 0, 0.0, 0.0, 0.0
     multi = 0
     for question in questions:
-        ranked = rank(question.text)
+        top5, ranked = rank(question.text, 5)[:5], rank(question.text, 10)
         truth = set(question.pages)
-        hits += bool(truth & set(ranked[:5]))
+        hits += bool(truth & set(top5))
         ranks += reciprocal_rank(ranked[:10], truth)
         if question.multi_page:
             multi += 1
-            recall5 += len(truth & set(ranked[:5])) / len(truth)
+            recall5 += len(truth & set(top5)) / len(truth)
             recall10 += len(truth & set(ranked[:10])) / len(truth)
     total = len(questions)
     return SetScore(
