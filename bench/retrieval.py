@@ -356,9 +356,11 @@ class DiskQueryEmbedder:
         self.max_input_tokens = embedder.max_input_tokens
 
     def embed_query(self, text: str) -> list[float]:
-        if text not in self._known:
-            self._known[text] = self._embedder.embed_query(text)
-        return self._known[text]
+        # all-MiniLM-L6-v2's tokenizer lower-cases: a lower-cased question embeds the same.
+        key = text.lower()
+        if key not in self._known:
+            self._known[key] = self._embedder.embed_query(text)
+        return self._known[key]
 
     def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
         return self._embedder.embed_documents(texts)
