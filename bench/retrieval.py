@@ -52,6 +52,8 @@ from ridgeline.types import Chunk, SearchHit, SourceDocument
 
 Search = Callable[[str, RetrievalMode, int], list[SearchHit]]
 _ALL_MODES: tuple[RetrievalMode, ...] = ("text", "vectors", "hybrid")
+# Northwind: hybrid first (chat's mode); the legs then reuse its query vectors.
+_NORTHWIND_MODES: tuple[RetrievalMode, ...] = ("hybrid", "text", "vectors")
 
 
 # -- SciFact ------------------------------------------------------------------------------------
@@ -331,7 +333,7 @@ def northwind(data: Path, cache: Path, *, seed: int = SPLIT_SEED) -> None:
     embedder = DiskQueryEmbedder(SentenceTransformerEmbedder(), cache / "query-vectors.pkl")
     print(_HEADER)
     for name, retriever in _northwind_variants(index, embedder):
-        for mode in _ALL_MODES:
+        for mode in _NORTHWIND_MODES:
             for form, transform in _FORMS.items():
                 started = time.perf_counter()
                 cells = [
@@ -339,7 +341,7 @@ def northwind(data: Path, cache: Path, *, seed: int = SPLIT_SEED) -> None:
                 ]
                 seconds = time.perf_counter() - started
                 print(_row(name, mode, form, cells, seconds), flush=True)
-            embedder.save()
+                embedder.save()
 
 
 class DiskQueryEmbedder:
