@@ -11,7 +11,8 @@ typo (two letters of its longest word swapped).
 
 Usage:
     python -m bench.retrieval scifact [--bm25-only] [--data DIR] [--cache DIR]
-    python -m bench.retrieval northwind [--data DIR] [--cache DIR]
+    python -m bench.retrieval northwind [--data DIR] [--cache DIR] [--seed N]
+    python -m bench.retrieval northwind-prf [--data DIR] [--cache DIR]   # BM25 feedback, no vectors
     (defaults: --data ../shared/data, --cache bench/out/retrieval)
 
 Run benchmarks as modules from the repository root (``python -m bench.retrieval``), so that this
@@ -33,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.no_text import NoTextEmbedder
+from bench.prf import FeedbackRetriever
 from bench.tuning_split import (
     SPLIT_SEED,
     Question,
@@ -409,11 +411,35 @@ def _northwind_variants(index: LanceDbIndex, embedder: TextEmbedder) -> list[tup
     ]
 
 
+def northwind_prf(data: Path, cache: Path, *, seed: int = SPLIT_SEED) -> None:
+    """BM25 alone, with and without pseudo-relevance feedback (no query embeddings needed)."""
+    questions = [
+        Question(text=str(r["question"]), pages=tuple(truth_pages(str(r["truth"]))))
+        for r in _read_jsonl(data / "eval" / "northwind-qa.jsonl")
+    ]
+    tune, untouched = split_half(questions, seed=seed)
+    sets = [tune, untouched, paired(tune, seed=seed), paired(untouched, seed=seed)]
+    index = _northwind_index(data, cache)
+    base = HybridRetriever(
+        index=index, embedder=NoTextEmbedder(run="BM25-only"), correct_spelling=True
+    )
+    variants: list[tuple[str, Retriever]] = [("BM25 (chat options)", base)]
+    for documents, terms in ((3, 5), (3, 10), (5, 5)):
+        feedback = FeedbackRetriever(base, documents=documents, terms=terms)
+        variants.append((f"+ PRF {documents} docs {terms} terms", feedback))
+    print(_HEADER)
+    for name, retriever in variants:
+        for form, transform in _FORMS.items():
+            started = time.perf_counter()
+            cells = [score_set(_ranker(retriever, "text", transform), rows) for rows in sets]
+            print(_row(name, "text", form, cells, time.perf_counter() - started), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("benchmark", choices=["scifact", "northwind"])
+    parser.add_argument("benchmark", choices=["scifact", "northwind", "northwind-prf"])
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--cache", type=Path, default=Path("bench/out/retrieval"))
     parser.add_argument("--bm25-only", action="store_true", help="scifact: skip the embeddings")
@@ -421,6 +447,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.benchmark == "scifact":
         scifact(args.data, args.cache, bm25_only=args.bm25_only)
+    elif args.benchmark == "northwind-prf":
+        northwind_prf(args.data, args.cache, seed=args.seed)
     else:
         northwind(args.data, args.cache, seed=args.seed)
 
