@@ -11,7 +11,8 @@ typo (two letters of its longest word swapped).
 
 Usage:
     python -m bench.retrieval scifact [--bm25-only] [--data DIR] [--cache DIR]
-    python -m bench.retrieval northwind [--data DIR] [--cache DIR]
+    python -m bench.retrieval northwind [--data DIR] [--cache DIR] [--seed N]
+    python -m bench.retrieval northwind-prf [--data DIR] [--cache DIR]   # BM25 feedback, no vectors
     (defaults: --data ../shared/data, --cache bench/out/retrieval)
 
 Run benchmarks as modules from the repository root (``python -m bench.retrieval``), so that this
@@ -23,6 +24,8 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import pickle
+import random
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -31,16 +34,28 @@ from pathlib import Path
 import numpy as np
 
 from bench.no_text import NoTextEmbedder
+from bench.prf import FeedbackRetriever
+from bench.tuning_split import (
+    SPLIT_SEED,
+    Question,
+    SetScore,
+    paired,
+    score_set,
+    split_half,
+)
 from chat.query_cache import CachedQueryEmbedder
 from retrieval.lancedb import LanceDbIndex
+from retrieval.multi_query import MultiQueryRetriever
 from retrieval.retriever import HybridRetriever
-from ridgeline.protocols import TextEmbedder
+from ridgeline.protocols import Retriever, TextEmbedder
 from ridgeline.providers.embedder import SentenceTransformerEmbedder
 from ridgeline.settings import RetrievalMode
 from ridgeline.types import Chunk, SearchHit, SourceDocument
 
 Search = Callable[[str, RetrievalMode, int], list[SearchHit]]
 _ALL_MODES: tuple[RetrievalMode, ...] = ("text", "vectors", "hybrid")
+# Northwind: hybrid first (chat's mode); the legs then reuse its query vectors.
+_NORTHWIND_MODES: tuple[RetrievalMode, ...] = ("hybrid", "text", "vectors")
 
 
 # -- SciFact ------------------------------------------------------------------------------------
@@ -141,7 +156,7 @@ def _score_scifact(
 def _scifact_bm25_only(
     corpus: list[dict[str, object]],
     queries: dict[str, str],
-    qrels: dict[str, set[str]],
+    splits: dict[str, dict[str, set[str]]],
     cache: Path,
 ) -> None:
     """BM25 figures without the embedding run (the index stores a constant 1-d vector)."""
@@ -154,19 +169,36 @@ def _scifact_bm25_only(
             retriever = HybridRetriever(
                 index=index, embedder=NoTextEmbedder(run="BM25-only"), drop_stop_words=stop
             )
-            ndcg, recall = _score_scifact(_searcher(retriever), queries, qrels, "text")
             name = "query stop words removed" if stop else "default"
-            print(f"{label:10s}  {name:28s} text     nDCG@10 {ndcg:.3f}  recall@100 {recall:.3f}")
+            _print_scifact_row(
+                f"{label:10s}  {name:28s} text   ", retriever, "text", queries, splits
+            )
+
+
+def scifact_qrels(root: Path, *, seed: int = SPLIT_SEED) -> dict[str, dict[str, set[str]]]:
+    """{"train": ..., "test": ...}: the train qrels tune (a seeded sample of
+    :data:`SCIFACT_TUNE_QUERIES`, to keep a run short), the test qrels only report."""
+    train = _read_qrels(root / "qrels" / "train.tsv")
+    sample = sorted(train)
+    random.Random(seed).shuffle(sample)
+    kept = sorted(sample[:SCIFACT_TUNE_QUERIES])
+    return {"train": {q: train[q] for q in kept}, "test": _read_qrels(root / "qrels" / "test.tsv")}
+
+
+SCIFACT_TUNE_QUERIES = 300
 
 
 def scifact(data: Path, cache: Path, *, bm25_only: bool = False) -> None:
     root = data / "beir-scifact"
     corpus = _read_jsonl(root / "corpus.jsonl")
     queries = {str(q["_id"]): str(q["text"]) for q in _read_jsonl(root / "queries.jsonl")}
-    qrels = _read_qrels(root / "qrels" / "test.tsv")
-    print(f"SciFact: {len(corpus)} documents, {len(qrels)} test queries")
+    splits = scifact_qrels(root)
+    print(
+        f"SciFact: {len(corpus)} documents, tuned on {len(splits['train'])} train queries"
+        f" (seed {SPLIT_SEED}), reported on {len(splits['test'])} test queries"
+    )
     if bm25_only:
-        _scifact_bm25_only(corpus, queries, qrels, cache)
+        _scifact_bm25_only(corpus, queries, splits, cache)
         return
     embedder = CachedQueryEmbedder(SentenceTransformerEmbedder(), size=4096)
     for titles in (False, True):
@@ -183,13 +215,24 @@ def scifact(data: Path, cache: Path, *, bm25_only: bool = False) -> None:
             if name != "default":
                 modes = ("hybrid",) if "rrf" in name or "candidates" in name else _ALL_MODES
             for mode in modes:
-                started = time.perf_counter()
-                ndcg, recall = _score_scifact(_searcher(retriever), queries, qrels, mode)
-                seconds = time.perf_counter() - started
-                print(
-                    f"{label:10s}  {name:28s} {mode:7s}  nDCG@10 {ndcg:.3f}  "
-                    f"recall@100 {recall:.3f}  ({seconds:.0f} s)"
+                _print_scifact_row(
+                    f"{label:10s}  {name:28s} {mode:7s}", retriever, mode, queries, splits
                 )
+
+
+def _print_scifact_row(
+    label: str,
+    retriever: Retriever,
+    mode: RetrievalMode,
+    queries: dict[str, str],
+    splits: dict[str, dict[str, set[str]]],
+) -> None:
+    started = time.perf_counter()
+    cells = []
+    for split, qrels in splits.items():
+        ndcg, recall = _score_scifact(_searcher(retriever), queries, qrels, mode)
+        cells.append(f"{split} nDCG@10 {ndcg:.3f} recall@100 {recall:.3f}")
+    print(f"{label}  {' | '.join(cells)}  ({time.perf_counter() - started:.0f} s)", flush=True)
 
 
 def _scifact_variants(
@@ -218,7 +261,7 @@ def _scifact_variants(
     ]
 
 
-def _searcher(retriever: HybridRetriever) -> Search:
+def _searcher(retriever: Retriever) -> Search:
     return lambda text, mode, top: retriever.search(text, mode=mode, top=top)
 
 
@@ -228,10 +271,16 @@ _CITATION = re.compile(r"\[([^\[\]]+#page=\d+)[^\[\]]*\]")
 
 
 def truth_page(truth: str) -> str:
-    found = _CITATION.findall(truth)
+    """The last page the truth cites (the one a single-page question is scored on)."""
+    return truth_pages(truth)[-1]
+
+
+def truth_pages(truth: str) -> list[str]:
+    """Every page the truth cites, in order, once each."""
+    found = [c.split("(")[0].strip() for c in _CITATION.findall(truth)]
     if not found:
         raise ValueError(f"no page citation in truth: {truth[-80:]!r}")
-    return found[-1].split("(")[0].strip()
+    return list(dict.fromkeys(found))
 
 
 def typo(question: str) -> str:
@@ -264,67 +313,144 @@ def _northwind_index(data: Path, cache: Path) -> LanceDbIndex:
     return _current_text_index(index)
 
 
-def _hit_rate(search: Callable[[str], list[SearchHit]], rows: list[tuple[str, str]]) -> float:
-    hits = 0
-    for question, page in rows:
-        cited = [h.chunk.citation for h in search(question)]
-        hits += page in cited
-    return hits / len(rows)
-
-
-def northwind(data: Path, cache: Path) -> None:
-    rows = [
-        (str(r["question"]), truth_page(str(r["truth"])))
+def northwind(data: Path, cache: Path, *, seed: int = SPLIT_SEED) -> None:
+    questions = [
+        Question(text=str(r["question"]), pages=tuple(truth_pages(str(r["truth"]))))
         for r in _read_jsonl(data / "eval" / "northwind-qa.jsonl")
     ]
+    tune, untouched = split_half(questions, seed=seed)
+    sets = {
+        "tune": tune,
+        "untouched": untouched,
+        "pairs-tune": paired(tune, seed=seed),
+        "pairs-untouched": paired(untouched, seed=seed),
+    }
     index = _northwind_index(data, cache)
-    print(f"Northwind: {len(rows)} questions, {index.count_chunks()} chunks")
-    embedder = CachedQueryEmbedder(SentenceTransformerEmbedder(), size=4096)
-    forms = {"as asked": lambda q: q, "lower-cased": str.lower, "one typo": typo}
-    print(f"{'variant':32s} {'mode':7s}  " + "  ".join(forms))
+    print(
+        f"Northwind: {len(questions)} questions split with seed {seed} into {len(tune)} to tune"
+        f" and {len(untouched)} untouched; {sum(q.multi_page for q in questions)} cite several"
+        f" pages; pairs: two questions of the same half joined into one (two pages each);"
+        f" {index.count_chunks()} chunks"
+    )
+    embedder = DiskQueryEmbedder(SentenceTransformerEmbedder(), cache / "query-vectors.pkl")
+    print(_HEADER)
     for name, retriever in _northwind_variants(index, embedder):
-        for mode in _ALL_MODES:
-            figures = [
-                _hit_rate(_top5(retriever, mode, transform), rows) for transform in forms.values()
-            ]
-            cells = "  ".join(f"{f:{len(n)}.3f}" for f, n in zip(figures, forms, strict=True))
-            print(f"{name:32s} {mode:7s}  {cells}")
+        for mode in _NORTHWIND_MODES:
+            for form, transform in _FORMS.items():
+                started = time.perf_counter()
+                cells = [
+                    score_set(_ranker(retriever, mode, transform), rows) for rows in sets.values()
+                ]
+                seconds = time.perf_counter() - started
+                print(_row(name, mode, form, cells, seconds), flush=True)
+                embedder.save()
 
 
-def _top5(
-    retriever: HybridRetriever, mode: RetrievalMode, transform: Callable[[str], str]
-) -> Callable[[str], list[SearchHit]]:
-    return lambda question: retriever.search(transform(question), mode=mode, top=5)
+class DiskQueryEmbedder:
+    """Query vectors kept on disk between runs (embedding is most of a run on 2 busy cores)."""
+
+    def __init__(self, embedder: TextEmbedder, path: Path) -> None:
+        self._embedder = embedder
+        self._path = path
+        self._known: dict[str, list[float]] = {}
+        if path.exists():
+            self._known = pickle.loads(path.read_bytes())
+        self.dimension = embedder.dimension
+        self.name = embedder.name
+        self.max_input_tokens = embedder.max_input_tokens
+
+    def embed_query(self, text: str) -> list[float]:
+        # all-MiniLM-L6-v2's tokenizer lower-cases: a lower-cased question embeds the same.
+        key = text.lower()
+        if key not in self._known:
+            self._known[key] = self._embedder.embed_query(text)
+        return self._known[key]
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        return self._embedder.embed_documents(texts)
+
+    def save(self) -> None:
+        self._path.write_bytes(pickle.dumps(self._known))
 
 
-def _northwind_variants(
-    index: LanceDbIndex, embedder: TextEmbedder
-) -> list[tuple[str, HybridRetriever]]:
+_FORMS: dict[str, Callable[[str], str]] = {
+    "as asked": lambda q: q,
+    "lower": str.lower,
+    "typo": typo,
+}
+_HEADER = (
+    f"{'variant':30s} {'mode':7s} {'form':8s}  tune hit@5 MRR | untouched hit@5 MRR"
+    " | pairs-tune R@5 R@10 | pairs-untouched R@5 R@10"
+)
+
+
+def _row(name: str, mode: str, form: str, cells: list[SetScore], seconds: float) -> str:
+    singles = " | ".join(f"{c.hit5:.3f} {c.mrr:.3f}" for c in cells[:2])
+    pairs = " | ".join(f"{c.recall5:.3f} {c.recall10:.3f}" for c in cells[2:])
+    return f"{name:30s} {mode:7s} {form:8s}  {singles} | {pairs}  ({seconds:.0f} s)"
+
+
+def _ranker(
+    retriever: Retriever, mode: RetrievalMode, transform: Callable[[str], str]
+) -> Callable[[str, int], list[str]]:
+    return lambda question, top: [
+        h.chunk.citation for h in retriever.search(transform(question), mode=mode, top=top)
+    ]
+
+
+def _northwind_variants(index: LanceDbIndex, embedder: TextEmbedder) -> list[tuple[str, Retriever]]:
     def make(**options: object) -> HybridRetriever:
         return HybridRetriever(index=index, embedder=embedder, **options)  # type: ignore[arg-type]
 
-    chat = {"drop_stop_words": True, "distinct_pages": True}
+    chat = make(drop_stop_words=True, distinct_pages=True, correct_spelling=True)
     return [
-        ("default", make()),
-        ("stop words + distinct pages", make(**chat)),
-        ("+ spelling (chat default)", make(**chat, correct_spelling=True)),
-        ("+ spelling, candidates 100", make(**chat, correct_spelling=True, candidates=100)),
+        ("chat default (pre-#14)", chat),
+        ("+ decomposition", MultiQueryRetriever(chat)),
+        ("+ decomposition, no cover", MultiQueryRetriever(chat, cover_parts=False)),
+        ("+ decomposition, whole x2", MultiQueryRetriever(chat, whole_weight=2.0)),
     ]
+
+
+def northwind_prf(data: Path, cache: Path, *, seed: int = SPLIT_SEED) -> None:
+    """BM25 alone, with and without pseudo-relevance feedback (no query embeddings needed)."""
+    questions = [
+        Question(text=str(r["question"]), pages=tuple(truth_pages(str(r["truth"]))))
+        for r in _read_jsonl(data / "eval" / "northwind-qa.jsonl")
+    ]
+    tune, untouched = split_half(questions, seed=seed)
+    sets = [tune, untouched, paired(tune, seed=seed), paired(untouched, seed=seed)]
+    index = _northwind_index(data, cache)
+    base = HybridRetriever(
+        index=index, embedder=NoTextEmbedder(run="BM25-only"), correct_spelling=True
+    )
+    variants: list[tuple[str, Retriever]] = [("BM25 (chat options)", base)]
+    for documents, terms in ((3, 5), (3, 10), (5, 5)):
+        feedback = FeedbackRetriever(base, documents=documents, terms=terms)
+        variants.append((f"+ PRF {documents} docs {terms} terms", feedback))
+    print(_HEADER)
+    for name, retriever in variants:
+        for form, transform in _FORMS.items():
+            started = time.perf_counter()
+            cells = [score_set(_ranker(retriever, "text", transform), rows) for rows in sets]
+            print(_row(name, "text", form, cells, time.perf_counter() - started), flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("benchmark", choices=["scifact", "northwind"])
+    parser.add_argument("benchmark", choices=["scifact", "northwind", "northwind-prf"])
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--cache", type=Path, default=Path("bench/out/retrieval"))
     parser.add_argument("--bm25-only", action="store_true", help="scifact: skip the embeddings")
+    parser.add_argument("--seed", type=int, default=SPLIT_SEED, help="the tune/untouched split")
     args = parser.parse_args()
     if args.benchmark == "scifact":
         scifact(args.data, args.cache, bm25_only=args.bm25_only)
+    elif args.benchmark == "northwind-prf":
+        northwind_prf(args.data, args.cache, seed=args.seed)
     else:
-        northwind(args.data, args.cache)
+        northwind(args.data, args.cache, seed=args.seed)
 
 
 if __name__ == "__main__":

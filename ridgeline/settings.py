@@ -105,6 +105,10 @@ class Settings(BaseSettings):
     rrf_k: int = Field(default=60, ge=1)
     # Replace query words the index does not hold by the closest word it holds (chat and eval).
     spelling_correction: bool = True
+    # Multi-part questions ("what is X and how does Y work?"): searched part by part, each part
+    # keeping its best page in the top sources (retrieval/multi_query.py). "rules" splits offline,
+    # "llm" asks the chat model's endpoint (rules when it fails), "off" searches as asked.
+    query_decomposition: Literal["off", "rules", "llm"] = "rules"
     # How old the category and brand names matched in questions may be (seconds): listing
     # them scans the index, so chat re-reads them at most this often.
     facet_cache_s: float = Field(default=30.0, ge=0)

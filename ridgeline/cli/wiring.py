@@ -29,6 +29,8 @@ from ingestion.index_lock import IndexLock
 from ingestion.journal import JOURNAL_FILE, WriteJournal
 from ingestion.pipeline import IngestionPipeline
 from retrieval.index_repair import LanceIndexDoctor
+from retrieval.multi_query import MultiQueryRetriever
+from retrieval.query.decompose import Decomposer, LlmDecomposer, RuleDecomposer
 from retrieval.query.facet_cache import CachedFacets
 from retrieval.query.planner import QueryPlanner
 from retrieval.query.spelling import VocabularySource
@@ -41,6 +43,7 @@ from ridgeline.protocols import (
     ImageDimensionIndex,
     ImageEmbedder,
     OcrEngine,
+    Retriever,
     SearchIndex,
     TextEmbedder,
 )
@@ -129,8 +132,26 @@ def _matching_index(
     )
 
 
-def build_retriever(settings: Settings, index: SearchIndex) -> HybridRetriever:
+def build_retriever(settings: Settings, index: SearchIndex) -> Retriever:
     """The retriever ``/chat`` uses, with its tuned settings (the Python API's search too)."""
+    return _decomposing(settings, _hybrid_retriever(settings, index))
+
+
+def _decomposing(settings: Settings, retriever: HybridRetriever) -> Retriever:
+    """``retriever`` searching multi-part questions part by part (settings.query_decomposition)."""
+    if settings.query_decomposition == "off":
+        return retriever
+    decomposer: Decomposer = RuleDecomposer()
+    if settings.query_decomposition == "llm":
+        if settings.chat_model not in ("openai", "azure"):
+            raise ConfigError(
+                "query_decomposition=llm needs an LLM chat model (chat_model openai or azure)"
+            )
+        decomposer = LlmDecomposer(llm=build_llm_client(settings, role="query decomposition"))
+    return MultiQueryRetriever(retriever, decomposer=decomposer)
+
+
+def _hybrid_retriever(settings: Settings, index: SearchIndex) -> HybridRetriever:
     return HybridRetriever(
         index=index,
         embedder=CachedQueryEmbedder(build_embedder(settings)),

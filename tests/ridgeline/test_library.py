@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 import ridgeline
+from retrieval.multi_query import MultiQueryRetriever
 from retrieval.retriever import HybridRetriever
+from ridgeline.errors import ConfigError
 from ridgeline.library import Ridgeline, as_filters
 from ridgeline.settings import Settings
 from ridgeline.types import SearchFilters
@@ -62,11 +64,31 @@ def test_ingest_search_and_ask_with_citations(rl: Ridgeline, corpus: Path):
 
 
 def test_search_uses_the_chat_retrievers_tuned_settings(rl: Ridgeline):
-    retriever = rl.retriever
+    multi = rl.retriever
+    assert isinstance(multi, MultiQueryRetriever)  # query_decomposition="rules" by default
+    retriever = multi.retriever
     assert isinstance(retriever, HybridRetriever)
     assert retriever._drop_stop_words and retriever._distinct_pages
     assert retriever._vocabulary_source is rl.index  # spelling correction, as /chat
     assert rl.index_dir.name == "index"
+
+
+def test_decomposition_can_be_turned_off_and_needs_an_llm_to_use_one(
+    tmp_path: Path, hashing_plugin: str
+):
+    def opened(**options: object) -> Ridgeline:
+        settings = Settings(_env_file=None, text_embedder=hashing_plugin, **options)  # type: ignore[arg-type]
+        return ridgeline.open(tmp_path / "index", settings=settings)
+
+    assert isinstance(opened(query_decomposition="off").retriever, HybridRetriever)
+    with pytest.raises(ConfigError, match="query_decomposition=llm needs an LLM chat model"):
+        opened(query_decomposition="llm").retriever  # noqa: B018
+
+
+def test_a_multi_part_question_finds_both_parts(rl: Ridgeline, corpus: Path):
+    rl.ingest([corpus / "kb.jsonl"])
+    hits = rl.search("How many days for returns? Where must camp stoves be lit?", top=2)
+    assert {h.chunk.citation for h in hits} == {"kb.jsonl#id=returns", "kb.jsonl#id=stoves"}
 
 
 def test_a_missing_path_and_an_unknown_filter_are_clear_errors(rl: Ridgeline, tmp_path: Path):

@@ -1,0 +1,114 @@
+"""Multi-part questions: search each part, fuse, and make sure every part keeps its evidence.
+
+A thin layer over any :class:`ridgeline.protocols.Retriever` (in practice the
+:class:`retrieval.retriever.HybridRetriever`): a question the decomposer
+(:mod:`retrieval.query.decompose`) splits into parts is searched as a whole and part by part; the
+rankings are fused by reciprocal rank, one hit per page, and the best page of every part that the
+fused head left out takes one of the last places of the head, so each part has evidence in the
+top sources. A question of one part, or one with a query image, goes straight to the retriever.
+
+>>> retriever = MultiQueryRetriever(HybridRetriever(index=index, embedder=embedder))
+>>> retriever.search("What is coinsurance and what are the exceptions?", mode="hybrid", top=5)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from retrieval.query.decompose import Decomposer, RuleDecomposer
+from ridgeline.protocols import Retriever
+from ridgeline.settings import RetrievalMode
+from ridgeline.types import SearchFilters, SearchHit
+
+# The whole question's ranking counts this much more than one part's: it holds the pages that
+# answer several parts at once.
+_WHOLE_WEIGHT = 1.0
+_RRF_K = 60
+
+
+class MultiQueryRetriever:
+    """A :class:`ridgeline.protocols.Retriever` that searches the parts of multi-part questions."""
+
+    def __init__(
+        self,
+        retriever: Retriever,
+        *,
+        decomposer: Decomposer | None = None,
+        whole_weight: float = _WHOLE_WEIGHT,
+        cover_parts: bool = True,
+    ) -> None:
+        if whole_weight < 0:
+            raise ValueError(f"whole_weight must be at least 0, got {whole_weight}")
+        self._retriever = retriever
+        self._decomposer = decomposer or RuleDecomposer()
+        self._whole_weight = whole_weight
+        self._cover_parts = cover_parts
+
+    @property
+    def retriever(self) -> Retriever:
+        """The retriever each part is searched with."""
+        return self._retriever
+
+    def parts(self, text: str) -> list[str]:
+        """The parts ``text`` is searched as (one part: searched as it is)."""
+        return self._decomposer.decompose(text)
+
+    def search(
+        self,
+        text: str,
+        *,
+        mode: RetrievalMode,
+        top: int,
+        filters: SearchFilters | None = None,
+        image: Path | None = None,
+        skip: int = 0,
+    ) -> list[SearchHit]:
+        parts = self.parts(text) if image is None else []
+        if len(parts) < 2:
+            return self._retriever.search(
+                text, mode=mode, top=top, filters=filters, image=image, skip=skip
+            )
+        wanted = top + skip
+        whole = self._retriever.search(text, mode=mode, top=wanted, filters=filters)
+        each = [self._retriever.search(p, mode=mode, top=wanted, filters=filters) for p in parts]
+        fused = fuse_by_page([whole, *each], [self._whole_weight] + [1.0] * len(each))
+        if self._cover_parts:
+            fused = cover(fused, [ranking[:1] for ranking in each], head=top)
+        return fused[skip:wanted]
+
+
+def fuse_by_page(
+    rankings: Sequence[Sequence[SearchHit]], weights: Sequence[float]
+) -> list[SearchHit]:
+    """Weighted reciprocal-rank fusion, one hit per citation (its best-ranked chunk)."""
+    scores: dict[str, float] = {}
+    best: dict[str, SearchHit] = {}
+    for ranking, weight in zip(rankings, weights, strict=True):
+        for rank, hit in enumerate(ranking, start=1):
+            citation = hit.chunk.citation
+            scores[citation] = scores.get(citation, 0.0) + weight / (_RRF_K + rank)
+            best.setdefault(citation, hit)
+    ordered = sorted(scores, key=lambda c: -scores[c])
+    return [best[c].model_copy(update={"score": scores[c]}) for c in ordered]
+
+
+def cover(
+    fused: Sequence[SearchHit], required: Sequence[Sequence[SearchHit]], *, head: int
+) -> list[SearchHit]:
+    """``fused`` with each required hit missing from its first ``head`` moved into the head's
+    last places (the lowest-ranked of the head make room), in the order of ``required``."""
+    shown = {hit.chunk.citation for hit in fused[:head]}
+    missing: list[str] = []
+    for hits in required:
+        for hit in hits:
+            if hit.chunk.citation not in shown and hit.chunk.citation not in missing:
+                missing.append(hit.chunk.citation)
+    missing = missing[:head]
+    if not missing:
+        return list(fused)
+    by_citation = {hit.chunk.citation: hit for hit in fused}
+    moved = [by_citation[c] for c in missing if c in by_citation]
+    rest = [hit for hit in fused if hit.chunk.citation not in missing]
+    keep = head - len(moved)
+    return rest[:keep] + moved + rest[keep:]

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from retrieval.lancedb import LanceDbIndex
+from retrieval.multi_query import MultiQueryRetriever, cover
+from retrieval.retriever import HybridRetriever
+from ridgeline.protocols import Retriever
+from ridgeline.types import Chunk, SearchHit
+from tests.fakes import HashingEmbedder
+from tests.retrieval.conftest import IndexWriter
+
+pytestmark = pytest.mark.integration
+
+QUESTION = "What is balance billing and how do members appeal a denied claim?"
+
+
+@pytest.fixture
+def pages(write: IndexWriter) -> list[Chunk]:
+    """Balance billing and claims are all over the handbook; appeals live on one page."""
+    billing = (
+        "Balance billing is when a provider bills members the balance of a claim; such a "
+        "claim can mean balance billing for members."
+    )
+    return write(
+        "handbook.pdf",
+        [
+            (billing, {}),
+            (f"More on balance billing. {billing}", {}),
+            (f"Balance billing examples. {billing}", {}),
+            (
+                "To appeal a denied decision, write to the office within 180 days and attach your "
+                "records, the letter you received and any notes from your doctor.",
+                {},
+            ),
+            ("Dental cleanings are covered twice a year.", {}),
+        ],
+    )
+
+
+@pytest.fixture
+def base(index: LanceDbIndex, hashing_embedder: HashingEmbedder) -> HybridRetriever:
+    return HybridRetriever(index=index, embedder=hashing_embedder, candidates=10)
+
+
+def _citations(hits: Sequence[SearchHit]) -> list[str]:
+    return [h.chunk.citation for h in hits]
+
+
+def test_is_a_retriever(base: HybridRetriever) -> None:
+    assert isinstance(MultiQueryRetriever(base), Retriever)
+
+
+def test_every_part_has_its_page_in_the_top_sources(
+    base: HybridRetriever, pages: list[Chunk]
+) -> None:
+    appeals = pages[3].citation
+    assert appeals not in _citations(base.search(QUESTION, mode="text", top=2))
+    hits = MultiQueryRetriever(base).search(QUESTION, mode="text", top=2)
+    assert appeals in _citations(hits)
+    assert any("balance billing" in h.chunk.content.lower() for h in hits)
+
+
+def test_pages_are_not_repeated(base: HybridRetriever, pages: list[Chunk]) -> None:
+    citations = _citations(MultiQueryRetriever(base).search(QUESTION, mode="hybrid", top=5))
+    assert len(citations) == len(set(citations))
+
+
+def test_a_one_part_question_is_searched_as_it_is(
+    base: HybridRetriever, pages: list[Chunk]
+) -> None:
+    question = "How do members appeal a denied claim?"
+    multi = MultiQueryRetriever(base).search(question, mode="hybrid", top=3)
+    assert _citations(multi) == _citations(base.search(question, mode="hybrid", top=3))
+
+
+def test_skip_pages_through_the_fused_list(base: HybridRetriever, pages: list[Chunk]) -> None:
+    retriever = MultiQueryRetriever(base, cover_parts=False)
+    every = _citations(retriever.search(QUESTION, mode="text", top=4))
+    assert _citations(retriever.search(QUESTION, mode="text", top=2, skip=2)) == every[2:4]
+
+
+def test_cover_moves_the_missing_into_the_last_places(pages: list[Chunk]) -> None:
+    hits = [SearchHit(chunk=c, score=1.0) for c in pages]
+    covered = cover(hits, [[hits[4]]], head=3)
+    assert _citations(covered) == _citations([hits[0], hits[1], hits[4], hits[2], hits[3]])
+
+
+def test_a_negative_weight_is_refused(base: HybridRetriever) -> None:
+    with pytest.raises(ValueError, match="whole_weight"):
+        MultiQueryRetriever(base, whole_weight=-1)
+
+
+def test_the_parts_searched_are_those_of_the_decomposer(base: HybridRetriever) -> None:
+    retriever = MultiQueryRetriever(base)
+    assert retriever.parts(QUESTION) == [
+        "What is balance billing",
+        "how do members appeal a denied claim?",
+    ]
