@@ -13,11 +13,13 @@ top sources. A question of one part, or one with a query image, goes straight to
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 
 from retrieval.query.decompose import Decomposer, RuleDecomposer
 from ridgeline.protocols import Retriever
+from ridgeline.ranking import RankingField
 from ridgeline.settings import RetrievalMode
 from ridgeline.types import SearchFilters, SearchHit
 
@@ -63,15 +65,17 @@ class MultiQueryRetriever:
         filters: SearchFilters | None = None,
         image: Path | None = None,
         skip: int = 0,
+        weights: Mapping[RankingField, float] | None = None,
     ) -> list[SearchHit]:
         parts = self.parts(text) if image is None else []
         if len(parts) < 2:
             return self._retriever.search(
-                text, mode=mode, top=top, filters=filters, image=image, skip=skip
+                text, mode=mode, top=top, filters=filters, image=image, skip=skip, weights=weights
             )
         wanted = top + skip
-        whole = self._retriever.search(text, mode=mode, top=wanted, filters=filters)
-        each = [self._retriever.search(p, mode=mode, top=wanted, filters=filters) for p in parts]
+        search = partial(self._retriever.search, mode=mode, top=wanted, filters=filters)
+        whole = search(text, weights=weights)
+        each = [search(part, weights=weights) for part in parts]
         fused = fuse_by_page([whole, *each], [self._whole_weight] + [1.0] * len(each))
         if self._cover_parts:
             fused = cover(fused, [ranking[:1] for ranking in each], head=top)

@@ -99,3 +99,15 @@ def test_the_parts_searched_are_those_of_the_decomposer(base: HybridRetriever) -
         "What is balance billing",
         "how do members appeal a denied claim?",
     ]
+
+
+def test_fusion_weights_reach_the_retriever_for_whole_questions_and_parts() -> None:
+    from tests.chat.fakes import FakeRetriever
+
+    recorder = FakeRetriever(hits=[])
+    multi = MultiQueryRetriever(recorder)
+    multi.search("Which tent is this?", mode="hybrid", top=3, weights={"image": 4.0})
+    multi.search(QUESTION, mode="hybrid", top=3, weights={"text": 2.0})
+    weights = [call.weights for call in recorder.calls]
+    assert weights[0] == {"image": 4.0}
+    assert len(weights) >= 3 and all(w == {"text": 2.0} for w in weights[1:])

@@ -106,3 +106,19 @@ def test_a_category_named_in_the_question_narrows_through_the_facets(client: htt
     search = next(t for title, t in thoughts.items() if "earch" in title)
     assert search["props"]["filters"].get("include_category") == "Jackets"
     assert answer["context"]["data_points"]["citations"][0] == "products.csv#id=3"
+
+
+def test_a_question_with_a_photo_is_answered(client: httpx.Client) -> None:
+    # The photo's ranking is weighted (RIDGELINE_IMAGE_QUERY_WEIGHT) through every retriever layer,
+    # the multi-part one included; this index has no image vectors, so the words decide.
+    png = (
+        "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8Dw"
+        "HwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
+    )
+    content = [
+        {"type": "text", "text": "Do you have a tent like this?"},
+        {"type": "image_url", "image_url": {"url": png}},
+    ]
+    response = client.post("/chat", json={"messages": [{"role": "user", "content": content}]})
+    assert response.status_code == 200, response.text
+    assert "products.csv#id=1" in response.json()["context"]["data_points"]["citations"]
