@@ -70,12 +70,15 @@ def split_followups(text: str) -> tuple[str, list[str]]:
     return answer.rstrip(), list(dict.fromkeys(questions))
 
 
-def offline_followups(question: str, sources: Sequence[SearchHit]) -> list[str]:
+def offline_followups(
+    question: str, sources: Sequence[SearchHit], *, asked: Sequence[str] = ()
+) -> list[str]:
     """Questions about the products (and topics) the sources name, written from them.
 
     Deterministic and grounded: the product asked about gets questions on what the sources say
     of it that was not asked (price, warranty, weight); other retrieved products of its
-    category are offered for comparison; then other products and section topics.
+    category are offered for comparison; then other products and section topics. A question
+    already ``asked`` earlier in the conversation is never suggested again.
     """
     products = _products(sources)
     focus = _focus(question, products)
@@ -94,7 +97,24 @@ def offline_followups(question: str, sources: Sequence[SearchHit]) -> list[str]:
         else:
             questions.append(f"What is the {other.name}?")
     questions += [f"What do the sources say about {topic}?" for topic in _topics(question, sources)]
-    return list(dict.fromkeys(questions))[:MAX_FOLLOWUPS]
+    return not_asked(questions, [*asked, question])[:MAX_FOLLOWUPS]
+
+
+def not_asked(questions: Sequence[str], asked: Sequence[str]) -> list[str]:
+    """``questions`` without duplicates and without those the user already asked (compared
+    without case, spacing or punctuation)."""
+    seen = {_comparable(text) for text in asked}
+    kept = []
+    for text in questions:
+        key = _comparable(text)
+        if key and key not in seen:
+            seen.add(key)
+            kept.append(text)
+    return kept
+
+
+def _comparable(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 def _subject(title: str | None) -> str | None:

@@ -171,6 +171,10 @@ class ChatRequest(BaseModel):
     def chat_messages(self) -> list[ChatMessage]:
         return [message.to_chat_message() for message in self.messages]
 
+    def user_questions(self) -> list[str]:
+        """The text of every user message of the conversation, the last one included."""
+        return [m.text.strip() for m in self.messages if m.role == "user" and m.text.strip()]
+
 
 class ThoughtStep(BaseModel):
     """One step of how the answer was made, shown in the frontend's "thought process" tab."""

@@ -19,7 +19,7 @@ from typing import Any
 
 from chat import thoughts
 from chat.citations import keep_known_citations
-from chat.followups import offline_followups, split_followups
+from chat.followups import not_asked, offline_followups, split_followups
 from chat.images import DEFAULT_MAX_IMAGE_PIXELS, attached_image_file, inline_image
 from chat.models.extractive import DONT_KNOW
 from chat.models.request_building import RequestBuildingChatModel
@@ -253,9 +253,11 @@ class ChatService:
     def _followups(self, turn: _Turn, text: str) -> tuple[str, list[str]]:
         if not turn.overrides.suggest_followup_questions:
             return text, []
+        asked = turn.request.user_questions()
         if turn.writes_followups:
-            return split_followups(text)
-        return text, offline_followups(turn.request.question, turn.hits)
+            answer, suggested = split_followups(text)
+            return answer, not_asked(suggested, asked)
+        return text, offline_followups(turn.request.question, turn.hits, asked=asked)
 
     # -- the response ------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-from chat.followups import offline_followups, split_followups
+from chat.followups import not_asked, offline_followups, split_followups
 from ridgeline.types import ChunkKind
 from tests.chat.fakes import make_hit
 
@@ -42,3 +42,21 @@ def test_offline_followups_offer_other_products_and_topics_never_file_names_or_i
     ]
     everything = offline_followups("Anything?", HITS[3:])
     assert everything == ["What do the sources say about Warranty terms?"]
+
+
+def test_offline_followups_never_suggest_what_the_user_already_asked():
+    earlier = [
+        "What is the warranty on the Alpine Tent?",
+        "how does the alpine tent compare with the ridge tent",
+    ]
+    questions = offline_followups("How much is the Alpine tent?", HITS, asked=earlier)
+    assert questions == [
+        "How much does the Alpine Tent weigh?",
+        "What is the River Kayak?",
+        "What do the sources say about Warranty terms?",
+    ]
+
+
+def test_llm_followups_already_asked_are_dropped_by_not_asked():
+    suggested = ["Is it red?", "Is it  RED", "Is it big?"]
+    assert not_asked(suggested, ["is it big?"]) == ["Is it red?"]

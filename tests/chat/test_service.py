@@ -315,3 +315,37 @@ def test_a_budget_that_leaves_nothing_is_relaxed_and_the_answer_names_the_closes
     assert "$79.00 over the $100 budget" in response.output_text
     assert [call.filters.max_price for call in retriever.calls] == [100.0, None]
     assert any(t.title == "Constraint relaxed" for t in response.context.thoughts)
+
+
+def test_followups_of_a_later_turn_skip_what_the_user_asked_before():
+    tents = [
+        make_hit(
+            f"products.csv#id={n}",
+            f"{name}\nPrice: ${price}.00\nIt weighs {kg} kg. Five-year warranty.",
+            kind=ChunkKind.CATALOG,
+            title=name,
+            category="Tents",
+        )
+        for n, name, price, kg in [
+            (7, "TrailMaster X4 Tent", 250, 4.1),
+            (8, "Ridge Tent", 320, 2.2),
+        ]
+    ]
+    service = ChatService(retriever=FakeRetriever(hits=tents), model=ExtractiveAnswerer())
+    opening = "Tell me about the TrailMaster X4 Tent"
+    first = service.chat(request(opening, suggest_followup_questions=True))
+    suggested = first.context.followup_questions
+    assert suggested  # something worth asking about the tent
+    later = service.chat(
+        ChatRequest.model_validate(
+            {
+                "messages": [
+                    {"role": "user", "content": suggested[0]},
+                    {"role": "assistant", "content": "It costs $250.00. [products.csv#id=7]"},
+                    {"role": "user", "content": opening},
+                ],
+                "context": {"overrides": {"suggest_followup_questions": True}},
+            }
+        )
+    )
+    assert later.context.followup_questions == suggested[1:]
