@@ -7,11 +7,14 @@ batches; on Northwind + Contoso this is the difference between 56.8 s and 52.5 s
 (docs/benchmarks.md). Writes stay per file, with the journal note around each, so crash safety
 is what :mod:`ingestion.pipeline` describes. Embedding (:func:`embed_files`) and writing
 (:meth:`EmbedWriteBatch.write`) are separate steps, so the Ray engine runs the first in its
-embedding actors and the second on its driver.
+embedding actors and the second on its driver. With an index that stages writes
+(:class:`ridgeline.protocols.StagingIndex`), the actors also write new files' rows
+(:func:`stage_new`) and the driver only commits them (:meth:`EmbedWriteBatch.commit`).
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections.abc import Callable, Iterator
@@ -23,7 +26,15 @@ from pathlib import Path
 from ingestion.journal import WriteJournal
 from ingestion.report import FileResult, FileStatus
 from ingestion.splitter import embedding_text
-from ridgeline.protocols import BulkLoadingIndex, ImageEmbedder, SearchIndex, TextEmbedder
+from ridgeline.protocols import (
+    BulkLoadingIndex,
+    ImageEmbedder,
+    SearchIndex,
+    StagedWrite,
+    Stager,
+    StagingIndex,
+    TextEmbedder,
+)
 from ridgeline.types import Chunk, ChunkKind, NewDocument, SourceDocument
 
 __all__ = [
@@ -31,9 +42,13 @@ __all__ = [
     "EmbeddedFile",
     "FileWork",
     "PreparedFile",
+    "StagedFiles",
     "embed_files",
     "failure",
+    "stage_new",
 ]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -105,6 +120,49 @@ class EmbeddedFile:
 
     prepared: PreparedFile
     item: NewDocument
+
+
+@dataclass
+class StagedFile:
+    """A new file whose rows a worker wrote: what the driver needs to commit and report it."""
+
+    work: FileWork
+    document: SourceDocument
+    status: FileStatus
+
+
+@dataclass
+class StagedFiles:
+    """The new files of one batch, staged by a worker (:func:`stage_new`), to commit at once."""
+
+    staged: StagedWrite
+    files: list[StagedFile]
+
+
+def stage_new(
+    stager: Stager | None, embedded: list[EmbeddedFile | FileResult]
+) -> tuple[list[EmbeddedFile | FileResult], StagedFiles | None]:
+    """The batch's new files written by ``stager`` (uncommitted), and the rest to write as
+    usual. When staging fails, nothing is staged: the writer writes every file itself."""
+    new = [e for e in embedded if isinstance(e, EmbeddedFile) and e.prepared.is_new]
+    if stager is None or not new:
+        return embedded, None
+    started = time.perf_counter()
+    try:
+        staged = stager.stage([item.item for item in new])
+    except Exception as exc:  # e.g. a schema change only the writer may make: it writes them
+        log.info("staging %d new files failed, the writer writes them: %s", len(new), exc)
+        return embedded, None
+    _share_time([item.prepared for item in new], "write", time.perf_counter() - started)
+    rest = [e for e in embedded if not any(e is item for item in new)]
+    files = [StagedFile(i.prepared.work, i.item.document, i.prepared.status) for i in new]
+    return rest, StagedFiles(staged, files)
+
+
+def _share_time(files: list[PreparedFile], stage: str, seconds: float) -> None:
+    total = sum(len(p.chunks) for p in files)
+    for prepared in files:
+        prepared.work.add_time(stage, seconds * len(prepared.chunks) / max(1, total))
 
 
 def embed_files(
@@ -235,6 +293,31 @@ class EmbedWriteBatch:
         else:  # the shared write failed: each file on its own
             results.update({p: self._write_alone(item) for p, item in new.items()})
         return [results[position] for position in range(len(embedded))]
+
+    def stager(self) -> Stager | None:
+        """What workers may write new files with, when the index stages writes."""
+        return self._index.stager() if isinstance(self._index, StagingIndex) else None
+
+    def commit(self, batch: StagedFiles) -> list[FileResult]:
+        """Commit files a worker staged, journalled like any write. When the commit fails the
+        files are reported failed and their notes stay open: the next run repairs them."""
+        index = self._index
+        if not isinstance(index, StagingIndex):
+            raise TypeError(f"{type(index).__name__} does not commit staged writes")
+        documents = [file.document for file in batch.files]
+        started = time.perf_counter()
+        if self._journal is not None:
+            self._journal.begin(*documents)
+        try:
+            index.commit_staged(batch.staged)
+        except Exception as exc:
+            return [_unexpected(file.work, exc) for file in batch.files]
+        if self._journal is not None:
+            self._journal.finish(*(document.document_id for document in documents))
+        seconds = time.perf_counter() - started
+        for file in batch.files:
+            file.work.add_time("write", seconds / len(batch.files))
+        return [file.work.result(file.status) for file in batch.files]
 
     def _append(self, index: BulkLoadingIndex, new: dict[int, EmbeddedFile]) -> bool:
         """One bulk write of the new files, journalled; False when it failed (the notes stay

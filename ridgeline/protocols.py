@@ -151,6 +151,32 @@ class BulkLoadingIndex(Protocol):
         ...
 
 
+class StagedWrite(Protocol):
+    """Rows of new documents written where they were made, waiting for the writer's commit."""
+
+    @property
+    def document_ids(self) -> tuple[str, ...]: ...
+
+
+class Stager(Protocol):
+    """Writes new documents' rows without committing them; runs on any worker that reaches
+    the index's storage (picklable)."""
+
+    def stage(self, documents: Sequence[NewDocument]) -> StagedWrite: ...
+
+
+@runtime_checkable
+class StagingIndex(Protocol):
+    """An index whose new documents can be written by workers and committed by its one writer
+    (LanceDbIndex can, with pylance; see ``retrieval/lancedb/staged.py``)."""
+
+    def stager(self) -> Stager: ...
+
+    def commit_staged(self, staged: StagedWrite) -> int:
+        """Commit what a stager wrote; refuses a document the index holds (ValueError)."""
+        ...
+
+
 @runtime_checkable
 class OptimizableIndex(Protocol):
     """An index that compacts its own files after writes; a hosted service does that itself."""

@@ -7,7 +7,11 @@ single-process pipeline), collects the prepared files into batches of about
 embedders loaded once per actor, on a GPU when there is one). Embedded files come back to the
 driver, which writes them through the pipeline's own journalled writes
 (:meth:`~ingestion.batch.EmbedWriteBatch.write`): one writer, the same atomic per-document
-commits and the same crash repair as a single-process run. Workers never write to the index.
+commits and the same crash repair as a single-process run. With an index that stages writes
+(LanceDB, with pylance), the actor also writes the rows of the batch's new files as data files
+no version references yet (:func:`~ingestion.batch.stage_new`), and the driver commits them
+(:meth:`~ingestion.batch.EmbedWriteBatch.commit`): the rows never travel to the driver, and a
+crash before the commit leaves nothing a reader sees. Changed files are written by the driver.
 
 Needs the optional extra: ``pip install 'ridgeline[ray]'``. The files (and, for figures and the
 enrichment cache, the index folder) must be readable at the same paths on every Ray node.
@@ -24,12 +28,21 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ingestion.batch import EmbeddedFile, EmbedWriteBatch, FileWork, PreparedFile, embed_files
+from ingestion.batch import (
+    EmbeddedFile,
+    EmbedWriteBatch,
+    FileWork,
+    PreparedFile,
+    StagedFiles,
+    embed_files,
+    stage_new,
+)
 from ingestion.batch import failure as failed_result
 from ingestion.engines import StageComponents
 from ingestion.prepare import FilePlan
 from ingestion.report import FileResult
 from ridgeline.errors import ConfigError
+from ridgeline.protocols import Stager
 
 log = logging.getLogger(__name__)
 
@@ -59,16 +72,21 @@ def prepare_on_worker(
     return preparer.prepare(plan, dry_run=dry_run, work=work)
 
 
-class EmbeddingWorker:
-    """A Ray actor: the text and image embedders, loaded once, embedding batches of files."""
+Embedded = tuple[list[EmbeddedFile | FileResult], StagedFiles | None]
 
-    def __init__(self, factory: ComponentsFactory) -> None:
+
+class EmbeddingWorker:
+    """A Ray actor: the text and image embedders, loaded once, embedding batches of files;
+    with a ``stager``, it also writes the new files' rows (uncommitted) for the driver."""
+
+    def __init__(self, factory: ComponentsFactory, stager: Stager | None = None) -> None:
         components = factory()
         self._embedder = components.embedder
         self._image_embedder = components.image_embedder
+        self._stager = stager
 
-    def embed(self, batch: list[PreparedFile]) -> list[EmbeddedFile | FileResult]:
-        return embed_files(self._embedder, self._image_embedder, batch)
+    def embed(self, batch: list[PreparedFile]) -> Embedded:
+        return stage_new(self._stager, embed_files(self._embedder, self._image_embedder, batch))
 
 
 def _ray() -> Any:
@@ -166,7 +184,9 @@ class _RayRun:
         prepare = ray.remote(num_cpus=1, max_retries=2)(prepare_on_worker)
         self._prepare = lambda plan: prepare.remote(token, factory, plan, dry_run)
         # The actors get the factory itself: a restart must not depend on an object-store copy.
-        self._actors: list[Any] = [] if dry_run else self._start_actors(engine, engine.components)
+        self._actors: list[Any] = (
+            [] if dry_run else self._start_actors(engine, engine.components, writer.stager())
+        )
         self._idle = list(self._actors)
         cpus = int(ray.available_resources().get("CPU", 1))
         self._max_in_flight = engine.max_in_flight or max(2, 2 * cpus)
@@ -175,10 +195,10 @@ class _RayRun:
         self._filling: list[PreparedFile] = []
         self._batches: deque[list[PreparedFile]] = deque()
 
-    def _start_actors(self, engine: RayEngine, factory: Any) -> list[Any]:
+    def _start_actors(self, engine: RayEngine, factory: Any, stager: Stager | None) -> list[Any]:
         count, options = engine.actor_options(self._ray)
         actor = self._ray.remote(max_restarts=1, max_task_retries=1, **options)(EmbeddingWorker)
-        return [actor.remote(factory) for _ in range(count)]
+        return [actor.remote(factory, stager) for _ in range(count)]
 
     def drive(self, plans: Iterator[FilePlan | FileResult]) -> None:
         planned = iter(plans)
@@ -222,8 +242,10 @@ class _RayRun:
             return
         actor, batch = self._embedding.pop(ref)
         self._idle.append(actor)
-        embedded = self._fetch_batch(ref, batch)
+        embedded, staged = self._fetch_batch(ref, batch)
         self._on_done(self._writer.write(embedded))
+        if staged is not None:
+            self._on_done(self._writer.commit(staged))
 
     def _fetch(self, ref: Any, *, plan: FilePlan) -> PreparedFile | FileResult:
         try:
@@ -232,12 +254,13 @@ class _RayRun:
             reason = f"Ray task failed: {type(exc).__name__}: {_first_line(exc)}"
             return failed_result(FileWork(path=plan.path), reason)
 
-    def _fetch_batch(self, ref: Any, batch: list[PreparedFile]) -> list[EmbeddedFile | FileResult]:
+    def _fetch_batch(self, ref: Any, batch: list[PreparedFile]) -> Embedded:
         try:
-            return self._ray.get(ref)
+            embedded: Embedded = self._ray.get(ref)
         except Exception as exc:  # the actor died twice: these files are not written
             reason = f"embedding actor failed: {type(exc).__name__}: {_first_line(exc)}"
-            return [failed_result(prepared.work, reason) for prepared in batch]
+            return [failed_result(prepared.work, reason) for prepared in batch], None
+        return embedded
 
     def _fill(self, prepared: PreparedFile) -> None:
         self._filling.append(prepared)

@@ -20,11 +20,14 @@ from pathlib import Path
 from retrieval import schema
 from retrieval.lancedb import writes
 from retrieval.lancedb.facets import facet_counts, vocabulary
+from retrieval.lancedb.internals import table_location
 from retrieval.lancedb.rankings import Rankings, fetch
+from retrieval.lancedb.staged import LanceStager, StagedAppend, commit_staged
 from retrieval.lancedb.tables import TableSet, text_index_config, text_index_is_current
 from retrieval.query.spelling import Vocabulary, VocabularyCache
 from retrieval.stored_fields import document_from_fields
 from ridgeline.errors import ConfigError
+from ridgeline.protocols import StagedWrite
 from ridgeline.ranking import RankedChunk, RankingQuery
 from ridgeline.types import Chunk, NewDocument, SearchFilters, SourceDocument
 
@@ -144,6 +147,28 @@ class LanceDbIndex:
         else:
             self._upkeep.after_write(chunks)
         return written
+
+    def stager(self) -> LanceStager:
+        """What a worker writes new documents' data files with (see :mod:`.staged`)."""
+        tables = self._tables.get()
+        return LanceStager(
+            chunks_uri=table_location(tables.chunks),
+            documents_uri=table_location(tables.documents),
+            dimension=self._dimension,
+        )
+
+    def commit_staged(self, staged: StagedWrite) -> int:
+        """Commit files a worker staged for new documents; returns the chunks they hold.
+
+        Refuses (ValueError) a document the index holds already, before committing anything.
+        """
+        if not isinstance(staged, StagedAppend):
+            raise TypeError(f"LanceDbIndex cannot commit a {type(staged).__name__}")
+        writes.refuse_known(self._tables, staged.document_ids)
+        tables = self._tables.get()
+        commit_staged(table_location(tables.chunks), table_location(tables.documents), staged)
+        self._upkeep.after_write(tables.chunks)
+        return staged.chunks
 
     def optimize(self, *, cleanup_older_than: timedelta = timedelta(days=7)) -> None:
         """Compact files, fold new rows into the indices, delete versions older than given.

@@ -127,6 +127,19 @@ def bulk_append(tables: TableSet, documents: Iterable[NewDocument], *, batch_row
     return written + _append_batch(tables, pending)
 
 
+def refuse_known(tables: TableSet, document_ids: Sequence[str]) -> None:
+    """ValueError when the index holds one of ``document_ids`` or one is given twice."""
+    known = set(_document_ids(tables))
+    seen: set[str] = set()
+    for document_id in document_ids:
+        if document_id in known or document_id in seen:
+            raise ValueError(
+                f"document {document_id!r} is already in the index or given twice: only new "
+                "documents are appended (use replace_document)"
+            )
+        seen.add(document_id)
+
+
 def _document_ids(tables: TableSet) -> list[str]:
     query = tables.get().documents.search().select(["document_id"]).limit(None)
     return query.to_arrow()["document_id"].to_pylist()

@@ -24,6 +24,7 @@ from ingestion.pipeline import IngestionPipeline
 from ingestion.report import IngestReport
 from retrieval.lancedb import LanceDbIndex
 from ridgeline.errors import ConfigError
+from ridgeline.protocols import StagedWrite
 from tests.fakes import HashingEmbedder
 from tests.ingestion.engines import components
 from tests.ingestion.fakes import MeanColourImageEmbedder, RecordingProgress
@@ -61,7 +62,23 @@ def build_corpus(folder: Path) -> Path:
     return folder
 
 
-def pipeline(index_dir: Path, assets: Path, engine: RayEngine | None = None) -> IngestionPipeline:
+class CommitCountingIndex(LanceDbIndex):
+    """The real index, counting the documents it committed from files workers staged."""
+
+    staged_documents: int = 0
+
+    def commit_staged(self, staged: StagedWrite) -> int:
+        written = super().commit_staged(staged)
+        self.staged_documents += len(staged.document_ids)
+        return written
+
+
+def pipeline(
+    index_dir: Path,
+    assets: Path,
+    engine: RayEngine | None = None,
+    index: LanceDbIndex | None = None,
+) -> IngestionPipeline:
     preparer_parts = components.preparer(assets)
     return IngestionPipeline(
         registry=preparer_parts._registry,
@@ -69,7 +86,7 @@ def pipeline(index_dir: Path, assets: Path, engine: RayEngine | None = None) -> 
         enricher=preparer_parts._enricher,
         embedder=HashingEmbedder(dimension=components.DIMENSION),
         image_embedder=MeanColourImageEmbedder(),
-        index=LanceDbIndex(index_dir, dimension=components.DIMENSION),
+        index=index or LanceDbIndex(index_dir, dimension=components.DIMENSION),
         max_file_bytes=10**7,
         journal=WriteJournal(index_dir / JOURNAL_FILE),
         embed_batch_chunks=8,
@@ -114,7 +131,8 @@ def test_ray_run_writes_what_the_single_process_run_writes(
     local = pipeline(tmp_path / "local", assets).run([docs])
     engine = RayEngine(components=partial(components.fake_components, assets), embed_batch_chunks=8)
     progress = RecordingProgress()
-    ray_pipeline = pipeline(tmp_path / "ray", assets, engine)
+    index = CommitCountingIndex(tmp_path / "ray", dimension=components.DIMENSION)
+    ray_pipeline = pipeline(tmp_path / "ray", assets, engine, index)
     first = ray_pipeline.run([docs], progress=progress)
     again = ray_pipeline.run([docs])
 
@@ -126,6 +144,9 @@ def test_ray_run_writes_what_the_single_process_run_writes(
     assert progress.total == 9 and sorted(progress.results) == sorted(r.source for r in local.files)
     assert first.total_images >= 2 and first.stage_seconds["embed"] > 0
     assert_same_index(tmp_path / "ray", tmp_path / "local")
+    # New files were written by the embedding actors and only committed here (the batch that
+    # first brings image vectors is written here: adding their column is the writer's job).
+    assert 0 < index.staged_documents < 7
     assert again.counts["unchanged"] == 7 and again.counts["added"] == 0
 
 
