@@ -170,7 +170,10 @@ class StagingIndex(Protocol):
     """An index whose new documents can be written by workers and committed by its one writer
     (LanceDbIndex can, with pylance; see ``retrieval/lancedb/staged.py``)."""
 
-    def stager(self) -> Stager: ...
+    def stager(self) -> Stager | None:
+        """What workers stage with; None when they cannot here (a missing library, a
+        credential that cannot travel): the writer then writes everything itself."""
+        ...
 
     def commit_staged(self, staged: StagedWrite) -> int:
         """Commit what a stager wrote; refuses a document the index holds (ValueError)."""

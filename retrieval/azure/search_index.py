@@ -18,10 +18,14 @@ service's facets of a ``*`` query.
 A document's chunks are written first, its stale chunks deleted next and its record last: a
 crash in between leaves the old content hash, so the next ingestion redoes the file. Unlike the
 embedded index, readers may briefly see a mix of old and new chunks of a changing document.
+New documents of a Ray run are uploaded by its workers and recorded by its driver
+(:mod:`retrieval.azure.staged`).
 """
 
 from __future__ import annotations
 
+import copy
+import pickle
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -37,6 +41,7 @@ from azure.search.documents.models import VectorizedQuery
 from retrieval.azure import records, schema
 from retrieval.azure.errors import AzureSearchError
 from retrieval.azure.filters import odata_filter, odata_string
+from retrieval.azure.staged import AzureStager, StagedUpload
 from retrieval.azure.uploader import Action, BatchUploader
 from retrieval.chunk_checks import check_document_chunks
 from retrieval.fts_query import fts_terms
@@ -47,8 +52,9 @@ from retrieval.stored_fields import (
     document_from_fields,
 )
 from ridgeline.errors import ConfigError, FeatureNotAvailableError
+from ridgeline.protocols import StagedWrite
 from ridgeline.ranking import RankedChunk, RankingQuery
-from ridgeline.types import Chunk, SearchFilters, SourceDocument
+from ridgeline.types import Chunk, NewDocument, SearchFilters, SourceDocument
 
 _PAGE = 1000  # the most documents the service returns per request
 _RANKED_FIELDS = ["chunk_id", "citation", "price"]
@@ -165,6 +171,61 @@ class AzureSearchIndex:
         self._uploader(clients.chunks).run(actions)
         record = records.source_to_document(document, chunk_count=len(new))
         self._uploader(clients.documents).run([("upload", record)])
+
+    # -- writes from workers (see :mod:`retrieval.azure.staged`) ----------------------------
+
+    def stager(self) -> AzureStager | None:
+        """An unconnected copy to upload chunks from workers; None when the credential cannot
+        travel to them (a token credential that does not pickle): the writer uploads then."""
+        try:
+            pickle.dumps(self._credential)
+        except Exception:  # whatever pickling raises, the answer is the same
+            return None
+        self._clients()  # the writer creates the indexes; workers only upload
+        unopened = copy.copy(self)
+        unopened._opened = None
+        return AzureStager(unopened)
+
+    def upload_chunks(self, documents: Sequence[NewDocument]) -> StagedUpload:
+        """Upload new documents' chunks (not their records): a worker's part of a write.
+        Refuses (ValueError) a document the index holds: its chunks would be overwritten."""
+        self._refuse_known([item.document.document_id for item in documents])
+        actions: list[Action] = []
+        keys, records_ = [], []
+        for item in documents:
+            new = self._chunk_documents(
+                item.document, item.chunks, item.vectors, item.image_vectors
+            )
+            actions += [("upload", d) for d in new]
+            keys.append(tuple(d["id"] for d in new))
+            records_.append(records.source_to_document(item.document, chunk_count=len(new)))
+        self._uploader(self._search_client(self._index_name)).run(actions)
+        ids = tuple(item.document.document_id for item in documents)
+        return StagedUpload(document_ids=ids, records=tuple(records_), chunk_keys=tuple(keys))
+
+    def commit_staged(self, staged: StagedWrite) -> int:
+        """Record documents whose chunks a worker uploaded, after deleting any other chunk of
+        theirs (left by an upload that was never committed). Refuses (ValueError) a document
+        the index holds, before recording any."""
+        if not isinstance(staged, StagedUpload):
+            raise TypeError(f"AzureSearchIndex cannot commit a {type(staged).__name__}")
+        self._refuse_known(staged.document_ids)
+        clients = self._clients()
+        stale: list[Action] = []
+        for document_id, uploaded in zip(staged.document_ids, staged.chunk_keys, strict=True):
+            extra = set(self._chunk_keys(document_id)) - set(uploaded)
+            stale += [("delete", {"id": key}) for key in sorted(extra)]
+        self._uploader(clients.chunks).run(stale)
+        self._uploader(clients.documents).run([("upload", r) for r in staged.records])
+        return sum(len(keys) for keys in staged.chunk_keys)
+
+    def _refuse_known(self, document_ids: Sequence[str]) -> None:
+        for document_id in document_ids:
+            if self.get_document(document_id) is not None:
+                raise ValueError(
+                    f"document {document_id!r} is already in the index: only new documents are "
+                    "written from workers (use replace_document)"
+                )
 
     def delete_document(self, document_id: str) -> None:
         """Remove a document's chunks, then its record, so no chunk outlives its listing."""

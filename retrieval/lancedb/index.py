@@ -13,6 +13,7 @@ Measured on lancedb 0.40.0 (docs/benchmarks.md; design in docs/index.md).
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from pathlib import Path
@@ -148,8 +149,11 @@ class LanceDbIndex:
             self._upkeep.after_write(chunks)
         return written
 
-    def stager(self) -> LanceStager:
-        """What a worker writes new documents' data files with (see :mod:`.staged`)."""
+    def stager(self) -> LanceStager | None:
+        """What a worker writes new documents' data files with (see :mod:`.staged`); None
+        without pylance (the ``ray`` extra)."""
+        if importlib.util.find_spec("lance") is None:
+            return None
         tables = self._tables.get()
         return LanceStager(
             chunks_uri=table_location(tables.chunks),

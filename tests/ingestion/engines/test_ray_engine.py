@@ -22,12 +22,15 @@ from ingestion.engines.ray_engine import RayEngine
 from ingestion.journal import JOURNAL_FILE, WriteJournal
 from ingestion.pipeline import IngestionPipeline
 from ingestion.report import IngestReport
+from retrieval.azure.search_index import AzureSearchIndex
 from retrieval.lancedb import LanceDbIndex
 from ridgeline.errors import ConfigError
-from ridgeline.protocols import StagedWrite
+from ridgeline.protocols import SearchIndex, StagedWrite
+from ridgeline.ranking import RankingQuery
 from tests.fakes import HashingEmbedder
 from tests.ingestion.engines import components
 from tests.ingestion.fakes import MeanColourImageEmbedder, RecordingProgress
+from tests.retrieval.search_service.servers import serve_search_service
 
 pytestmark = pytest.mark.integration
 
@@ -73,11 +76,22 @@ class CommitCountingIndex(LanceDbIndex):
         return written
 
 
+class CountingAzureIndex(AzureSearchIndex):
+    """The Azure adapter, counting the documents whose chunks workers uploaded."""
+
+    staged_documents: int = 0
+
+    def commit_staged(self, staged: StagedWrite) -> int:
+        written = super().commit_staged(staged)
+        self.staged_documents += len(staged.document_ids)
+        return written
+
+
 def pipeline(
     index_dir: Path,
     assets: Path,
     engine: RayEngine | None = None,
-    index: LanceDbIndex | None = None,
+    index: SearchIndex | None = None,
 ) -> IngestionPipeline:
     preparer_parts = components.preparer(assets)
     return IngestionPipeline(
@@ -148,6 +162,42 @@ def test_ray_run_writes_what_the_single_process_run_writes(
     # first brings image vectors is written here: adding their column is the writer's job).
     assert 0 < index.staged_documents < 7
     assert again.counts["unchanged"] == 7 and again.counts["added"] == 0
+
+
+def test_ray_run_into_azure_search_uploads_new_files_from_the_workers(
+    ray_cluster: Any, tmp_path: Path
+) -> None:
+    """Azure AI Search through the real SDK against the local search service (its protocol)."""
+    docs, assets = build_corpus(tmp_path / "docs"), tmp_path / "assets"
+    with serve_search_service(tmp_path / "service") as service:
+
+        def azure(name: str) -> CountingAzureIndex:
+            return CountingAzureIndex(
+                service.endpoint,
+                index_name=name,
+                credential=service.api_key,
+                dimension=components.DIMENSION,
+                image_dimension=MeanColourImageEmbedder().dimension,
+                connection_verify=str(service.cert_path),
+            )
+
+        local_index, ray_index = azure("local"), azure("ray")
+        local = pipeline(tmp_path / "local", assets, index=local_index).run([docs])
+        engine = RayEngine(
+            components=partial(components.fake_components, assets), embed_batch_chunks=8
+        )
+        ray_run = pipeline(tmp_path / "ray", assets, engine, ray_index).run([docs])
+
+        assert outcomes(ray_run) == outcomes(local)
+        assert ray_index.staged_documents == ray_run.counts["added"] == 7  # all from workers
+        assert ray_index.list_documents() == local_index.list_documents()
+        ids = [entry.chunk_id for entry in local_index.rank([_everything()])[0]]
+        assert len(ids) > 10
+        assert ray_index.fetch(ids) == local_index.fetch(ids)
+
+
+def _everything() -> RankingQuery:
+    return RankingQuery(field="vector", vector=[1.0] + [0.0] * (components.DIMENSION - 1), top=500)
 
 
 def test_workers_killed_mid_file_and_mid_batch_are_replaced_and_nothing_is_lost(
