@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from chat.models import compose_products
+from chat.models.charts import chart_answer
 from chat.models.kinds import detect_kind
 from chat.models.lists import best_list
 from chat.models.products import products_in
@@ -24,6 +25,9 @@ Piece = tuple[str, str]
 
 def compose(question: str, sources: Sequence[SearchHit], *, has_image: bool) -> list[Piece] | None:
     """The composed answer for ``question``'s kind, or ``None`` for a plain lookup."""
+    chart = None if has_image else chart_answer(question, sources)
+    if chart is not None:
+        return chart
     kind = detect_kind(question, has_image=has_image)
     if kind.kind == "list":
         return best_list(question, sources)

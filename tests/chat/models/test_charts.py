@@ -1,0 +1,91 @@
+"""A question about a chart is answered by naming the chart and what it plots, never its ticks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from chat.models.charts import chart_answer
+from chat.models.extractive import ExtractiveAnswerer
+from ingestion.enrich import ImageEnricher
+from ingestion.pipeline import IngestionPipeline
+from ingestion.registry import default_parser_registry
+from ingestion.splitter import TokenSplitter
+from ridgeline.providers.captioner import OfflineCaptioner
+from ridgeline.providers.ocr import RapidOcrEngine
+from ridgeline.providers.tokenizer import TiktokenTokenizer
+from ridgeline.types import ChatMessage, SearchHit
+from tests.chat.fakes import make_hit
+from tests.fakes import HashingEmbedder
+from tests.ingestion.fakes import InMemoryIndex
+from tests.ingestion.parsers.vector_pdfs import CHART_TITLE, chart_pdf
+
+FIGURE = (
+    "[Figure figure4_1.png] Offline description (no vision model): mostly white. Visible text: "
+    "5-Year Trend of the S&P 500 Index 5000 4500 4000 3500 3000 2500 2000 2018 2019 2020 2021 "
+    "2022. Context: Figure text: 5-Year Trend of the S&P 500 Index 5000 4500 4000 ..."
+)
+PAGE = "report.pdf#page=4"
+
+
+def ask(question: str, hits: list[SearchHit]) -> str:
+    messages = [ChatMessage(role="user", content=question)]
+    return ExtractiveAnswerer().answer(messages, hits).text
+
+
+@pytest.fixture(scope="module")
+def chart_hits(tmp_path_factory: pytest.TempPathFactory) -> list[SearchHit]:
+    """The chunks of a PDF with a bar chart drawn as vectors, ingested for real (OCR included)."""
+    folder = tmp_path_factory.mktemp("charts")
+    ocr = RapidOcrEngine()
+    index = InMemoryIndex()
+    IngestionPipeline(
+        registry=default_parser_registry(ocr=ocr, max_image_pixels=10**7, assets_dir=folder / "a"),
+        splitter=TokenSplitter(tokenizer=TiktokenTokenizer(), chunk_tokens=200, overlap_tokens=20),
+        embedder=HashingEmbedder(),
+        index=index,
+        max_file_bytes=10**6,
+        enricher=ImageEnricher(
+            ocr=ocr, captioner=OfflineCaptioner(), cache=None, max_image_pixels=10**7
+        ),
+    ).run([chart_pdf(folder)])
+    return [SearchHit(chunk=chunk, score=1.0) for chunk in index.all_chunks()]
+
+
+def test_a_drawn_chart_is_named_and_cited_and_its_ticks_are_not_quoted(
+    chart_hits: list[SearchHit],
+) -> None:
+    answer = ask("How did quarterly lantern sales develop?", chart_hits)
+    assert f'The chart "{CHART_TITLE}" on page 1 shows this' in answer
+    assert "sales.pdf#page=1(figure1_1.png)" in answer
+    assert "vision model" in answer
+    assert "0 50 100 150" not in answer and "Visible text" not in answer
+
+
+def test_the_years_on_an_axis_are_its_span_and_a_value_axis_is_not() -> None:
+    hits = [make_hit(PAGE, f"Stock Market Overview\n\n{FIGURE}\n\nThe S&P 500 index was volatile.")]
+    (chart, prose) = chart_answer("What was the trend of the S&P 500 index?", hits) or []
+    assert chart == (
+        'The chart "5-Year Trend of the S&P 500 Index" on page 4 shows this over 2018-2022. Its '
+        "values are drawn, not printed, so this offline answer cannot read them: open the figure, "
+        "or ask with a vision model configured.",
+        "report.pdf#page=4(figure4_1.png)",
+    )
+    assert prose == ("The S&P 500 index was volatile.", PAGE)
+
+
+def test_a_photo_with_words_on_it_is_no_chart() -> None:
+    photo = (
+        "[Figure p02.png] Offline description (no vision model): mostly white with purple. "
+        "Visible text: Halvard Ptarmigan 2 Tent TENTS $389.00. Context: p02"
+    )
+    hits = [make_hit("tents.md", f"# Ptarmigan\n\n{photo}\n\nA two-person tent.")]
+    assert chart_answer("What does the Halvard Ptarmigan 2 Tent cost?", hits) is None
+
+
+def test_a_question_the_prose_answers_better_is_left_to_the_prose() -> None:
+    prose = "Volatility of the S&P 500 index rose with interest rates and inflation in 2022."
+    hits = [make_hit(PAGE, f"{FIGURE}\n\n{prose}")]
+    question = "Why did volatility of the S&P 500 index rise with interest rates in 2022?"
+    assert chart_answer(question, hits) is None
