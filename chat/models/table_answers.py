@@ -28,8 +28,9 @@ from retrieval.query.superlatives import Direction
 
 Piece = tuple[str, str]
 
-# Only tables among the best sources are read: a table far down the list is rarely the one asked.
-_TOP_SOURCES = 3
+# The sources a table is read from: those the sentence lookup quotes from too (a multi-part
+# question's parts each bring their best page into them).
+_TOP_SOURCES = 5
 # A cell longer than this is prose (a description), not a row label.
 _LABEL_WORDS = 8
 # Share of a column's filled cells that must read as numbers for it to be ranked.
@@ -177,7 +178,10 @@ def _cell_sentence(question: str, table: Table, found: _Found, column: int, valu
     asked = table.header[column].strip()
     # "the North region's manager" when the question calls the row by its header word too.
     if key_header and len(key_header.split()) == 1 and stem(key_header) in terms(question):
-        return f"The {label} {key_header.lower()}'s {asked.lower()} is {_as_value(value)}"
+        named = f"The {label} {key_header.lower()}"
+        if asked.lower().endswith("ed"):  # a verb ("Opened"): "The Lab office opened: 2016."
+            return f"{named} {asked.lower()}: {_as_value(value)}"
+        return f"{named}'s {asked.lower()} is {_as_value(value)}"
     return f"{asked} for {label}: {_as_value(value)}"
 
 
@@ -230,8 +234,9 @@ def _ranked(
     valued = [(r, v) for r in table.rows if (v := number(r.cells[column])) is not None]
     ordered = sorted(valued, key=lambda rv: rv[1], reverse=direction == "max")
     said = (_MAX if direction == "max" else _MIN).search(question)
-    # The question's own word when it is a superlative ("fewest"), else the plain one.
-    word = said.group(0).lower() if said and said.group(0).lower().endswith("est") else ""
+    # The question's own word ("the fewest pallets", "the most forklifts") when it reads well.
+    word = said.group(0).lower() if said else ""
+    word = "" if word in {"max", "maximum", "min", "minimum", "top"} else word
     word = word or ("highest" if direction == "max" else "lowest")
     name = table.header[column].strip().lower()
     best = ordered[0][0]
