@@ -43,7 +43,7 @@ _WH_COLUMNS = (
 )
 _MAX = re.compile(r"\b(?:highest|most|largest|biggest|greatest|maximum|max|top|longest)\b", re.I)
 _MIN = re.compile(r"\b(?:lowest|least|fewest|smallest|minimum|min|shortest)\b", re.I)
-_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)*")
+_NUMBER = re.compile(r"[$€£]?\s?(-?\d+(?:[.,]\d+)*)")
 
 
 def stem(word: str) -> str:
@@ -174,15 +174,25 @@ def _is_label(cell: str) -> bool:
 
 def _cell_sentence(question: str, table: Table, found: _Found, column: int, value: str) -> str:
     label = found.row.cells[found.key]
-    key_header = table.header[found.key].strip()
-    asked = table.header[column].strip()
+    key_header = shown_header(table.header[found.key])
+    asked = shown_header(table.header[column])
     # "the North region's manager" when the question calls the row by its header word too.
     if key_header and len(key_header.split()) == 1 and stem(key_header) in terms(question):
-        named = f"The {label} {key_header.lower()}"
-        if asked.lower().endswith("ed"):  # a verb ("Opened"): "The Lab office opened: 2016."
-            return f"{named} {asked.lower()}: {_as_value(value)}"
-        return f"{named}'s {asked.lower()} is {_as_value(value)}"
-    return f"{asked} for {label}: {_as_value(value)}"
+        named = f"The {label} {key_header}"
+        # A verb ("Opened") or a plural ("Seats") reads better with a colon than with "is".
+        if asked.endswith("ed"):
+            return f"{named} {asked}: {_as_value(value)}"
+        if asked.endswith("s"):
+            return f"{named}'s {asked}: {_as_value(value)}"
+        return f"{named}'s {asked} is {_as_value(value)}"
+    return f"{asked[:1].upper()}{asked[1:]} for {label}: {_as_value(value)}"
+
+
+def shown_header(header: str) -> str:
+    """A header as it reads inside a sentence: "Budget (USD)" -> "budget (USD)", "pH" kept,
+    "mileage_km" -> "mileage km"."""
+    words = header.replace("_", " ").split()
+    return " ".join(w if any(c.isupper() for c in w[1:]) else w.lower() for w in words)
 
 
 def _as_value(value: str) -> str:
@@ -203,12 +213,13 @@ def _direction(question: str) -> Direction | None:
 
 
 def number(cell: str) -> float | None:
-    """The first number in a cell ("$1,200" -> 1200.0, "42 people" -> 42.0), else ``None``."""
-    match = _NUMBER.search(cell)
+    """The number a cell starts with ("$1,200" -> 1200.0, "42 people" -> 42.0), else ``None``:
+    an identifier such as "S-01" or "KX-402" is not a quantity."""
+    match = _NUMBER.match(cell.strip())
     if match is None:
         return None
     try:
-        return float(match.group(0).replace(",", ""))
+        return float(match.group(1).replace(",", ""))
     except ValueError:
         return None
 
@@ -238,7 +249,7 @@ def _ranked(
     word = said.group(0).lower() if said else ""
     word = "" if word in {"max", "maximum", "min", "minimum", "top"} else word
     word = word or ("highest" if direction == "max" else "lowest")
-    name = table.header[column].strip().lower()
+    name = shown_header(table.header[column])
     best = ordered[0][0]
     pieces = [
         (

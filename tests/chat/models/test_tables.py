@@ -101,3 +101,14 @@ def test_the_composer_answers_table_lookups_and_superlatives() -> None:
     assert lookup == [("The South region's headcount is 17.", "regions.xlsx#page=1")]
     ranked = compose("Which region has the lowest headcount?", hits, has_image=False)
     assert ranked is not None and ranked[0][0].startswith("South has the lowest headcount")
+
+
+def test_identifiers_are_labels_not_quantities() -> None:
+    samples = "| Sample | pH |\n|---|---|\n| S-01 | 7.4 |\n| S-02 | 6.2 |\n| S-03 | 8.1 |"
+    tables = tables_in([make_hit("lab.pdf#page=1", samples)])
+    pieces = ranked_answer("Which sample has the lowest pH?", tables, None, None)
+    assert pieces is not None
+    assert pieces[0] == (
+        "S-02 has the lowest pH of the 3 rows in the table: 6.2.",
+        "lab.pdf#page=1",
+    )
