@@ -3,11 +3,13 @@
 document with a table between prose, a PDF with a ruled table, and a Markdown handbook whose
 prose mentions the same teams and rooms (so that retrieval has something to confuse).
 
-The set's questions were written with this data, before any answer was read.
+The set's questions were written with this data, before any answer was read. A second corpus
+(:mod:`bench.table_corpus_heldout`, ``eval/sets/table-qa-heldout.jsonl``) and its questions were
+written after the first set's one miss was fixed, and run once.
 
 Usage::
 
-    python -m bench.table_corpus --out /tmp/tables/docs
+    python -m bench.table_corpus --out /tmp/tables/docs   # --heldout: the second corpus
     ridgeline ingest /tmp/tables/docs --index /tmp/tables/index
     python -m eval.catalog_qa score eval/sets/table-qa.jsonl --index /tmp/tables/index --half all
 """
@@ -79,61 +81,78 @@ Water samples are stored at 4 degrees Celsius and analysed within 48 hours.
 
 def write(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    _workbook(folder / "staff.xlsx")
+    workbook(folder / "staff.xlsx", {"Teams": TEAMS, "Rooms": ROOMS})
     (folder / "fleet.csv").write_text(FLEET, encoding="utf-8")
-    _word(folder / "tariffs.docx")
-    _pdf(folder / "lab-results.pdf")
+    word(
+        folder / "tariffs.docx",
+        "Mobile tariffs",
+        ["All plans include unlimited calls and texts within the country."],
+        TARIFFS,
+        ["Plans can be changed once per billing month."],
+    )
+    pdf(
+        folder / "lab-results.pdf",
+        "Water quality results, spring survey. Samples taken in April.",
+        SAMPLES,
+    )
     (folder / "handbook.md").write_text(HANDBOOK, encoding="utf-8")
 
 
-def _workbook(path: Path) -> None:
+Rows = list[tuple[object, ...]]
+
+
+def workbook(path: Path, sheets: dict[str, Rows]) -> None:
     import openpyxl
 
     book = openpyxl.Workbook()
-    teams = book.active
-    teams.title = "Teams"
-    for row in TEAMS:
-        teams.append(list(row))
-    rooms = book.create_sheet("Rooms")
-    for row in ROOMS:
-        rooms.append(list(row))
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(list(row))
     book.save(path)
 
 
-def _word(path: Path) -> None:
+def word(path: Path, heading: str, before: list[str], rows: Rows, after: list[str]) -> None:
     import docx
 
     document = docx.Document()
-    document.add_heading("Mobile tariffs", 1)
-    document.add_paragraph("All plans include unlimited calls and texts within the country.")
-    table = document.add_table(rows=0, cols=len(TARIFFS[0]))
-    for cells in TARIFFS:
+    document.add_heading(heading, 1)
+    for text in before:
+        document.add_paragraph(text)
+    table = document.add_table(rows=0, cols=len(rows[0]))
+    for cells in rows:
         for cell, text in zip(table.add_row().cells, cells, strict=True):
-            cell.text = text
-    document.add_paragraph("Plans can be changed once per billing month.")
+            cell.text = str(text)
+    for text in after:
+        document.add_paragraph(text)
     document.save(path)
 
 
-def _pdf(path: Path) -> None:
+def pdf(path: Path, lead: str, rows: Rows) -> None:
     from fpdf import FPDF
 
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("helvetica", size=11)
-    pdf.multi_cell(0, 6, text="Water quality results, spring survey. Samples taken in April.")
-    pdf.ln(2)
-    with pdf.table() as grid:
-        for cells in SAMPLES:
+    document = FPDF()
+    document.add_page()
+    document.set_font("helvetica", size=11)
+    document.multi_cell(0, 6, text=lead)
+    document.ln(2)
+    with document.table() as grid:
+        for cells in rows:
             row = grid.row()
             for text in cells:
-                row.cell(text)
-    pdf.output(str(path))
+                row.cell(str(text))
+    document.output(str(path))
 
 
 def main(argv: list[str] | None = None) -> None:
+    from bench import table_corpus_heldout
+
     parser = argparse.ArgumentParser(prog="python -m bench.table_corpus")
     parser.add_argument("--out", required=True, help="folder to write the files into")
-    write(Path(parser.parse_args(argv).out))
+    parser.add_argument("--heldout", action="store_true", help="the held-out corpus instead")
+    args = parser.parse_args(argv)
+    (table_corpus_heldout.write if args.heldout else write)(Path(args.out))
 
 
 if __name__ == "__main__":
