@@ -23,7 +23,7 @@ from chat.models.parts import Lookup, answer_parts
 from chat.models.products import products_in
 from chat.models.table_answers import asks_to_rank, cell_answer, ranked_answer
 from chat.models.tables import tables_in
-from ridgeline.types import SearchHit
+from ridgeline.types import ChunkKind, SearchHit
 
 Piece = tuple[str, str]
 
@@ -79,4 +79,7 @@ def _table(question: str, sources: Sequence[SearchHit], kind: QuestionKind) -> l
         ranked = ranked_answer(question, tables, kind.attribute, kind.direction)
         if ranked:
             return ranked
-    return cell_answer(question, tables)
+    products = [
+        h.chunk.title for h in sources if h.chunk.kind == ChunkKind.CATALOG and h.chunk.title
+    ]
+    return cell_answer(question, tables, products)

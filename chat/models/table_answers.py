@@ -68,12 +68,19 @@ class _Found:
     score: float
 
 
-def cell_answer(question: str, tables: Sequence[Table]) -> list[Piece] | None:
-    """The cell at the named row and column of the best-ranked table that has both."""
+def cell_answer(
+    question: str, tables: Sequence[Table], products: Sequence[str] = ()
+) -> list[Piece] | None:
+    """The cell at the named row and column of the best-ranked table that has both.
+
+    ``products``: names of catalog products among the sources. A row named by a product's name
+    ("Suggested pack: Halvard Scarp 45") is not asked about: the product's own record is.
+    """
     asked = terms(question)
+    named = [terms(name) for name in products]
     for table in _near(tables):
         found = _row(table, asked)
-        if found is None:
+        if found is None or _names_a_product(found.row.cells[found.key], named):
             continue
         column = _column(table, question, asked - terms(found.row.cells[found.key]), found.key)
         if column is None:
@@ -104,6 +111,11 @@ def ranked_answer(
     return None
 
 
+def _names_a_product(label: str, products: list[frozenset[str]]) -> bool:
+    own = terms(label)
+    return any(own <= product for product in products)
+
+
 def _near(tables: Sequence[Table]) -> list[Table]:
     """The tables among the best sources; named catalog products are left to the catalog field
     lookup and the product composers, which know their typed attributes and categories."""
@@ -125,7 +137,7 @@ def _row(table: Table, asked: frozenset[str]) -> _Found | None:
         best = None
         for index, cell in enumerate(row_terms):
             shared = cell & asked
-            # Most of the label must be named: "visit" alone does not name "Specialist visit".
+            # At least half of the label must be named: "care" does not name "Primary care visit".
             if not shared or len(shared) * 2 < len(cell):
                 continue
             weight = sum(math.log(1.0 + len(table.rows) / df[t]) for t in shared)

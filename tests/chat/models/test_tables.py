@@ -112,3 +112,18 @@ def test_identifiers_are_labels_not_quantities() -> None:
         "S-02 has the lowest pH of the 3 rows in the table: 6.2.",
         "lab.pdf#page=1",
     )
+
+
+def test_a_row_named_by_a_product_in_the_sources_is_left_to_the_products_record() -> None:
+    guide = (
+        "| Trip length | Base weight target | Suggested pack |\n|---|---|---|\n"
+        "| One night | 6.5 kg | Scramble 30 |\n| Weekend | 8 kg | Scarp 45 |"
+    )
+    record = "Scarp 45 Backpack\nPrice: $199.00\nIt weighs 1.3 kg."
+    hits = [
+        make_hit("guide.pdf#page=4", guide),
+        make_hit("products.csv#id=5", record, kind=ChunkKind.CATALOG, title="Scarp 45 Backpack"),
+    ]
+    question = "What is the weight of the Scarp 45 Backpack?"
+    assert cell_answer(question, tables_in(hits[:1])) is not None  # the guide's row, alone
+    assert compose(question, hits, has_image=False) is None  # the record answers instead
