@@ -79,7 +79,7 @@ def cell_answer(
     asked = terms(question)
     named = [terms(name) for name in products]
     for table in _near(tables):
-        found = _row(table, asked)
+        found = _row(table, asked, question)
         if found is None or _names_a_product(found.row.cells[found.key], named):
             continue
         column = _column(table, question, asked - terms(found.row.cells[found.key]), found.key)
@@ -111,6 +111,15 @@ def ranked_answer(
     return None
 
 
+def _header_then_label(header: str, label: str, question: str) -> bool:
+    """Whether the question says the column's header then the label, as written ("Zone A"):
+    the only way to name a row whose label is a stop word, not the article "a"."""
+    if not header.strip() or not label.strip():
+        return False
+    pattern = rf"\b(?i:{re.escape(header.strip())})\s+{re.escape(label.strip())}(?!\w)"
+    return re.search(pattern, question) is not None
+
+
 def _names_a_product(label: str, products: list[frozenset[str]]) -> bool:
     own = terms(label)
     return any(own <= product for product in products)
@@ -122,7 +131,7 @@ def _near(tables: Sequence[Table]) -> list[Table]:
     return [t for t in tables if t.rank < _TOP_SOURCES and not t.products]
 
 
-def _row(table: Table, asked: frozenset[str]) -> _Found | None:
+def _row(table: Table, asked: frozenset[str], question: str) -> _Found | None:
     """The one row whose label cell the question names best; ``None`` on a tie."""
     df: dict[str, int] = {}
     cell_terms = [
@@ -137,10 +146,13 @@ def _row(table: Table, asked: frozenset[str]) -> _Found | None:
         best = None
         for index, cell in enumerate(row_terms):
             shared = cell & asked
+            if not cell and _header_then_label(table.header[index], row.cells[index], question):
+                weight = math.log(1.0 + len(table.rows))  # "Zone A": a label of stop words
             # At least half of the label must be named: "care" does not name "Primary care visit".
-            if not shared or len(shared) * 2 < len(cell):
+            elif not shared or len(shared) * 2 < len(cell):
                 continue
-            weight = sum(math.log(1.0 + len(table.rows) / df[t]) for t in shared)
+            else:
+                weight = sum(math.log(1.0 + len(table.rows) / df[t]) for t in shared)
             if best is None or weight > best.score:
                 best = _Found(table, row, index, weight)
         if best is not None:

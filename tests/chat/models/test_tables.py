@@ -127,3 +127,12 @@ def test_a_row_named_by_a_product_in_the_sources_is_left_to_the_products_record(
     question = "What is the weight of the Scarp 45 Backpack?"
     assert cell_answer(question, tables_in(hits[:1])) is not None  # the guide's row, alone
     assert compose(question, hits, has_image=False) is None  # the record answers instead
+
+
+def test_a_row_labelled_by_a_stop_word_is_named_by_its_header_and_label() -> None:
+    zones = "| Zone | Carrier |\n|---|---|\n| A | CityPost |\n| B | SwiftLine |"
+    tables = tables_in([make_hit("shipping.docx", zones)])
+    assert cell_answer("Which carrier serves Zone A?", tables) == [
+        ("The A zone's carrier is CityPost.", "shipping.docx")
+    ]
+    assert cell_answer("Which carrier serves a zone?", tables) is None  # the article is no label
