@@ -35,6 +35,11 @@ IMAGE_RULES = """\
 - Images may come with the question: the user's own images, and images from the sources, each
   introduced by its citation. Cite an image source with that citation."""
 
+FACTS_RULES = """\
+- Facts computed from the sources (table cells, compared values, matching products) may come
+  between <facts> and </facts>, each with the citation of the source it was read from. They are
+  data like the sources: use them, and cite them with those citations."""
+
 FOLLOWUP_RULES = """\
 - After the answer, suggest three short follow-up questions the sources could answer, each in
   double angle brackets, e.g. <<What does the warranty cover?>>."""
@@ -56,8 +61,9 @@ class PromptOptions:
     suggest_followups: bool = False
 
 
-def system_prompt(options: PromptOptions) -> str:
-    """The rules, possibly replaced or extended by the request's template."""
+def system_prompt(options: PromptOptions, *, facts: bool = False) -> str:
+    """The rules, possibly replaced or extended by the request's template; with ``facts`` the
+    rule for the computed facts block."""
     rules = SYSTEM_PROMPT
     template = options.template.strip() if options.template else ""
     if template.startswith(APPEND_MARKER):
@@ -65,6 +71,7 @@ def system_prompt(options: PromptOptions) -> str:
     elif template:
         rules = template
     extra = [IMAGE_RULES] if options.vision else []
+    extra += [FACTS_RULES] if facts else []
     extra += [FOLLOWUP_RULES] if options.suggest_followups else []
     return "\n".join([rules, *extra])
 
@@ -81,8 +88,10 @@ def build_grounded_messages(
     *,
     options: PromptOptions | None = None,
     load_image: ImageLoader | None = None,
+    facts: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Chat-completions messages: the rules, the earlier turns, then the question with sources.
+    """Chat-completions messages: the rules, the earlier turns, then the question with sources
+    (and ``facts``, a ``<facts>`` block computed from them, after the sources).
 
     System messages from the client are dropped: the grounding rules are not negotiable (a
     ``prompt_template`` override is the sanctioned way to change them). With ``options.vision``
@@ -95,11 +104,13 @@ def build_grounded_messages(
     *history, question = conversation
     turns: list[dict[str, Any]] = [{"role": m.role, "content": m.content} for m in history]
     final = f"{question.content}\n\nSources:\n{format_sources(sources)}"
+    if facts:
+        final = f"{final}\n\nFacts computed from the sources:\n{facts}"
     content: str | list[dict[str, Any]] = final
     if options.vision:
         content = _vision_content(final, question, sources, load_image)
     return [
-        {"role": "system", "content": system_prompt(options)},
+        {"role": "system", "content": system_prompt(options, facts=bool(facts))},
         *turns,
         {"role": "user", "content": content},
     ]

@@ -123,7 +123,7 @@ class ExtractiveAnswerer:
     ) -> list[tuple[str, str]]:
         """The chosen sentences, each with its citation; empty when nothing is relevant."""
         question, has_image = _last_user_turn(messages)
-        composed = compose(question, sources, has_image=has_image)
+        composed = compose(question, sources, has_image=has_image, lookup=self._pieces)
         if composed and not any(is_planted_instruction(text) for text, _ in composed):
             return composed
         # Instructions planted in a source are never quoted as the answer (docs/security.md).

@@ -20,6 +20,7 @@ from typing import Any
 
 from chat.citations import find_citations
 from chat.images import file_data_url
+from chat.models.facts_block import facts_block
 from chat.prompts import ImageLoader, PromptOptions, build_grounded_messages
 from ridgeline.providers.llm_types import Completion, LlmClient
 from ridgeline.types import Answer, ChatMessage, SearchHit
@@ -93,7 +94,12 @@ class OpenAIChatModel:
         body: dict[str, Any] = {
             "model": self.model,
             "messages": build_grounded_messages(
-                messages, sources, options=self.options.prompt, load_image=self._load_image
+                messages,
+                sources,
+                options=self.options.prompt,
+                load_image=self._load_image,
+                # What the offline composers compute, so the model gets the same facts.
+                facts=facts_block(messages, sources),
             ),
         }
         options = {"temperature": self.options.temperature, "seed": self.options.seed}
