@@ -77,11 +77,17 @@ def variants(
     for rrf_k, text, vector in grid:
         name = f"k={rrf_k} bm25 x{text:g} vec x{vector:g}"
         found.append((name, "hybrid", MultiQueryRetriever(chat(rrf_k, text, vector))))
-        for boost in args.rule:
+        for boost, rare in itertools.product(args.rule, args.rare_count):
             rule = MultiQueryRetriever(
-                ExactTermWeighting(chat(rrf_k, text, vector), text_weight=boost)
+                ExactTermWeighting(
+                    chat(rrf_k, text, vector),
+                    text_weight=boost,
+                    vocabulary=index.vocabulary().counts,
+                    rare_count=rare,
+                )
             )
-            found.append((f"{name}, exact terms bm25 x{boost:g}", "hybrid", rule))
+            label = f"{name}, exact terms{f' + rare<={rare}' if rare else ''} bm25 x{boost:g}"
+            found.append((label, "hybrid", rule))
     return found
 
 
@@ -114,6 +120,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--forms", nargs="+", choices=list(_FORMS), default=["as asked"])
     parser.add_argument(
         "--rule", type=float, nargs="*", default=[], help="BM25 weights for exact-term questions"
+    )
+    parser.add_argument(
+        "--rare-count", type=int, nargs="+", default=[0], help="--rule: rare words count too"
     )
     parser.add_argument("--no-legs", dest="legs", action="store_false")
     run(parser.parse_args(argv))
