@@ -11,6 +11,7 @@ typo (two letters of its longest word swapped).
 
 Usage:
     python -m bench.retrieval scifact [--bm25-only] [--data DIR] [--cache DIR]
+    python -m bench.retrieval scifact --fusion 1.5 1 60 [--fusion 1 1 60 ...]  # legs + these
     python -m bench.retrieval northwind [--data DIR] [--cache DIR] [--seed N]
     python -m bench.retrieval northwind-prf [--data DIR] [--cache DIR]   # BM25 feedback, no vectors
     (defaults: --data ../shared/data, --cache bench/out/retrieval)
@@ -29,6 +30,7 @@ import random
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +51,7 @@ from retrieval.multi_query import MultiQueryRetriever
 from retrieval.retriever import HybridRetriever
 from ridgeline.protocols import Retriever, TextEmbedder
 from ridgeline.providers.embedder import SentenceTransformerEmbedder
+from ridgeline.ranking import RankingField
 from ridgeline.settings import RetrievalMode
 from ridgeline.types import Chunk, SearchHit, SourceDocument
 
@@ -188,7 +191,9 @@ def scifact_qrels(root: Path, *, seed: int = SPLIT_SEED) -> dict[str, dict[str, 
 SCIFACT_TUNE_QUERIES = 300
 
 
-def scifact(data: Path, cache: Path, *, bm25_only: bool = False) -> None:
+def scifact(
+    data: Path, cache: Path, *, bm25_only: bool = False, fusion: Sequence[Fusion] = ()
+) -> None:
     root = data / "beir-scifact"
     corpus = _read_jsonl(root / "corpus.jsonl")
     queries = {str(q["_id"]): str(q["text"]) for q in _read_jsonl(root / "queries.jsonl")}
@@ -201,6 +206,9 @@ def scifact(data: Path, cache: Path, *, bm25_only: bool = False) -> None:
         _scifact_bm25_only(corpus, queries, splits, cache)
         return
     embedder = CachedQueryEmbedder(SentenceTransformerEmbedder(), size=4096)
+    if fusion:
+        _scifact_fusion(corpus, queries, splits, cache, embedder, fusion)
+        return
     for titles in (False, True):
         # Vectors are always of title + text (the BEIR convention for dense models); the variants
         # differ in what BM25 indexes. Embedding twice would double a long run on 2 cores.
@@ -218,6 +226,52 @@ def scifact(data: Path, cache: Path, *, bm25_only: bool = False) -> None:
                 _print_scifact_row(
                     f"{label:10s}  {name:28s} {mode:7s}", retriever, mode, queries, splits
                 )
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """A hybrid variant: BM25 weight, vector weight, RRF k (``--fusion 1.5 1 60``)."""
+
+    text: float
+    vector: float
+    rrf_k: int
+
+    def label(self) -> str:
+        return f"bm25 x{self.text:g} vec x{self.vector:g} k={self.rrf_k}"
+
+
+def _scifact_fusion(
+    corpus: list[dict[str, object]],
+    queries: dict[str, str],
+    splits: dict[str, dict[str, set[str]]],
+    cache: Path,
+    embedder: TextEmbedder,
+    fusion: Sequence[Fusion],
+) -> None:
+    """The legs and the given fusion settings, with chat's options, over title + text."""
+    vectors = _cached_vectors(
+        [_doc_text(row, titles=True) for row in corpus], cache / "scifact-vectors-titles1.npy"
+    )
+    index = _scifact_index(cache / "scifact-index-titles1", corpus, vectors, titles=True)
+
+    def chat(variant: Fusion) -> HybridRetriever:
+        weights: dict[RankingField, float] = {"text": variant.text, "vector": variant.vector}
+        return HybridRetriever(
+            index=index,
+            embedder=embedder,
+            rrf_k=variant.rrf_k,
+            weights=weights,
+            drop_stop_words=True,
+            correct_spelling=True,
+            distinct_pages=True,
+        )
+
+    legs = chat(Fusion(1.0, 1.0, 60))
+    for mode in ("text", "vectors"):
+        _print_scifact_row(f"chat options  {mode:30s}", legs, mode, queries, splits)
+    for variant in fusion:
+        label = f"chat options  {variant.label():30s}"
+        _print_scifact_row(label, chat(variant), "hybrid", queries, splits)
 
 
 def _print_scifact_row(
@@ -444,9 +498,18 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path("bench/out/retrieval"))
     parser.add_argument("--bm25-only", action="store_true", help="scifact: skip the embeddings")
     parser.add_argument("--seed", type=int, default=SPLIT_SEED, help="the tune/untouched split")
+    parser.add_argument(
+        "--fusion",
+        nargs=3,
+        action="append",
+        type=float,
+        metavar=("BM25_WEIGHT", "VECTOR_WEIGHT", "RRF_K"),
+        help="scifact: only the legs and these hybrid settings (repeatable)",
+    )
     args = parser.parse_args()
     if args.benchmark == "scifact":
-        scifact(args.data, args.cache, bm25_only=args.bm25_only)
+        fusion = [Fusion(t, v, int(k)) for t, v, k in args.fusion or []]
+        scifact(args.data, args.cache, bm25_only=args.bm25_only, fusion=fusion)
     elif args.benchmark == "northwind-prf":
         northwind_prf(args.data, args.cache, seed=args.seed)
     else:

@@ -11,16 +11,57 @@ than the text read off it). Rankings not named weigh 1.0.
     >>> fused = fuse({"text": text_ranking, "vector": vector_ranking}, k=60)
     >>> fuse(rankings, weights={"image": 3.0})
     >>> fused[0].chunk_id, fused[0].score, fused[0].ranks
+
+:func:`reciprocal_rank` is the one weighted-RRF primitive: :func:`fuse` uses it over chunk ids,
+:mod:`retrieval.multi_query` over the pages of the rankings of a question's parts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from ridgeline.ranking import RankedChunk, RankingField
 
 DEFAULT_RRF_K = 60
+
+_Name = TypeVar("_Name")
+
+
+@dataclass(frozen=True)
+class Vote(Generic[_Name]):
+    """One key of a fused ranking: its summed score and its rank in each ranking that held it."""
+
+    key: str
+    score: float
+    ranks: dict[_Name, int]
+
+
+def reciprocal_rank(
+    rankings: Mapping[_Name, tuple[Sequence[str], float]], *, k: int
+) -> list[Vote[_Name]]:
+    """Weighted reciprocal-rank fusion of rankings of keys, best first.
+
+    ``rankings`` maps a name to (keys best first, weight); each key scores the sum of
+    ``weight / (k + rank)`` (rank 1-based) over the rankings holding it. A key listed twice in
+    one ranking counts once, at its first (best) place: a page with many chunks gets no more
+    votes than a page with one. Ties break by the better single rank, then by key, so the order
+    does not depend on the order of the rankings.
+    """
+    if k < 1:
+        raise ValueError(f"rrf k must be at least 1, got {k}")
+    ranks: dict[str, dict[_Name, int]] = {}
+    for name, (keys, weight) in rankings.items():
+        if not weight >= 0:  # also refuses NaN
+            raise ValueError(f"the weight of the {name} ranking must be at least 0, got {weight}")
+        for rank, key in enumerate(keys, start=1):
+            ranks.setdefault(key, {}).setdefault(name, rank)
+    votes = [
+        Vote(key, sum(rankings[n][1] / (k + r) for n, r in held.items()), held)
+        for key, held in ranks.items()
+    ]
+    return sorted(votes, key=lambda v: (-v.score, min(v.ranks.values()), v.key))
 
 
 @dataclass
@@ -79,11 +120,15 @@ def _fused(
     k: int,
     weights: Mapping[RankingField, float],
 ) -> list[Fused]:
-    fused: dict[str, Fused] = {}
-    for name, ranking in rankings.items():
-        for rank, entry in enumerate(ranking, start=1):
-            item = fused.setdefault(entry.chunk_id, Fused(entry.chunk_id, entry.citation))
-            item.ranks.setdefault(name, rank)
-    for item in fused.values():
-        item.score = sum(weights.get(name, 1.0) / (k + rank) for name, rank in item.ranks.items())
-    return sorted(fused.values(), key=lambda f: (-f.score, min(f.ranks.values()), f.chunk_id))
+    citations: dict[str, str] = {}
+    for ranking in rankings.values():
+        for entry in ranking:
+            citations.setdefault(entry.chunk_id, entry.citation)
+    votes = reciprocal_rank(
+        {
+            name: ([entry.chunk_id for entry in ranking], weights.get(name, 1.0))
+            for name, ranking in rankings.items()
+        },
+        k=k,
+    )
+    return [Fused(v.key, citations[v.key], v.ranks, v.score) for v in votes]

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
 
+from retrieval.fusion import DEFAULT_RRF_K, reciprocal_rank
 from retrieval.query.decompose import Decomposer, RuleDecomposer
 from ridgeline.protocols import Retriever
 from ridgeline.ranking import RankingField
@@ -26,7 +27,7 @@ from ridgeline.types import SearchFilters, SearchHit
 # The whole question's ranking counts this much more than one part's: it holds the pages that
 # answer several parts at once.
 _WHOLE_WEIGHT = 1.0
-_RRF_K = 60
+_RRF_K = DEFAULT_RRF_K
 
 
 class MultiQueryRetriever:
@@ -85,16 +86,20 @@ class MultiQueryRetriever:
 def fuse_by_page(
     rankings: Sequence[Sequence[SearchHit]], weights: Sequence[float]
 ) -> list[SearchHit]:
-    """Weighted reciprocal-rank fusion, one hit per citation (its best-ranked chunk)."""
-    scores: dict[str, float] = {}
+    """Weighted reciprocal-rank fusion (:func:`retrieval.fusion.reciprocal_rank`), one hit per
+    citation: the first hit of that page met, the rankings read in order."""
     best: dict[str, SearchHit] = {}
-    for ranking, weight in zip(rankings, weights, strict=True):
-        for rank, hit in enumerate(ranking, start=1):
-            citation = hit.chunk.citation
-            scores[citation] = scores.get(citation, 0.0) + weight / (_RRF_K + rank)
-            best.setdefault(citation, hit)
-    ordered = sorted(scores, key=lambda c: -scores[c])
-    return [best[c].model_copy(update={"score": scores[c]}) for c in ordered]
+    for ranking in rankings:
+        for hit in ranking:
+            best.setdefault(hit.chunk.citation, hit)
+    votes = reciprocal_rank(
+        {
+            number: ([hit.chunk.citation for hit in ranking], weight)
+            for number, (ranking, weight) in enumerate(zip(rankings, weights, strict=True))
+        },
+        k=_RRF_K,
+    )
+    return [best[v.key].model_copy(update={"score": v.score}) for v in votes]
 
 
 def cover(

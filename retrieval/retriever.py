@@ -58,7 +58,9 @@ class HybridRetriever:
     checked after a ranking rather than inside it. ``listed_only`` drops hits of documents the
     index does not list (chunks of a write killed before its document row: see
     :mod:`retrieval.listed_documents`); until the next ingest repairs such a write, a search may
-    then return fewer than ``top`` hits.
+    then return fewer than ``top`` hits. ``weights`` are each ranking's default weight in the
+    fusion (rankings not named weigh 1.0); a search's own ``weights`` override them for the
+    rankings they name, so a photo question's image weight leaves the text defaults in place.
     """
 
     def __init__(
@@ -77,6 +79,7 @@ class HybridRetriever:
         correct_spelling: bool = False,
         listed_only: bool = False,
         price_check: PriceCheck | None = None,
+        weights: Mapping[RankingField, float] | None = None,
     ) -> None:
         if rrf_k < 1:
             raise ValueError(f"rrf_k must be at least 1, got {rrf_k}")
@@ -96,6 +99,10 @@ class HybridRetriever:
         self._corrector: SpellingCorrector | None = None
         self._listed = ListedDocuments(index) if listed_only else None
         self._price_check = price_check or PriceCheck()
+        self._weights = dict(weights or {})
+        for name, weight in self._weights.items():
+            if not weight > 0:  # also refuses NaN
+                raise ValueError(f"the {name} ranking's weight must be above 0, got {weight}")
 
     def search(
         self,
@@ -112,7 +119,7 @@ class HybridRetriever:
         """``min_score`` drops hits scored lower (BM25, cosine or RRF score), before skipping.
 
         ``weights``: this search's weight of each ranking in the fusion (see
-        :func:`retrieval.fusion.fuse`; rankings not named weigh 1.0).
+        :func:`retrieval.fusion.fuse`); rankings not named keep the retriever's default weight.
         """
         if top < 1:
             raise ValueError(f"top must be at least 1, got {top}")
@@ -122,7 +129,8 @@ class HybridRetriever:
             raise ValueError(f"unknown retrieval mode {mode!r}: use text, vectors or hybrid")
         query = self._query(text, image=image, mode=mode)
         depth = self._depth(top + skip)
-        ranked = self._ranked(query, mode=mode, depth=depth, filters=filters, weights=weights)
+        weighed = {**self._weights, **(weights or {})}
+        ranked = self._ranked(query, mode=mode, depth=depth, filters=filters, weights=weighed)
         if min_score is not None:
             ranked = [entry for entry in ranked if entry.score >= min_score]
         if self._reranker is not None and query.text.strip():

@@ -103,6 +103,11 @@ class Settings(BaseSettings):
     retrieval_mode: RetrievalMode = "hybrid"
     top_k: int = Field(default=5, ge=1, le=50)
     rrf_k: int = Field(default=60, ge=1)
+    # Each text ranking's weight in the hybrid fusion (BM25 and the text vectors); a photo
+    # question's image weight (image_query_weight) is set per search on top of these.
+    # docs/benchmarks.md, "Fusion weights", says how they were chosen.
+    fusion_text_weight: float = Field(default=1.0, gt=0)
+    fusion_vector_weight: float = Field(default=1.0, gt=0)
     # Replace query words the index does not hold by the closest word it holds (chat and eval).
     spelling_correction: bool = True
     # Multi-part questions ("what is X and how does Y work?"): searched part by part, each part

@@ -156,6 +156,7 @@ def _hybrid_retriever(settings: Settings, index: SearchIndex) -> HybridRetriever
         index=index,
         embedder=CachedQueryEmbedder(build_embedder(settings)),
         rrf_k=settings.rrf_k,
+        weights={"text": settings.fusion_text_weight, "vector": settings.fusion_vector_weight},
         # Measured on the Northwind QA set (docs/benchmarks.md): truth page in the top 5 goes
         # from 0.816 to 0.866 with query stop words dropped and one hit per page; 100 candidates
         # instead of 50 gained nothing as asked and cost a third of the chat throughput.

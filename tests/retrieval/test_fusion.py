@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.fusion import fuse
+from retrieval.fusion import fuse, reciprocal_rank
 from ridgeline.ranking import RankedChunk, RankingField
 
 
@@ -111,3 +111,23 @@ def test_a_weight_must_be_above_zero(weight: float) -> None:
 def test_a_lone_ranking_keeps_its_scores_whatever_its_weight() -> None:
     fused = fuse({"image": _ranking("x", "y")}, weights={"image": 4.0})
     assert [(f.chunk_id, f.score) for f in fused] == [("x", 10.0), ("y", 9.0)]
+
+
+def test_reciprocal_rank_sums_weighted_terms_and_counts_a_repeated_key_once() -> None:
+    votes = reciprocal_rank({"a": (["p", "q", "p"], 2.0), "b": (["q"], 1.0)}, k=10)
+    by_key = {v.key: v for v in votes}
+    assert by_key["p"].score == pytest.approx(2 / 11)
+    assert by_key["q"].score == pytest.approx(2 / 12 + 1 / 11)
+    assert by_key["q"].ranks == {"a": 2, "b": 1}
+
+
+def test_reciprocal_rank_ties_do_not_depend_on_the_order_of_the_rankings() -> None:
+    first = reciprocal_rank({1: (["b", "x"], 1.0), 2: (["a", "y"], 1.0)}, k=60)
+    second = reciprocal_rank({2: (["a", "y"], 1.0), 1: (["b", "x"], 1.0)}, k=60)
+    assert [v.key for v in first] == [v.key for v in second] == ["a", "b", "x", "y"]
+
+
+def test_reciprocal_rank_lets_a_ranking_weigh_nothing_but_not_less() -> None:
+    assert reciprocal_rank({"a": (["p"], 0.0)}, k=60)[0].score == 0.0
+    with pytest.raises(ValueError, match="weight of the a ranking"):
+        reciprocal_rank({"a": (["p"], -1.0)}, k=60)

@@ -4,10 +4,12 @@ from collections.abc import Sequence
 
 import pytest
 
+from retrieval.fusion import fuse
 from retrieval.lancedb import LanceDbIndex
-from retrieval.multi_query import MultiQueryRetriever, cover
+from retrieval.multi_query import MultiQueryRetriever, cover, fuse_by_page
 from retrieval.retriever import HybridRetriever
 from ridgeline.protocols import Retriever
+from ridgeline.ranking import RankedChunk
 from ridgeline.types import Chunk, SearchHit
 from tests.fakes import HashingEmbedder
 from tests.retrieval.conftest import IndexWriter
@@ -111,3 +113,31 @@ def test_fusion_weights_reach_the_retriever_for_whole_questions_and_parts() -> N
     weights = [call.weights for call in recorder.calls]
     assert weights[0] == {"image": 4.0}
     assert len(weights) >= 3 and all(w == {"text": 2.0} for w in weights[1:])
+
+
+def test_pages_are_fused_exactly_as_the_retriever_fuses_its_rankings() -> None:
+    """One RRF: the parts of a question are fused with the same scores and tie-breaks as the
+    legs of a hybrid search (here one chunk per page, so chunk and page orders must agree)."""
+    text, vector = ["b", "x", "b", "c"], ["a", "y", "c"]  # b and a tie; b repeats
+    weights = {"text": 1.5, "vector": 1.5}
+
+    def chunks(ids: list[str]) -> list[RankedChunk]:
+        return [RankedChunk(chunk_id=i, score=1.0, citation=f"{i}.pdf#page=1") for i in ids]
+
+    def hits(ids: list[str]) -> list[SearchHit]:
+        return [SearchHit(chunk=_chunk(i), score=1.0) for i in ids]
+
+    fused = fuse({"text": chunks(text), "vector": chunks(vector)}, k=60, weights=weights)
+    by_page = fuse_by_page([hits(text), hits(vector)], [weights["text"], weights["vector"]])
+    assert [h.chunk.citation for h in by_page] == [f.citation for f in fused]
+    assert [h.score for h in by_page] == pytest.approx([f.score for f in fused])
+
+
+def _chunk(name: str) -> Chunk:
+    return Chunk(
+        chunk_id=name,
+        document_id=name,
+        source=f"{name}.pdf",
+        citation=f"{name}.pdf#page=1",
+        content=name,
+    )

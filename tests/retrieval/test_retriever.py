@@ -83,6 +83,38 @@ def test_hybrid_mode_fuses_the_index_rankings_by_reciprocal_rank(
     assert hits[0].chunk == index.fetch([hits[0].chunk.chunk_id])[hits[0].chunk.chunk_id]
 
 
+def test_default_weights_weigh_the_legs_and_a_search_overrides_only_those_it_names(
+    index: LanceDbIndex, catalog: list[Chunk]
+) -> None:
+    retriever = HybridRetriever(
+        index=index, embedder=HashingEmbedder(), candidates=10, weights={"text": 3.0, "vector": 0.5}
+    )
+    vector = HashingEmbedder().embed_query("running shoes")
+    text, vectors = index.rank(
+        [
+            RankingQuery(field="text", text="running shoes", top=10),
+            RankingQuery(field="vector", vector=vector, top=10),
+        ]
+    )
+
+    def expected(**weights: float) -> list[tuple[str, float]]:
+        fused = fuse({"text": text, "vector": vectors}, k=60, top=4, weights=weights)
+        return [(f.chunk_id, f.score) for f in fused]
+
+    def searched(**weights: float) -> list[tuple[str, float]]:
+        hits = retriever.search("running shoes", mode="hybrid", top=4, weights=weights or None)
+        return [(h.chunk.chunk_id, h.score) for h in hits]
+
+    assert searched() == expected(text=3.0, vector=0.5)
+    assert searched(vector=2.0) == expected(text=3.0, vector=2.0)
+
+
+@pytest.mark.parametrize("weight", [0.0, -1.0, float("nan")])
+def test_a_default_weight_must_be_above_zero(index: LanceDbIndex, weight: float) -> None:
+    with pytest.raises(ValueError, match="text ranking's weight"):
+        HybridRetriever(index=index, embedder=HashingEmbedder(), weights={"text": weight})
+
+
 def test_filters_pass_through(retriever: HybridRetriever, catalog: list[Chunk]) -> None:
     hits = retriever.search(
         "running", mode="hybrid", top=10, filters=SearchFilters(include_category="socks")

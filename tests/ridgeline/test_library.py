@@ -73,6 +73,21 @@ def test_search_uses_the_chat_retrievers_tuned_settings(rl: Ridgeline):
     assert rl.index_dir.name == "index"
 
 
+def test_the_fusion_weights_of_the_settings_reach_the_chat_retriever(
+    tmp_path: Path, hashing_plugin: str
+):
+    settings = Settings(
+        _env_file=None,
+        text_embedder=hashing_plugin,
+        query_decomposition="off",
+        fusion_text_weight=1.5,
+        fusion_vector_weight=0.5,
+    )
+    retriever = ridgeline.open(tmp_path / "index", settings=settings).retriever
+    assert isinstance(retriever, HybridRetriever)
+    assert retriever._weights == {"text": 1.5, "vector": 0.5}
+
+
 def test_decomposition_can_be_turned_off_and_needs_an_llm_to_use_one(
     tmp_path: Path, hashing_plugin: str
 ):

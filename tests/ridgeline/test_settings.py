@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from ridgeline.settings import Settings
+
+
+def test_the_fusion_weights_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("RIDGELINE_FUSION_TEXT_WEIGHT", "1.5")
+    monkeypatch.setenv("RIDGELINE_FUSION_VECTOR_WEIGHT", "0.75")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert (settings.fusion_text_weight, settings.fusion_vector_weight) == (1.5, 0.75)
+
+
+@pytest.mark.parametrize("name", ["fusion_text_weight", "fusion_vector_weight"])
+@pytest.mark.parametrize("weight", [0.0, -2.0])
+def test_a_fusion_weight_must_be_above_zero(name: str, weight: float):
+    with pytest.raises(ValidationError, match=name):
+        Settings(_env_file=None, **{name: weight})  # type: ignore[arg-type]
