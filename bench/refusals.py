@@ -1,121 +1,108 @@
-"""Refusal and citation figures of the offline answerer on a QA set and a don't-know set, per
-seeded half, from sources retrieved once.
+"""Refusal and citation figures of the chat service on a QA set and a don't-know set, per seeded
+half, with the searches of a first run replayed.
 
-Retrieval is the slow part and does not change while the answerer is tuned, so ``cache`` asks
-the chat service each question once and stores the sources the chat model was given; ``score``
-answers from those sources with the current answerer in seconds. Both sets are split with
+Retrieval is the slow part and does not change while answers are tuned, so ``cache`` asks the
+chat service each question once and records every search it made; ``score`` asks again through
+the same service, answering the recorded searches from the file (a search not recorded, such as
+a look-up of a name, goes to the index). Both sets are split with
 :func:`bench.tuning_split.split_half` and :data:`SEED` into a half to tune on and an untouched
 half (docs/benchmarks.md, "Calibrated refusals").
 
 Usage::
 
     python -m bench.refusals cache --index IDX --dataset QA.jsonl --refusals DK.jsonl --out C.pkl
-    python -m bench.refusals score C.pkl [--half tune|untouched|all] [--show refused|answered]
+    python -m bench.refusals score C.pkl --index IDX [--half tune|untouched|all] [--show wrong]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import pickle
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from bench.tuning_split import Question, split_half
-from chat.models.extractive import ExtractiveAnswerer
+from chat.protocol import ChatRequest
+from chat.service import ChatService
 from eval.citations import extract_citations
 from eval.dataset import QaItem, load_dataset
 from eval.metrics import citations_matched
 from eval.refusal import is_refusal
-from ridgeline.types import Answer, ChatMessage, SearchHit
+from ridgeline.protocols import Retriever
+from ridgeline.types import SearchHit
 
 SEED = 13  # issue #13; fixed before tuning, never changed after
 
 
-@dataclass(frozen=True)
-class Case:
-    """One question with the sources the chat model was given for it."""
+class _Replaying:
+    """A retriever that answers searches it has seen from ``recorded``, others from ``inner``
+    (and records those)."""
 
-    item: QaItem
-    sources: tuple[SearchHit, ...]
+    def __init__(self, inner: Retriever, recorded: dict[str, list[SearchHit]]) -> None:
+        self.inner = inner
+        self.recorded = recorded
 
-
-class _Recorder:
-    """A chat model that keeps the sources it is given and answers like the extractive one."""
-
-    name = "extractive"
-
-    def __init__(self) -> None:
-        self.sources: list[SearchHit] = []
-        self._inner = ExtractiveAnswerer()
-
-    def answer(self, messages: Sequence[ChatMessage], sources: Sequence[SearchHit]) -> Answer:
-        self.sources = list(sources)
-        return self._inner.answer(messages, sources)
+    def search(self, text: str, **kwargs: Any) -> list[SearchHit]:
+        key = json.dumps([text, {k: repr(v) for k, v in sorted(kwargs.items())}])
+        if key not in self.recorded:
+            self.recorded[key] = self.inner.search(text, **kwargs)
+        return self.recorded[key]
 
 
-def cache(index: Path, dataset: Path, refusals: Path, out: Path) -> None:
-    from chat.protocol import ChatRequest
+def _service(index: Path, recorded: dict[str, list[SearchHit]]) -> ChatService:
     from ridgeline.library import Ridgeline
     from ridgeline.settings import Settings
 
     service = Ridgeline(Settings(index_dir=index)).chat_service
-    recorder = _Recorder()
-    service.model = recorder
+    service.retriever = _Replaying(service.retriever, recorded)
+    return service
+
+
+def cache(index: Path, dataset: Path, refusals: Path, out: Path) -> None:
     items = load_dataset(dataset) + load_dataset(refusals, expect_refusal=True)
-    cases = []
+    recorded: dict[str, list[SearchHit]] = {}
+    service = _service(index, recorded)
     for number, item in enumerate(items, start=1):
-        recorder.sources = []
-        service.chat(ChatRequest.model_validate({"messages": [_user(item.question)]}))
-        cases.append(Case(item, tuple(recorder.sources)))
+        _ask(service, item.question)
         print(f"{number}/{len(items)}", end="\r", flush=True)
-    # Plain tuples: the file loads whichever module (or __main__) defined Case.
-    out.write_bytes(pickle.dumps([(case.item, case.sources) for case in cases]))
+    out.write_bytes(pickle.dumps({"items": items, "searches": recorded}))
 
 
-def load(path: Path) -> list[Case]:
-    return [Case(item, sources) for item, sources in pickle.loads(path.read_bytes())]
+def _ask(service: ChatService, question: str) -> str:
+    body = {"messages": [{"role": "user", "content": question}]}
+    return service.chat(ChatRequest.model_validate(body)).output_text
 
 
-def _user(question: str) -> dict[str, str]:
-    return {"role": "user", "content": question}
-
-
-def halves(cases: Sequence[Case], half: str) -> list[Case]:
-    """The cases of ``half`` ("tune", "untouched" or "all"), each set split on its own."""
+def halves(items: Sequence[QaItem], half: str) -> list[QaItem]:
+    """The items of ``half`` ("tune", "untouched" or "all"), each set split on its own."""
     if half == "all":
-        return list(cases)
-    chosen: list[Case] = []
+        return list(items)
+    chosen: list[QaItem] = []
     for refusal in (False, True):
-        group = [case for case in cases if case.item.expect_refusal is refusal]
-        by_text = {case.item.question: case for case in group}
+        by_text = {item.question: item for item in items if item.expect_refusal is refusal}
         tune, untouched = split_half([Question(q, ()) for q in by_text], seed=SEED)
         chosen += [by_text[q.text] for q in (tune if half == "tune" else untouched)]
     return chosen
 
 
-def answered(cases: Sequence[Case]) -> Iterator[tuple[Case, str]]:
-    answerer = ExtractiveAnswerer()
-    for case in cases:
-        messages = [ChatMessage(role="user", content=case.item.question)]
-        text = answerer.answer(messages, case.sources).text if case.sources else ""
-        yield case, text
+def answered(service: ChatService, items: Sequence[QaItem]) -> Iterator[tuple[QaItem, str]]:
+    for item in items:
+        yield item, _ask(service, item.question)
 
 
-def score(cases: Sequence[Case], show: str | None) -> dict[str, float]:
+def score(answers: Sequence[tuple[QaItem, str]]) -> dict[str, float]:
     refused_dk, refused_qa, matched = [], [], []
-    for case, text in answered(cases):
+    for item, text in answers:
         refused = is_refusal(text)
-        if case.item.expect_refusal:
+        if item.expect_refusal:
             refused_dk.append(refused)
-        else:
-            refused_qa.append(refused)
-            cited = citations_matched(case.item.truth_citations, extract_citations(text))
-            if cited is not None:
-                matched.append(cited)
-        if show and _shown(show, case, refused):
-            print(f"Q ({'dk' if case.item.expect_refusal else 'qa'}): {case.item.question}")
-            print(f"A: {text}\n")
+            continue
+        refused_qa.append(refused)
+        cited = citations_matched(item.truth_citations, extract_citations(text))
+        if cited is not None:
+            matched.append(cited)
     return {
         "refusal_accuracy": _mean(refused_dk),
         "dontknows": len(refused_dk),
@@ -125,19 +112,19 @@ def score(cases: Sequence[Case], show: str | None) -> dict[str, float]:
     }
 
 
-def _shown(show: str, case: Case, refused: bool) -> bool:
-    if show == "all":
-        return True
-    if show == "wrong":
-        return refused is not case.item.expect_refusal
-    return (show == "refused") is refused
+def shown(answers: Sequence[tuple[QaItem, str]], show: str) -> Iterator[str]:
+    for item, text in answers:
+        refused = is_refusal(text)
+        wrong = refused is not item.expect_refusal
+        if show == "all" or (show == "wrong" and wrong) or (show == "refused") is refused:
+            yield f"Q ({'dk' if item.expect_refusal else 'qa'}): {item.question}\nA: {text}\n"
 
 
 def _mean(values: Sequence[float]) -> float:
     return round(sum(values) / len(values), 3) if values else 0.0
 
 
-def main() -> None:
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("cache")
@@ -147,14 +134,23 @@ def main() -> None:
     build.add_argument("--out", type=Path, required=True)
     run = commands.add_parser("score")
     run.add_argument("cache_file", type=Path)
+    run.add_argument("--index", type=Path, required=True)
     run.add_argument("--half", choices=["tune", "untouched", "all"], default="tune")
     run.add_argument("--show", choices=["refused", "answered", "wrong", "all"], default=None)
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = _arguments()
     if args.command == "cache":
         cache(args.index, args.dataset, args.refusals, args.out)
         return
-    cases = load(args.cache_file)
-    print(score(halves(cases, args.half), args.show))
+    saved: Mapping[str, Any] = pickle.loads(args.cache_file.read_bytes())
+    service = _service(args.index, dict(saved["searches"]))
+    answers = list(answered(service, halves(saved["items"], args.half)))
+    for text in shown(answers, args.show) if args.show else ():
+        print(text)
+    print(args.half, score(answers))
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from chat.citations import on_page
 from chat.models.composers import compose
 from chat.models.injection import is_planted_instruction
 from chat.models.lists import items_after
@@ -29,7 +30,8 @@ from ingestion.parsers.anchors import FIGURE_LINE, PAGE_LINE
 from ridgeline.errors import ModelError
 from ridgeline.types import Answer, ChatMessage, ChunkKind, SearchHit
 
-DONT_KNOW = "I don't know: the indexed sources do not contain an answer to this question."
+DONT_KNOW_START = "I don't know"
+DONT_KNOW = f"{DONT_KNOW_START}: the indexed sources do not contain an answer to this question."
 
 # Words of a catalog record's name describe every one of its fields ("Price: $250.00" is the
 # price *of the TrailMaster tent*); a text chunk's section title only hints at its sentences.
@@ -240,7 +242,7 @@ def _segments(content: str, citation: str) -> Iterator[tuple[str, str]]:
         cursor = line.end()
         page = PAGE_LINE.fullmatch(line.group(0))
         if page is not None:
-            page_citation = _on_page(citation, int(page.group(1)))
+            page_citation = on_page(citation, int(page.group(1)))
             continue
         name = line.group(0)[len("[Figure ") :].split("]", 1)[0]
         yield line.group(0)[len(f"[Figure {name}]") :], f"{page_citation}({name})"
@@ -249,14 +251,6 @@ def _segments(content: str, citation: str) -> Iterator[tuple[str, str]]:
 
 def _anchor_lines(content: str) -> list[re.Match[str]]:
     return [*FIGURE_LINE.finditer(content), *PAGE_LINE.finditer(content)]
-
-
-def _on_page(citation: str, page: int) -> str:
-    """``a.pdf#page=7`` -> ``a.pdf#page=8``."""
-    return _PAGE_ANCHOR.sub(f"#page={page}", citation) if "#page=" in citation else citation
-
-
-_PAGE_ANCHOR = re.compile(r"#page=\d+")
 
 
 def _catalog_candidates(hit: SearchHit, rank: int) -> Iterable[_Candidate]:

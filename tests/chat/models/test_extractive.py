@@ -145,3 +145,9 @@ def test_words_read_off_a_figure_cite_the_figure():
     )
     assert "[r.pdf#page=4(figure4_1.png)]" in answer.text
     assert "r.pdf#page=4(figure4_1.png)" in answer.citations
+
+
+def test_words_that_frame_the_question_need_not_be_in_the_answer(sources):
+    question = "What are the key points to consider regarding returns according to the text?"
+    answer = ask(question, sources)
+    assert answer.text == "Returns are accepted within 30 days of purchase. [policies.pdf#page=3]"
