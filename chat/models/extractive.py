@@ -23,8 +23,10 @@ from dataclasses import dataclass
 from chat.citations import on_page
 from chat.models.composers import compose
 from chat.models.injection import is_planted_instruction
+from chat.models.kinds import detect_kind
 from chat.models.lists import items_after
 from chat.models.terms import QuestionTerms, content_terms, question_terms
+from chat.models.yesno import yes_no
 from chat.sentences import is_heading, is_label_run, split_fields, split_sentences
 from ingestion.parsers.anchors import FIGURE_LINE, PAGE_LINE
 from ridgeline.errors import ModelError
@@ -134,13 +136,17 @@ class ExtractiveAnswerer:
             for c in _candidates(sources[: self.max_sources])
             if not is_planted_instruction(c.text)
         ]
-        chosen = self._choose(self._score(question_terms(question), candidates))
+        terms = question_terms(question)
+        chosen = self._choose(self._score(terms, candidates))
         pieces = []
         for candidate in chosen:
             # A lead-in ending in ":" is quoted with its items, not alone.
             items = items_after(candidate.text, sources[candidate.rank])
             text = " ".join([candidate.text, *items]) if items else _as_sentence(candidate.text)
             pieces.append((text, candidate.citation))
+        if detect_kind(question, has_image=has_image).kind == "yesno":
+            said = (term for c in candidates for term in c.terms | c.context_terms)
+            return yes_no(terms, pieces, said)
         return pieces
 
     def _score(self, question: QuestionTerms, candidates: list[_Candidate]) -> list[_Scored]:
