@@ -115,8 +115,13 @@ def score(answers: Sequence[tuple[QaItem, str]]) -> dict[str, float]:
 def shown(answers: Sequence[tuple[QaItem, str]], show: str) -> Iterator[str]:
     for item, text in answers:
         refused = is_refusal(text)
-        wrong = refused is not item.expect_refusal
-        if show == "all" or (show == "wrong" and wrong) or (show == "refused") is refused:
+        wanted = {
+            "all": True,
+            "wrong": refused is not item.expect_refusal,
+            "refused": refused,
+            "answered": not refused,
+        }
+        if wanted[show]:
             yield f"Q ({'dk' if item.expect_refusal else 'qa'}): {item.question}\nA: {text}\n"
 
 

@@ -73,6 +73,8 @@ class _Scored:
     candidate: _Candidate
     score: float
     coverage: float
+    # How many of the question's words the sentence itself says (or its catalog record names).
+    support: int
 
     @property
     def sort_key(self) -> tuple[float, int, int]:
@@ -92,6 +94,7 @@ class ExtractiveAnswerer:
         min_coverage: float = 0.34,
         companion_ratio: float = 0.6,
         rank_decay: float = 0.15,
+        min_support: int = 2,
     ) -> None:
         self.max_sources = max_sources
         self.max_sentences = max_sentences
@@ -100,6 +103,8 @@ class ExtractiveAnswerer:
         # A second or third sentence joins the answer only if it scores this close to the best.
         self.companion_ratio = companion_ratio
         self.rank_decay = rank_decay
+        # Question words a quoted sentence must itself contain (fewer if the question has fewer).
+        self.min_support = min_support
 
     def answer(self, messages: Sequence[ChatMessage], sources: Sequence[SearchHit]) -> Answer:
         return self._answer_from(self._pieces(messages, sources))
@@ -137,7 +142,7 @@ class ExtractiveAnswerer:
             if not is_planted_instruction(c.text)
         ]
         terms = question_terms(question)
-        chosen = self._choose(self._score(terms, candidates))
+        chosen = self._choose(self._score(terms, candidates), terms)
         pieces = []
         for candidate in chosen:
             # A lead-in ending in ":" is quoted with its items, not alone.
@@ -161,11 +166,19 @@ class ExtractiveAnswerer:
             asked = sum(idf[t] * candidate.weight_of(t) for t in question.asked)
             implied = sum(idf[t] * candidate.weight_of(t) for t in question.implied)
             rank_weight = 1.0 / (1.0 + self.rank_decay * candidate.rank)
-            scored.append(_Scored(candidate, (asked + implied) * rank_weight, asked / asked_mass))
+            support = sum(candidate.weight_of(t) == 1.0 for t in question.all)
+            score = (asked + implied) * rank_weight
+            scored.append(_Scored(candidate, score, asked / asked_mass, support))
         return sorted(scored, key=lambda s: s.sort_key)
 
-    def _choose(self, scored: list[_Scored]) -> list[_Candidate]:
-        relevant = [s for s in scored if s.coverage >= self.min_coverage and s.score > 0.0]
+    def _choose(self, scored: list[_Scored], question: QuestionTerms) -> list[_Candidate]:
+        # One shared word is a coincidence, not an answer ("work" for "working from home").
+        needed = min(self.min_support, len(question.all))
+        relevant = [
+            s
+            for s in scored
+            if s.coverage >= self.min_coverage and s.score > 0.0 and s.support >= needed
+        ]
         if not relevant:
             return []
         best = relevant[0]
