@@ -12,6 +12,7 @@ Usage::
 
     python -m bench.refusals cache --index IDX --dataset QA.jsonl --refusals DK.jsonl --out C.pkl
     python -m bench.refusals score C.pkl --index IDX [--half tune|untouched|all] [--show wrong]
+    python -m bench.refusals run RUN_DIR  # an `ridgeline eval run` output, each half scored
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ from chat.service import ChatService
 from eval.citations import extract_citations
 from eval.dataset import QaItem, load_dataset
 from eval.metrics import citations_matched
+from eval.records import EvalRow
 from eval.refusal import is_refusal
+from eval.runner import RESULTS_FILE
 from ridgeline.protocols import Retriever
 from ridgeline.types import SearchHit
 
@@ -142,13 +145,39 @@ def _arguments() -> argparse.Namespace:
     run.add_argument("--index", type=Path, required=True)
     run.add_argument("--half", choices=["tune", "untouched", "all"], default="tune")
     run.add_argument("--show", choices=["refused", "answered", "wrong", "all"], default=None)
+    finished = commands.add_parser("run")
+    finished.add_argument("run_dir", type=Path)
     return parser.parse_args()
+
+
+def run_answers(run_dir: Path) -> list[tuple[QaItem, str]]:
+    """(question, answer) of each row of an evaluation run's results."""
+    rows = [EvalRow.model_validate_json(line) for line in (run_dir / RESULTS_FILE).open()]
+    return [
+        (
+            QaItem(
+                question=row.question,
+                truth=row.truth,
+                truth_citations=row.truth_citations,
+                expect_refusal=row.expect_refusal,
+            ),
+            row.answer,
+        )
+        for row in rows
+    ]
 
 
 def main() -> None:
     args = _arguments()
     if args.command == "cache":
         cache(args.index, args.dataset, args.refusals, args.out)
+        return
+    if args.command == "run":
+        answers = run_answers(args.run_dir)
+        by_question = dict((item.question, (item, text)) for item, text in answers)
+        for half in ("tune", "untouched", "all"):
+            chosen = halves([item for item, _ in answers], half)
+            print(half, score([by_question[item.question] for item in chosen]))
         return
     saved: Mapping[str, Any] = pickle.loads(args.cache_file.read_bytes())
     service = _service(args.index, dict(saved["searches"]))
