@@ -26,7 +26,7 @@ from chat.models.injection import is_planted_instruction
 from chat.models.kinds import detect_kind
 from chat.models.lists import items_after
 from chat.models.terms import QuestionTerms, content_terms, question_terms
-from chat.models.yesno import yes_no
+from chat.models.yesno import is_negated, yes_no
 from chat.sentences import is_heading, is_label_run, split_fields, split_sentences
 from ingestion.parsers.anchors import FIGURE_LINE, PAGE_LINE
 from ridgeline.errors import ModelError
@@ -151,7 +151,7 @@ class ExtractiveAnswerer:
             pieces.append((text, candidate.citation))
         if detect_kind(question, has_image=has_image).kind == "yesno":
             said = (term for c in candidates for term in c.terms | c.context_terms)
-            return yes_no(terms, pieces, said)
+            return yes_no(terms, pieces, said, negated=is_negated(question))
         return pieces
 
     def _score(self, question: QuestionTerms, candidates: list[_Candidate]) -> list[_Scored]:

@@ -10,7 +10,7 @@ not know. One missing word alone is often the question's own phrasing ("Can I re
 
 Usage::
 
-    yes_no(question_terms("Is the tent waterproof?"), pieces, said)
+    yes_no(question_terms("Is the tent waterproof?"), pieces, said, negated=False)
 """
 
 from __future__ import annotations
@@ -33,16 +33,20 @@ _SHARED_SHARE = 0.6
 _MISSING_WORDS = 2
 
 
-def yes_no(question: QuestionTerms, pieces: list[Piece], said: Iterable[str]) -> list[Piece]:
+def yes_no(
+    question: QuestionTerms, pieces: list[Piece], said: Iterable[str], *, negated: bool = False
+) -> list[Piece]:
     """``pieces`` (best first) as the answer to a yes/no question; empty when what it asks
-    about is not in the sources (``said``: the sources' words)."""
+    about is not in the sources (``said``: the sources' words). ``negated``: the question
+    itself holds a negation ("Is there a plan with no deductible?"), so a sentence with its
+    words ("The plan has a deductible.") does not say yes to it."""
     vocabulary = frozenset(said)
     missing = [term for term in question.asked if not _mentioned(term, vocabulary)]
     if not pieces or len(missing) >= _MISSING_WORDS or 2 * len(missing) >= len(question.asked):
         return []
     evidence, citation = pieces[0]
     states = all(_mentioned(term, content_terms(evidence)) for term in question.asked)
-    if states and not _NEGATION.search(evidence):
+    if states and not negated and not is_negated(evidence):
         return [(f"Yes: {evidence}", citation), *pieces[1:]]
     return pieces
 
@@ -61,3 +65,8 @@ def _same_word(term: str, word: str) -> bool:
             break
         shared += 1
     return shared >= _SHARED_START and shared >= _SHARED_SHARE * min(len(term), len(word))
+
+
+def is_negated(text: str) -> bool:
+    """Whether ``text`` holds a negation ("not", "no", "without", "isn't")."""
+    return bool(_NEGATION.search(text))

@@ -154,7 +154,9 @@ def test_words_that_frame_the_question_need_not_be_in_the_answer(sources):
 
 
 HANDBOOK = [
-    make_hit("handbook.pdf#page=6", "We are committed to a safe work environment. Parking is free."),
+    make_hit(
+        "handbook.pdf#page=6", "We are committed to a safe work environment. Parking is free."
+    ),
     make_hit("plan.pdf#page=31", "Home care visits are covered."),
 ]
 

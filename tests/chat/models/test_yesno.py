@@ -40,3 +40,9 @@ def test_one_asked_word_missing_from_the_sources_is_only_phrasing():
     assert ask("Can employees bring their children into the Plus plan?").startswith(
         "Employees and their children are eligible for the Plus plan."
     )
+
+
+def test_a_question_with_a_negation_is_not_answered_yes_by_a_sentence_with_its_words():
+    assert ask("Is there a plan where prior authorization is not required for surgery?") == (
+        "Prior authorization is required for surgery. [plan.pdf#page=9]"
+    )
