@@ -103,7 +103,7 @@ class ExtractiveAnswerer:
         # A second or third sentence joins the answer only if it scores this close to the best.
         self.companion_ratio = companion_ratio
         self.rank_decay = rank_decay
-        # Question words a quoted sentence must itself contain (fewer if the question has fewer).
+        # Question words a quoted sentence must itself contain (fewer if the sources hold fewer).
         self.min_support = min_support
 
     def answer(self, messages: Sequence[ChatMessage], sources: Sequence[SearchHit]) -> Answer:
@@ -142,7 +142,10 @@ class ExtractiveAnswerer:
             if not is_planted_instruction(c.text)
         ]
         terms = question_terms(question)
-        chosen = self._choose(self._score(terms, candidates), terms)
+        said = frozenset(term for c in candidates for term in c.terms | c.context_terms)
+        # Words no source holds ("long" in "How long do I have?") cannot be asked of a sentence.
+        needed = min(self.min_support, len(terms.all & said))
+        chosen = self._choose(self._score(terms, candidates), needed)
         pieces = []
         for candidate in chosen:
             # A lead-in ending in ":" is quoted with its items, not alone.
@@ -150,7 +153,6 @@ class ExtractiveAnswerer:
             text = " ".join([candidate.text, *items]) if items else _as_sentence(candidate.text)
             pieces.append((text, candidate.citation))
         if detect_kind(question, has_image=has_image).kind == "yesno":
-            said = (term for c in candidates for term in c.terms | c.context_terms)
             return yes_no(terms, pieces, said, negated=is_negated(question))
         return pieces
 
@@ -171,9 +173,9 @@ class ExtractiveAnswerer:
             scored.append(_Scored(candidate, score, asked / asked_mass, support))
         return sorted(scored, key=lambda s: s.sort_key)
 
-    def _choose(self, scored: list[_Scored], question: QuestionTerms) -> list[_Candidate]:
-        # One shared word is a coincidence, not an answer ("work" for "working from home").
-        needed = min(self.min_support, len(question.all))
+    def _choose(self, scored: list[_Scored], needed: int) -> list[_Candidate]:
+        # One shared word is a coincidence, not an answer ("work" for "working from home"):
+        # ``needed`` of the question's words the sources hold must be in the sentence itself.
         relevant = [
             s
             for s in scored

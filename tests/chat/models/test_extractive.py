@@ -167,3 +167,9 @@ def test_a_sentence_sharing_one_word_of_a_longer_question_is_not_an_answer():
 
 def test_a_one_word_question_needs_only_that_word():
     assert ask("What about parking?", HANDBOOK).text == "Parking is free. [handbook.pdf#page=6]"
+
+
+def test_a_question_word_no_source_holds_is_not_required_of_the_sentence(sources):
+    # "long" is in no source: "returns" alone is enough support.
+    answer = ask("How long do I have for returns?", sources)
+    assert answer.text == "Returns are accepted within 30 days of purchase. [policies.pdf#page=3]"
