@@ -10,7 +10,11 @@ Usage::
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator, Sequence
+from pathlib import Path, PurePosixPath
+
+from ingestion.parsers.anchors import PAGE_LINE
+from ridgeline.types import SearchHit
 
 # A citation names a file (something with an extension), optionally with a "#page=N" or "#id=N"
 # anchor and a "(figure.png)" suffix. Other bracketed text ("[sic]", "[1]") is left alone.
@@ -42,3 +46,31 @@ def drop_unknown_citations(text: str, known: Collection[str]) -> tuple[str, list
         return ""
 
     return _CITATION.sub(_drop_unknown, text), list(dict.fromkeys(removed))
+
+
+def known_citations(hits: Sequence[SearchHit]) -> set[str]:
+    """Citations an answer may use: each source's, each page a chunk runs onto (its
+    ``[Page N]`` lines: a sentence after one cites page N), and each figure as "ref(figure.png)"
+    on any of those pages."""
+    known: set[str] = set()
+    for hit in hits:
+        figures = [PurePosixPath(Path(image.path).as_posix()).name for image in hit.chunk.images]
+        for page in _pages_of(hit.chunk.citation, hit.chunk.content):
+            known.add(page)
+            known.update(f"{page}({name})" for name in figures)
+    return known
+
+
+def on_page(citation: str, page: int) -> str:
+    """``a.pdf#page=7`` -> ``a.pdf#page=8``; a citation without a page stays as it is."""
+    return _PAGE_ANCHOR.sub(f"#page={page}", citation) if "#page=" in citation else citation
+
+
+def _pages_of(citation: str, content: str) -> Iterator[str]:
+    yield citation
+    if "#page=" in citation:
+        for line in PAGE_LINE.finditer(content):
+            yield on_page(citation, int(line.group(1)))
+
+
+_PAGE_ANCHOR = re.compile(r"#page=\d+")

@@ -14,14 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
 from typing import Any
 
 from chat import thoughts
-from chat.citations import keep_known_citations
+from chat.citations import keep_known_citations, known_citations
 from chat.followups import not_asked, offline_followups, split_followups
 from chat.images import DEFAULT_MAX_IMAGE_PIXELS, attached_image_file, inline_image
-from chat.models.extractive import DONT_KNOW
+from chat.models.extractive import DONT_KNOW, DONT_KNOW_START
 from chat.models.request_building import RequestBuildingChatModel
 from chat.models.streaming import stream_answer
 from chat.models.tunable import TunableChatModel
@@ -29,6 +28,7 @@ from chat.planning import Plan, PlannedQuery, QueryPlanner
 from chat.protocol import ChatRequest, ChatResponse, DataPoints, Overrides, ResponseContext
 from chat.protocol import ThoughtStep as Thought
 from chat.stream_filters import StreamEditor
+from chat.unknown_names import unknown_names
 from retrieval.query.constraints import relaxed_prices
 from ridgeline.protocols import ChatModel, Retriever
 from ridgeline.settings import RetrievalMode
@@ -49,6 +49,8 @@ class _Turn:
     # An LLM (a tunable model) writes its own follow-up questions as <<markup>>.
     writes_followups: bool = False
     thoughts: list[Thought] = field(default_factory=list)
+    # Set when the sources cannot answer at all (a name no indexed document mentions).
+    refusal: str | None = None
 
     @property
     def overrides(self) -> Overrides:
@@ -90,7 +92,7 @@ class ChatService:
         """The whole answer at once. ``scope``: whose documents may be searched (None: all)."""
         turn = self._prepare(request, scope)
         answer = self._answer(turn)
-        text, removed = keep_known_citations(answer.text, _known_citations(turn.sources))
+        text, removed = keep_known_citations(answer.text, known_citations(turn.sources))
         text, followups = self._followups(turn, text)
         turn.thoughts += [
             thoughts.answer_thought(
@@ -118,7 +120,7 @@ class ChatService:
 
     def _events(self, turn: _Turn) -> Iterator[dict[str, Any]]:
         yield self._context_event(turn, [])
-        editor = StreamEditor(known=_known_citations(turn.sources))
+        editor = StreamEditor(known=known_citations(turn.sources))
         answer = Answer(text="", model=turn.model.name)
         for event in self._answer_events(turn):
             if isinstance(event, Answer):
@@ -166,6 +168,7 @@ class ChatService:
             model=model,
             writes_followups=isinstance(self.model, TunableChatModel),
         )
+        turn.refusal = self._refusal(request, hits, model, scope)
         turn.thoughts = [
             thoughts.search_thought(
                 plan.query,
@@ -179,7 +182,33 @@ class ChatService:
             thoughts.results_thought(hits, minimum_score=overrides.minimum_search_score),
             thoughts.prompt_thought(_prompt_of(model, request, sources), model=model.name),
         ]
+        if turn.refusal is not None:
+            turn.thoughts.append(thoughts.note("Not answered", turn.refusal))
         return turn
+
+    def _refusal(
+        self,
+        request: ChatRequest,
+        hits: list[SearchHit],
+        model: ChatModel,
+        scope: AccessScope | None,
+    ) -> str | None:
+        """A refusal when the question names something no readable document mentions.
+
+        Only for the offline answerers: an LLM reads the sources and can say so itself, and
+        it also answers conversational turns ("Thanks, Ann!") that name no indexed thing.
+        """
+        if not hits or isinstance(model, TunableChatModel):
+            return None
+        filters = _scoped(scope)
+
+        def is_indexed(name: str) -> bool:
+            return bool(self.retriever.search(name, mode="text", top=1, filters=filters))
+
+        unknown = unknown_names(request.question, hits, is_indexed)
+        if not unknown:
+            return None
+        return f"{DONT_KNOW_START}: the indexed sources do not mention {', '.join(unknown)}."
 
     def _plan(self, request: ChatRequest) -> Plan:
         if self.planner is None:
@@ -241,12 +270,18 @@ class ChatService:
     def _answer(self, turn: _Turn) -> Answer:
         if not turn.hits:
             return Answer(text=DONT_KNOW, model=turn.model.name)
+        if turn.refusal is not None:
+            return Answer(text=turn.refusal, model=turn.model.name)
         return turn.model.answer(turn.request.chat_messages(), turn.sources)
 
     def _answer_events(self, turn: _Turn) -> Iterator[str | Answer]:
         if not turn.hits:
             yield DONT_KNOW
             yield Answer(text=DONT_KNOW, model=turn.model.name)
+            return
+        if turn.refusal is not None:
+            yield turn.refusal
+            yield Answer(text=turn.refusal, model=turn.model.name)
             return
         yield from stream_answer(turn.model, turn.request.chat_messages(), turn.sources)
 
@@ -358,12 +393,3 @@ def _prompt_of(
 def _citations(hits: Sequence[SearchHit]) -> list[str]:
     """The sources' citations in rank order, each once."""
     return list(dict.fromkeys(hit.chunk.citation for hit in hits))
-
-
-def _known_citations(hits: Sequence[SearchHit]) -> set[str]:
-    """Citations an answer may use: each source, and each of its figures as "ref(figure.png)"."""
-    known = set(_citations(hits))
-    for hit in hits:
-        for image in hit.chunk.images:
-            known.add(f"{hit.chunk.citation}({PurePosixPath(Path(image.path).as_posix()).name})")
-    return known

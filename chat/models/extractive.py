@@ -20,16 +20,20 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from chat.citations import on_page
 from chat.models.composers import compose
 from chat.models.injection import is_planted_instruction
+from chat.models.kinds import detect_kind
 from chat.models.lists import items_after
 from chat.models.terms import QuestionTerms, content_terms, question_terms
+from chat.models.yesno import is_negated, yes_no
 from chat.sentences import is_heading, is_label_run, split_fields, split_sentences
 from ingestion.parsers.anchors import FIGURE_LINE, PAGE_LINE
 from ridgeline.errors import ModelError
 from ridgeline.types import Answer, ChatMessage, ChunkKind, SearchHit
 
-DONT_KNOW = "I don't know: the indexed sources do not contain an answer to this question."
+DONT_KNOW_START = "I don't know"
+DONT_KNOW = f"{DONT_KNOW_START}: the indexed sources do not contain an answer to this question."
 
 # Words of a catalog record's name describe every one of its fields ("Price: $250.00" is the
 # price *of the TrailMaster tent*); a text chunk's section title only hints at its sentences.
@@ -69,6 +73,8 @@ class _Scored:
     candidate: _Candidate
     score: float
     coverage: float
+    # How many of the question's words the sentence itself says (or its catalog record names).
+    support: int
 
     @property
     def sort_key(self) -> tuple[float, int, int]:
@@ -88,6 +94,7 @@ class ExtractiveAnswerer:
         min_coverage: float = 0.34,
         companion_ratio: float = 0.6,
         rank_decay: float = 0.15,
+        min_support: int = 2,
     ) -> None:
         self.max_sources = max_sources
         self.max_sentences = max_sentences
@@ -96,6 +103,8 @@ class ExtractiveAnswerer:
         # A second or third sentence joins the answer only if it scores this close to the best.
         self.companion_ratio = companion_ratio
         self.rank_decay = rank_decay
+        # Question words a quoted sentence must itself contain (fewer if the sources hold fewer).
+        self.min_support = min_support
 
     def answer(self, messages: Sequence[ChatMessage], sources: Sequence[SearchHit]) -> Answer:
         return self._answer_from(self._pieces(messages, sources))
@@ -132,13 +141,19 @@ class ExtractiveAnswerer:
             for c in _candidates(sources[: self.max_sources])
             if not is_planted_instruction(c.text)
         ]
-        chosen = self._choose(self._score(question_terms(question), candidates))
+        terms = question_terms(question)
+        said = frozenset(term for c in candidates for term in c.terms | c.context_terms)
+        # Words no source holds ("long" in "How long do I have?") cannot be asked of a sentence.
+        needed = min(self.min_support, len(terms.all & said))
+        chosen = self._choose(self._score(terms, candidates), needed)
         pieces = []
         for candidate in chosen:
             # A lead-in ending in ":" is quoted with its items, not alone.
             items = items_after(candidate.text, sources[candidate.rank])
             text = " ".join([candidate.text, *items]) if items else _as_sentence(candidate.text)
             pieces.append((text, candidate.citation))
+        if detect_kind(question, has_image=has_image).kind == "yesno":
+            return yes_no(terms, pieces, said, negated=is_negated(question))
         return pieces
 
     def _score(self, question: QuestionTerms, candidates: list[_Candidate]) -> list[_Scored]:
@@ -153,11 +168,19 @@ class ExtractiveAnswerer:
             asked = sum(idf[t] * candidate.weight_of(t) for t in question.asked)
             implied = sum(idf[t] * candidate.weight_of(t) for t in question.implied)
             rank_weight = 1.0 / (1.0 + self.rank_decay * candidate.rank)
-            scored.append(_Scored(candidate, (asked + implied) * rank_weight, asked / asked_mass))
+            support = sum(candidate.weight_of(t) == 1.0 for t in question.all)
+            score = (asked + implied) * rank_weight
+            scored.append(_Scored(candidate, score, asked / asked_mass, support))
         return sorted(scored, key=lambda s: s.sort_key)
 
-    def _choose(self, scored: list[_Scored]) -> list[_Candidate]:
-        relevant = [s for s in scored if s.coverage >= self.min_coverage and s.score > 0.0]
+    def _choose(self, scored: list[_Scored], needed: int) -> list[_Candidate]:
+        # One shared word is a coincidence, not an answer ("work" for "working from home"):
+        # ``needed`` of the question's words the sources hold must be in the sentence itself.
+        relevant = [
+            s
+            for s in scored
+            if s.coverage >= self.min_coverage and s.score > 0.0 and s.support >= needed
+        ]
         if not relevant:
             return []
         best = relevant[0]
@@ -240,7 +263,7 @@ def _segments(content: str, citation: str) -> Iterator[tuple[str, str]]:
         cursor = line.end()
         page = PAGE_LINE.fullmatch(line.group(0))
         if page is not None:
-            page_citation = _on_page(citation, int(page.group(1)))
+            page_citation = on_page(citation, int(page.group(1)))
             continue
         name = line.group(0)[len("[Figure ") :].split("]", 1)[0]
         yield line.group(0)[len(f"[Figure {name}]") :], f"{page_citation}({name})"
@@ -249,14 +272,6 @@ def _segments(content: str, citation: str) -> Iterator[tuple[str, str]]:
 
 def _anchor_lines(content: str) -> list[re.Match[str]]:
     return [*FIGURE_LINE.finditer(content), *PAGE_LINE.finditer(content)]
-
-
-def _on_page(citation: str, page: int) -> str:
-    """``a.pdf#page=7`` -> ``a.pdf#page=8``."""
-    return _PAGE_ANCHOR.sub(f"#page={page}", citation) if "#page=" in citation else citation
-
-
-_PAGE_ANCHOR = re.compile(r"#page=\d+")
 
 
 def _catalog_candidates(hit: SearchHit, rank: int) -> Iterable[_Candidate]:

@@ -47,6 +47,15 @@ _QUESTION_SYNONYMS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
 )
 
 
+# Words that say how a question wants its answer framed, not what it is about ("What are the
+# key points to consider regarding X according to the text?" asks about X). A source never
+# needs to contain them, so they neither count towards nor against a sentence's coverage.
+_FRAMING_TEXT = """
+    key main important points aspects considerations consider regarding according text document
+    passage mentioned described details information overview specific various
+"""
+
+
 @dataclass(frozen=True)
 class QuestionTerms:
     """The content words a question asks about, and the field names its phrasing implies."""
@@ -95,7 +104,8 @@ def content_terms(text: str) -> frozenset[str]:
 
 
 def question_terms(question: str) -> QuestionTerms:
-    asked = content_terms(question)
+    # Framing words are dropped from what is asked: a sentence need not say "key points".
+    asked = content_terms(question) - _FRAMING_TERMS
     lowered = question.lower()
     implied = {
         normalise(term)
@@ -104,3 +114,6 @@ def question_terms(question: str) -> QuestionTerms:
         for term in terms
     }
     return QuestionTerms(asked=asked, implied=frozenset(implied - asked))
+
+
+_FRAMING_TERMS = frozenset(normalise(word) for word in _FRAMING_TEXT.split())

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from chat.models.extractive import ExtractiveAnswerer
@@ -349,3 +351,37 @@ def test_followups_of_a_later_turn_skip_what_the_user_asked_before():
         )
     )
     assert later.context.followup_questions == suggested[1:]
+
+
+class WordRetriever(FakeRetriever):
+    """Returns only the hits sharing a word with a text-mode query (as BM25 would)."""
+
+    def search(self, text, *, mode, top, filters=None, image=None, skip=0, weights=None):
+        hits = super().search(text, mode=mode, top=len(self.hits), filters=filters)
+        if mode == "text":
+            hits = [hit for hit in hits if _words(text) & _words(hit.chunk.content)]
+        return hits[:top]
+
+
+def _words(text):
+    return set(re.findall(r"\w+", text.lower()))
+
+
+PLAN_HITS = [
+    make_hit("plans.pdf#page=2", "The Northwind Standard plan covers in-network care."),
+    make_hit("plans.pdf#page=3", "The Northwind Health Plus plan adds vision care."),
+]
+
+
+def test_a_question_about_a_name_no_document_mentions_is_refused():
+    service = ChatService(retriever=WordRetriever(hits=list(PLAN_HITS)), model=ExtractiveAnswerer())
+    response = service.chat(request("What care does the Northwind Platinum plan cover?"))
+    assert response.output_text == ("I don't know: the indexed sources do not mention Platinum.")
+    assert response.context.data_points.citations == ["plans.pdf#page=2", "plans.pdf#page=3"]
+
+
+def test_a_name_the_index_holds_outside_the_sources_does_not_refuse():
+    retriever = WordRetriever(hits=[*PLAN_HITS, make_hit("about.md", "Vision care at Zava.")])
+    service = ChatService(retriever=retriever, model=ExtractiveAnswerer(), default_top=2)
+    response = service.chat(request("What care does the Northwind Standard plan cover at Zava?"))
+    assert response.output_text.startswith("The Northwind Standard plan covers in-network care.")

@@ -145,3 +145,31 @@ def test_words_read_off_a_figure_cite_the_figure():
     )
     assert "[r.pdf#page=4(figure4_1.png)]" in answer.text
     assert "r.pdf#page=4(figure4_1.png)" in answer.citations
+
+
+def test_words_that_frame_the_question_need_not_be_in_the_answer(sources):
+    question = "What are the key points to consider regarding returns according to the text?"
+    answer = ask(question, sources)
+    assert answer.text == "Returns are accepted within 30 days of purchase. [policies.pdf#page=3]"
+
+
+HANDBOOK = [
+    make_hit(
+        "handbook.pdf#page=6", "We are committed to a safe work environment. Parking is free."
+    ),
+    make_hit("plan.pdf#page=31", "Home care visits are covered."),
+]
+
+
+def test_a_sentence_sharing_one_word_of_a_longer_question_is_not_an_answer():
+    assert ask("What about working from home?", HANDBOOK).text == DONT_KNOW
+
+
+def test_a_one_word_question_needs_only_that_word():
+    assert ask("What about parking?", HANDBOOK).text == "Parking is free. [handbook.pdf#page=6]"
+
+
+def test_a_question_word_no_source_holds_is_not_required_of_the_sentence(sources):
+    # "long" is in no source: "returns" alone is enough support.
+    answer = ask("How long do I have for returns?", sources)
+    assert answer.text == "Returns are accepted within 30 days of purchase. [policies.pdf#page=3]"

@@ -34,7 +34,8 @@ def test_each_part_is_answered_and_cited_in_order() -> None:
 
 def test_a_part_the_sources_do_not_answer_is_said_so() -> None:
     answer = ask("Is emergency care covered worldwide? What is the capital of Peru?")
-    assert answer.startswith("Emergency care is covered worldwide. [plan.pdf#page=9]")
+    # The yes/no part is answered as one (the sentence states every asked word).
+    assert answer.startswith("Yes: Emergency care is covered worldwide. [plan.pdf#page=9]")
     assert answer.endswith('Nothing in the sources found answers "What is the capital of Peru".')
 
 
