@@ -90,14 +90,20 @@ def superlative(
     word = _WORDS.get((attribute, direction), f"{'largest' if direction == 'max' else 'smallest'}")
     what = (category or "products").lower()
     label = _LABELS.get(attribute, attribute)
-    lead = (
-        f"The {word} of the {len(pool)} {what} found is the {best.name}"
-        if len(pool) > 1
-        else f"Only one of the {what} was found, so it cannot be ranked: the {best.name}"
-    )
+    lacking = [p.name for p in pool if p.value_of(attribute) is None]
+    if len(valued) < 2:
+        lead = (
+            f"Only one of the {what} found has a {label}, so it cannot be ranked: the {best.name}"
+        )
+    elif lacking:  # a product without the value may beat the winner: say what was compared
+        lead = (
+            f"Of the {len(valued)} {what} whose {label} the sources give, the {word} is the "
+            f"{best.name}"
+        )
+    else:
+        lead = f"The {word} of the {len(pool)} {what} found is the {best.name}"
     pieces = [_cite(best, f"{lead} ({best.shown_price}): {label} {_fact(fact)}.")]
     pieces += [_cite(p, f"The {p.name} ({p.shown_price}): {_fact(a)}.") for p, a in ordered[1:3]]
-    lacking = [p.name for p in pool if p.value_of(attribute) is None]
     if lacking:
         note = f"The sources found give no {label} for the {', '.join(lacking)}."
         pieces.append((note, ""))

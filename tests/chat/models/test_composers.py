@@ -122,3 +122,13 @@ def test_a_quoted_lead_in_brings_its_items() -> None:
         "Prior authorization is required for these hospital services: "
         "Inpatient stays. Outpatient surgery. [plan.pdf#page=3]"
     )
+
+
+def test_a_superlative_says_which_products_it_compared_when_one_lacks_the_value() -> None:
+    bivvy = _product(1, "Bivvy Solo 1 Tent", 229.0, "Tents", "A one-person tent.")
+    pieces = compose("Which is the lightest tent?", [*TENTS, bivvy], has_image=False)
+    assert pieces is not None
+    assert pieces[0][0].startswith(
+        "Of the 3 tents whose weight the sources give, the lightest is the Ptarmigan 2 Tent"
+    )
+    assert pieces[-1][0] == "The sources found give no weight for the Bivvy Solo 1 Tent."
