@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TypeGuard
 
 from ingestion.journal import WriteJournal
 from ingestion.report import FileResult, FileStatus
@@ -144,7 +145,7 @@ def stage_new(
 ) -> tuple[list[EmbeddedFile | FileResult], StagedFiles | None]:
     """The batch's new files written by ``stager`` (uncommitted), and the rest to write as
     usual. When staging fails, nothing is staged: the writer writes every file itself."""
-    new = [e for e in embedded if isinstance(e, EmbeddedFile) and e.prepared.is_new]
+    new = [e for e in embedded if _is_new(e)]
     if stager is None or not new:
         return embedded, None
     started = time.perf_counter()
@@ -154,9 +155,13 @@ def stage_new(
         log.info("staging %d new files failed, the writer writes them: %s", len(new), exc)
         return embedded, None
     _share_time([item.prepared for item in new], "write", time.perf_counter() - started)
-    rest = [e for e in embedded if not any(e is item for item in new)]
+    rest = [e for e in embedded if not _is_new(e)]
     files = [StagedFile(i.prepared.work, i.item.document, i.prepared.status) for i in new]
     return rest, StagedFiles(staged, files)
+
+
+def _is_new(outcome: EmbeddedFile | FileResult) -> TypeGuard[EmbeddedFile]:
+    return isinstance(outcome, EmbeddedFile) and outcome.prepared.is_new
 
 
 def _share_time(files: list[PreparedFile], stage: str, seconds: float) -> None:
@@ -332,10 +337,9 @@ class EmbedWriteBatch:
             return False
         if self._journal is not None:
             self._journal.finish(*(item.document.document_id for item in documents))
-        seconds = time.perf_counter() - started
-        total = sum(len(item.chunks) for item in documents)
-        for item in new.values():
-            item.prepared.work.add_time("write", seconds * len(item.item.chunks) / max(1, total))
+        _share_time(
+            [item.prepared for item in new.values()], "write", time.perf_counter() - started
+        )
         return True
 
     def _write_alone(self, embedded: EmbeddedFile) -> FileResult:

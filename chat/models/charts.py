@@ -19,9 +19,10 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from chat.models.segments import Segment, cited_segments
 from chat.models.terms import content_terms
 from chat.sentences import is_heading, is_label_run, split_sentences
-from ingestion.parsers.anchors import FIGURE_LINE, PAGE_LINE
+from ingestion.parsers.anchors import FIGURE_LINE
 from ridgeline.types import SearchHit
 
 Piece = tuple[str, str]
@@ -44,10 +45,13 @@ _BULLETS = {"■", "•", "-"}
 
 @dataclass(frozen=True)
 class _Chart:
-    name: str
-    citation: str
+    segment: Segment  # the figure line
     printed: str  # the words printed on the chart
-    nearby: str  # the rest of the chunk that holds it
+    nearby: str  # the prose of its page in the chunk that holds it
+
+    @property
+    def citation(self) -> str:
+        return self.segment.citation
 
     def is_chart(self) -> bool:
         """Axes (a run of ticks) or a legend (bulleted labels): not a photo with a word on it."""
@@ -80,7 +84,7 @@ def chart_answer(question: str, sources: Sequence[SearchHit]) -> list[Piece] | N
     if shared < _best_prose_overlap(asked, sources) and not _CHART_WORDS.search(question):
         return None  # the prose answers it better
     pieces = [(_describe(chart), chart.citation)]
-    page_citation = chart.citation.split("(", 1)[0]
+    page_citation = chart.segment.page
     same_page = [
         hit.chunk.content for hit in sources[:_FIRST_SOURCES] if hit.chunk.citation == page_citation
     ]
@@ -108,32 +112,16 @@ def _describe(chart: _Chart) -> str:
 
 
 def _charts(hit: SearchHit) -> Iterator[_Chart]:
-    content, citation = hit.chunk.content, hit.chunk.citation
-    page_citation = citation
-    anchors = sorted([*FIGURE_LINE.finditer(content), *PAGE_LINE.finditer(content)], key=_start)
-    for line in anchors:
-        page = PAGE_LINE.fullmatch(line.group(0))
-        if page is not None:
-            page_citation = re.sub(r"#page=\d+", f"#page={page.group(1)}", page_citation)
-            continue
-        name = line.group(0)[len("[Figure ") :].split("]", 1)[0]
-        printed = _PRINTED.search(line.group(0))
-        if printed is not None and printed.group("text").strip():
-            yield _Chart(
-                name, f"{page_citation}({name})", printed.group("text"), _page_text(content, line)
-            )
+    segments = list(cited_segments(hit.chunk.content, hit.chunk.citation))
+    for figure in segments:
+        printed = _PRINTED.search(figure.text) if figure.figure else None
+        if figure.figure and printed is not None and printed.group("text").strip():
+            yield _Chart(figure, printed.group("text"), _page_prose(segments, figure.page))
 
 
-def _page_text(content: str, figure: re.Match[str]) -> str:
-    """The text of the figure's page in its chunk (between the page lines around it)."""
-    before = [m.end() for m in PAGE_LINE.finditer(content) if m.end() <= figure.start()]
-    after = [m.start() for m in PAGE_LINE.finditer(content) if m.start() >= figure.end()]
-    start, end = (before[-1] if before else 0), (after[0] if after else len(content))
-    return content[start : figure.start()] + content[figure.end() : end]
-
-
-def _start(match: re.Match[str]) -> int:
-    return match.start()
+def _page_prose(segments: list[Segment], page: str) -> str:
+    """The prose of a chunk on one page (its figure lines left out)."""
+    return "\n\n".join(s.text for s in segments if s.figure is None and s.page == page)
 
 
 def _best_prose_overlap(asked: frozenset[str], sources: Sequence[SearchHit]) -> int:
@@ -156,11 +144,6 @@ def _best_nearby_sentence(asked: frozenset[str], texts: list[str]) -> str | None
         if shared > best_shared:
             best, best_shared = sentence, shared
     return best if best_shared >= _MIN_SHARED_TERMS else None
-
-
-def _before_next_page(content: str) -> str:
-    marker = PAGE_LINE.search(content)
-    return content[: marker.start()] if marker else content
 
 
 def _is_tick(token: str) -> bool:

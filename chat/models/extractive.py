@@ -15,20 +15,18 @@ Usage::
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from chat.citations import on_page
 from chat.models.composers import compose
 from chat.models.injection import is_planted_instruction
 from chat.models.kinds import detect_kind
 from chat.models.lists import items_after
+from chat.models.segments import cited_segments
 from chat.models.terms import QuestionTerms, content_terms, question_terms
 from chat.models.yesno import is_negated, yes_no
 from chat.sentences import is_heading, is_label_run, split_fields, split_sentences
-from ingestion.parsers.anchors import FIGURE_LINE, PAGE_LINE
 from ridgeline.errors import ModelError
 from ridgeline.types import Answer, ChatMessage, ChunkKind, SearchHit
 
@@ -240,7 +238,8 @@ def _candidates(sources: Sequence[SearchHit]) -> Iterable[_Candidate]:
         else:
             context = content_terms(chunk.title) if chunk.title else frozenset()
             position = 0
-            for segment, citation in _segments(chunk.content, chunk.citation):
+            for piece in cited_segments(chunk.content, chunk.citation):
+                segment, citation = piece.text, piece.citation
                 # Headings and chart or table label runs are not prose to quote.
                 sentences = (
                     s for s in split_sentences(segment) if not is_heading(s) and not is_label_run(s)
@@ -251,27 +250,6 @@ def _candidates(sources: Sequence[SearchHit]) -> Iterable[_Candidate]:
                         sentence, citation, rank, position, terms, context, _TEXT_CONTEXT_WEIGHT
                     )
                     position += 1
-
-
-def _segments(content: str, citation: str) -> Iterator[tuple[str, str]]:
-    """The chunk's text cut at its figure and page lines: a figure line's words cite the
-    figure, and text after a ``[Page N]`` line cites page N (a chunk across a page break)."""
-    cursor = 0
-    page_citation = citation
-    for line in sorted(_anchor_lines(content), key=lambda m: m.start()):
-        yield content[cursor : line.start()], page_citation
-        cursor = line.end()
-        page = PAGE_LINE.fullmatch(line.group(0))
-        if page is not None:
-            page_citation = on_page(citation, int(page.group(1)))
-            continue
-        name = line.group(0)[len("[Figure ") :].split("]", 1)[0]
-        yield line.group(0)[len(f"[Figure {name}]") :], f"{page_citation}({name})"
-    yield content[cursor:], page_citation
-
-
-def _anchor_lines(content: str) -> list[re.Match[str]]:
-    return [*FIGURE_LINE.finditer(content), *PAGE_LINE.finditer(content)]
 
 
 def _catalog_candidates(hit: SearchHit, rank: int) -> Iterable[_Candidate]:

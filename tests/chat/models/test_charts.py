@@ -6,18 +6,11 @@ import pytest
 
 from chat.models.charts import chart_answer
 from chat.models.extractive import ExtractiveAnswerer
-from ingestion.enrich import ImageEnricher
-from ingestion.pipeline import IngestionPipeline
-from ingestion.registry import default_parser_registry
-from ingestion.splitter import TokenSplitter
-from ridgeline.providers.captioner import OfflineCaptioner
-from ridgeline.providers.ocr import RapidOcrEngine
-from ridgeline.providers.tokenizer import TiktokenTokenizer
 from ridgeline.types import ChatMessage, SearchHit
 from tests.chat.fakes import make_hit
-from tests.fakes import HashingEmbedder
 from tests.ingestion.fakes import InMemoryIndex
 from tests.ingestion.parsers.vector_pdfs import CHART_TITLE, chart_pdf
+from tests.ingestion.pipelines import ocr_pipeline
 
 FIGURE = (
     "[Figure figure4_1.png] Offline description (no vision model): mostly white. Visible text: "
@@ -36,18 +29,8 @@ def ask(question: str, hits: list[SearchHit]) -> str:
 def chart_hits(tmp_path_factory: pytest.TempPathFactory) -> list[SearchHit]:
     """The chunks of a PDF with a bar chart drawn as vectors, ingested for real (OCR included)."""
     folder = tmp_path_factory.mktemp("charts")
-    ocr = RapidOcrEngine()
     index = InMemoryIndex()
-    IngestionPipeline(
-        registry=default_parser_registry(ocr=ocr, max_image_pixels=10**7, assets_dir=folder / "a"),
-        splitter=TokenSplitter(tokenizer=TiktokenTokenizer(), chunk_tokens=200, overlap_tokens=20),
-        embedder=HashingEmbedder(),
-        index=index,
-        max_file_bytes=10**6,
-        enricher=ImageEnricher(
-            ocr=ocr, captioner=OfflineCaptioner(), cache=None, max_image_pixels=10**7
-        ),
-    ).run([chart_pdf(folder)])
+    ocr_pipeline(index, assets_dir=folder / "a").run([chart_pdf(folder)])
     return [SearchHit(chunk=chunk, score=1.0) for chunk in index.all_chunks()]
 
 

@@ -65,26 +65,23 @@ def build_corpus(folder: Path) -> Path:
     return folder
 
 
-class CommitCountingIndex(LanceDbIndex):
-    """The real index, counting the documents it committed from files workers staged."""
+class CountsStagedCommits:
+    """Mixed into a real index: counts the documents it committed from files workers staged."""
 
     staged_documents: int = 0
 
     def commit_staged(self, staged: StagedWrite) -> int:
-        written = super().commit_staged(staged)
+        written: int = super().commit_staged(staged)  # type: ignore[misc]  # the index's own
         self.staged_documents += len(staged.document_ids)
         return written
 
 
-class CountingAzureIndex(AzureSearchIndex):
+class CommitCountingIndex(CountsStagedCommits, LanceDbIndex):
+    """The real LanceDB index, counting staged commits."""
+
+
+class CountingAzureIndex(CountsStagedCommits, AzureSearchIndex):
     """The Azure adapter, counting the documents whose chunks workers uploaded."""
-
-    staged_documents: int = 0
-
-    def commit_staged(self, staged: StagedWrite) -> int:
-        written = super().commit_staged(staged)
-        self.staged_documents += len(staged.document_ids)
-        return written
 
 
 def pipeline(
