@@ -85,8 +85,10 @@ def chart_answer(question: str, sources: Sequence[SearchHit]) -> list[Piece] | N
         return None  # the prose answers it better
     pieces = [(_describe(chart), chart.citation)]
     page_citation = chart.segment.page
-    same_page = [
-        hit.chunk.content for hit in sources[:_FIRST_SOURCES] if hit.chunk.citation == page_citation
+    same_page = [  # only what is on the chart's page: text after a [Page N] line is not
+        _page_prose(list(cited_segments(hit.chunk.content, hit.chunk.citation)), page_citation)
+        for hit in sources[:_FIRST_SOURCES]
+        if hit.chunk.citation == page_citation
     ]
     sentence = _best_nearby_sentence(asked, [chart.nearby, *same_page])
     if sentence is not None:

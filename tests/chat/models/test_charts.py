@@ -70,3 +70,13 @@ def test_a_question_the_prose_answers_better_is_left_to_the_prose() -> None:
     hits = [make_hit(PAGE, f"{FIGURE}\n\n{prose}")]
     question = "Why did volatility of the S&P 500 index rise with interest rates in 2022?"
     assert chart_answer(question, hits) is None
+
+
+def test_the_prose_quoted_beside_a_chart_is_from_the_chart_page() -> None:
+    next_page = "[Page 5]\nThe S&P 500 index trend fell sharply in 2022 on the next page."
+    hits = [
+        make_hit(PAGE, f"Stock Market Overview\n\n{FIGURE}"),
+        make_hit(PAGE, f"The S&P 500 index was volatile.\n{next_page}"),
+    ]
+    pieces = chart_answer("What was the trend of the S&P 500 index?", hits) or []
+    assert pieces[1:] == [("The S&P 500 index was volatile.", PAGE)]
