@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from chat.citations import on_page
 from ingestion.parsers.anchors import PAGE_LINE
 from ridgeline.types import ChunkKind, SearchHit
 
@@ -28,7 +29,6 @@ _TABLE = re.compile(
 )
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _FIELD = re.compile(r"^\s*([A-Za-z][\w ()/%.-]{0,40}?):\s*(.*)$")
-_PAGE_ANCHOR = re.compile(r"#page=\d+")
 # The columns a catalog record's unlabelled lines stand for (catalog_record renders the name
 # first, on its own, and the description as a line of prose).
 _NAME, _DESCRIPTION = "name", "description"
@@ -97,9 +97,7 @@ def _page_citation(citation: str, content: str, position: int) -> str:
     """The citation of the page the table starts on: a chunk across a page break carries
     ``[Page N]`` lines, and a table after one is on page N."""
     pages = [m for m in PAGE_LINE.finditer(content) if m.start() < position]
-    if not pages or "#page=" not in citation:
-        return citation
-    return _PAGE_ANCHOR.sub(f"#page={pages[-1].group(1)}", citation)
+    return on_page(citation, int(pages[-1].group(1))) if pages else citation
 
 
 def _record_tables(sources: Sequence[SearchHit]) -> list[Table]:
