@@ -11,17 +11,17 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from ridgeline.cli import render
 from ridgeline.errors import RidgelineError
 from ridgeline.settings import RetrievalMode, Settings
 
 eval_app = typer.Typer(help="Offline evaluation: runs, comparisons, reports.", no_args_is_help=True)
-console = Console()
-err_console = Console(stderr=True)
+console = render.make_console()
+err_console = render.make_console(stderr=True)
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from pydantic import ValidationError
 from pydantic_settings import SettingsError
-from rich.console import Console
 
 from ridgeline.cli import eval_cmd, render, search_service_cmd
 from ridgeline.errors import RidgelineError
@@ -26,8 +25,8 @@ app = typer.Typer(help="Ridgeline: multimodal RAG indexing and chat.", no_args_i
 app.add_typer(eval_cmd.eval_app, name="eval")
 app.command("search-service")(search_service_cmd.search_service)
 
-console = Console()
-err_console = Console(stderr=True)
+console = render.make_console()
+err_console = render.make_console(stderr=True)
 
 IndexOption = Annotated[
     Path | None,

@@ -66,6 +66,11 @@ class IngestProgressBar:
         )
 
 
+def make_console(*, stderr: bool = False) -> Console:
+    """A console that never breaks a printed line: a path or command cut in two cannot be pasted."""
+    return Console(stderr=stderr, soft_wrap=True)
+
+
 _SUMMARY_STATUSES = ("added", "updated", "unchanged", "removed", "failed")
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from ridgeline.cli.render import make_console
 from ridgeline.settings import Settings
 
 DEFAULT_DIRECTORY = Path(".ridgeline/search-service")
@@ -39,7 +39,7 @@ def search_service(
         raise typer.BadParameter("give both --tls-cert and --tls-key, or neither")
     if tls_cert is None or tls_key is None:
         tls_cert, tls_key = self_signed_certificate(index / "tls", hosts=(host, "localhost"))
-    console = Console(stderr=True)
+    console = make_console(stderr=True)
     console.print(f"Azure AI Search protocol on https://{host}:{port} (indexes in {index})")
     console.print(f"Clients trust {tls_cert}: RIDGELINE_AZURE_SEARCH_CA_BUNDLE={tls_cert}")
     app = create_app(IndexCatalog(index / "data"), api_key=key)
