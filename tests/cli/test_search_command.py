@@ -63,6 +63,14 @@ def test_search_on_an_empty_index_says_what_to_do(tmp_path: Path) -> None:
     assert code == 2 and "is empty: run `ridgeline ingest` first" in output
 
 
+def test_an_error_names_a_long_path_on_one_line_so_it_can_be_pasted(tmp_path: Path) -> None:
+    deep = tmp_path.joinpath(*["a-folder-with-a-long-name"] * 10, "empty")
+
+    code, output = run("search", "tent", "--index", str(deep))
+
+    assert code == 2 and str(deep) in output
+
+
 def test_an_unregistered_backend_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RIDGELINE_INDEX_BACKEND", "solr")
     monkeypatch.setenv("RIDGELINE_TOP_K", "500")
