@@ -49,11 +49,17 @@ run: demo
 	@echo "    -d '{\"messages\":[{\"role\":\"user\",\"content\":\"How much does the Halvard Basecamp 4 Tent weigh?\"}]}'"
 	$(BIN)/ridgeline serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
+# Two pytest workers, one file each at a time (a file's fixtures stay in one process); mypy runs
+# beside them because the tests spend much of their time waiting on servers, Ray and subprocesses.
+TEST_WORKERS ?= 2
+
 test: dev browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy
-	$(BIN)/python -m pytest -q -rs
+	$(BIN)/mypy & types=$$!; \
+	$(BIN)/python -m pytest -q -rs -n $(TEST_WORKERS) --dist loadfile; tests=$$?; \
+	wait $$types; types=$$?; \
+	test $$tests -eq 0 && test $$types -eq 0
 
 lint: dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
