@@ -109,3 +109,17 @@ def _split_block(block: str) -> list[str]:
 def _ends_with_abbreviation(sentence: str) -> bool:
     last_word = sentence.rsplit(maxsplit=1)[-1].lower()
     return last_word in _ABBREVIATIONS
+
+
+# Labels under which ingestion stores what OCR read in a picture (captioner, image parser).
+_READING = re.compile(r"^(?:Visible text|Text in the image|Figure text):\s*(?P<text>.+?)\.?$", re.S)
+
+
+def as_reading(sentence: str) -> str:
+    """A machine reading of a picture said as one: "Visible text: TENTS $389.00." becomes
+    'The picture reads "TENTS $389.00".', so OCR output is never passed off as prose."""
+    found = _READING.match(sentence.strip())
+    if found is None:
+        return sentence
+    words = " ".join(found.group("text").split())
+    return f'The picture reads "{words}".'

@@ -26,7 +26,7 @@ from chat.models.lists import items_after
 from chat.models.segments import cited_segments
 from chat.models.terms import QuestionTerms, content_terms, question_terms
 from chat.models.yesno import is_negated, yes_no
-from chat.sentences import is_heading, is_label_run, split_fields, split_sentences
+from chat.sentences import as_reading, is_heading, is_label_run, split_fields, split_sentences
 from ridgeline.errors import ModelError
 from ridgeline.types import Answer, ChatMessage, ChunkKind, SearchHit
 
@@ -149,6 +149,7 @@ class ExtractiveAnswerer:
             # A lead-in ending in ":" is quoted with its items, not alone.
             items = items_after(candidate.text, sources[candidate.rank])
             text = " ".join([candidate.text, *items]) if items else _as_sentence(candidate.text)
+            text = as_reading(text)
             pieces.append((text, candidate.citation))
         if detect_kind(question, has_image=has_image).kind == "yesno":
             return yes_no(terms, pieces, said, negated=is_negated(question))

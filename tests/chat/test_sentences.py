@@ -1,4 +1,4 @@
-from chat.sentences import split_fields, split_sentences
+from chat.sentences import as_reading, split_fields, split_sentences
 
 
 def test_sentences_split_at_end_punctuation_but_not_inside_numbers_or_abbreviations():
@@ -54,3 +54,11 @@ def test_a_heading_line_after_a_finished_sentence_starts_a_new_block():
         "Exceptions",
         "Massage is not covered.",
     ]
+
+
+def test_what_ocr_read_in_a_picture_is_said_as_a_reading_and_prose_is_left_alone():
+    assert as_reading("Visible text: N Halvard\nTENTS $389.00.") == (
+        'The picture reads "N Halvard TENTS $389.00".'
+    )
+    assert as_reading("Text in the image: SUMMIT 2,410 m") == 'The picture reads "SUMMIT 2,410 m".'
+    assert as_reading("The visible text is small.") == "The visible text is small."

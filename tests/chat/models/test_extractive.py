@@ -147,6 +147,17 @@ def test_words_read_off_a_figure_cite_the_figure():
     assert "r.pdf#page=4(figure4_1.png)" in answer.citations
 
 
+def test_a_price_read_off_a_product_photo_is_quoted_as_the_pictures_words():
+    photo = (
+        "[Image p09.png] Offline description (no vision model): mostly green. "
+        "Visible text: Dormouse 20 Sleeping Bag SLEEPING BAGS $379.00."
+    )
+    answer = ask("How much does the Dormouse 20 Sleeping Bag cost?", [make_hit("p09.png", photo)])
+    assert answer.text == (
+        'The picture reads "Dormouse 20 Sleeping Bag SLEEPING BAGS $379.00". [p09.png]'
+    )
+
+
 def test_words_that_frame_the_question_need_not_be_in_the_answer(sources):
     question = "What are the key points to consider regarding returns according to the text?"
     answer = ask(question, sources)
