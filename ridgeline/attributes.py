@@ -215,6 +215,27 @@ def _measured(pattern: re.Pattern[str], target: str) -> Extractor:
     return extract
 
 
+# A mass that is not the product's own: a load it carries ("rated for loads up to 25 kg"), fabric
+# density ("200 g/m2"), breathability ("20000 g/m2/24h") or fuel it burns ("465 g propane
+# cylinders").
+_NOT_OWN_MASS_BEFORE = re.compile(
+    r"\b(?:loads?|carr(?:y|ies)|capacity|rated for|up to|holds?|max(?:imum)?)\W+(?:\w+\W+){0,2}$",
+    re.IGNORECASE,
+)
+_NOT_OWN_MASS_AFTER = re.compile(
+    r"^\s?/|^\s+(?:\w+\s+)?(?:cylinders?|canisters?|cartridges?|bottles?|tanks?)\b", re.IGNORECASE
+)
+
+
+def _own_weight(sentence: str) -> Iterator[tuple[float | str, str]]:
+    for match in _WEIGHT.finditer(sentence):
+        before, after = sentence[: match.start()], sentence[match.end() :]
+        if _NOT_OWN_MASS_BEFORE.search(before) or _NOT_OWN_MASS_AFTER.match(after):
+            continue
+        if _pint_unit(match.group(2)) in _registry():
+            yield to_unit(_number(match.group(1)), match.group(2), "kg"), match.group(0)
+
+
 def _dimensions(sentence: str) -> Iterator[tuple[float | str, str]]:
     # The largest side stands for the product's size; the text keeps every side.
     for match in _DIMENSIONS.finditer(sentence):
@@ -264,7 +285,7 @@ def _words(vocabulary: tuple[str, ...], context: re.Pattern[str] | None = None) 
 
 
 _EXTRACTORS: dict[str, Extractor] = {
-    "weight": _measured(_WEIGHT, "kg"),
+    "weight": _own_weight,
     "dimensions": _dimensions,
     "floor_area": _measured(_AREA, "m**2"),
     "persons": _persons,

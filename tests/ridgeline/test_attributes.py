@@ -40,3 +40,12 @@ def test_brightness_battery_and_temperature() -> None:
 
 def test_a_price_or_a_year_is_no_measurement() -> None:
     assert extract_attributes("It costs $250.00 and launched in 2019.") == {}
+
+
+def test_a_mass_that_is_not_the_products_own_is_not_its_weight() -> None:
+    load = "Rated for loads up to 25 kg. It weighs 2.1 kg."
+    fuel = "It runs on 465 g propane cylinders. The stove weighs 5.4 kg."
+    fabric = "A fleece of 200 g/m2 grid fabric."
+    own = [first_value(extract_attributes(text), "weight") for text in (load, fuel)]
+    assert [weight.text if weight else None for weight in own] == ["2.1 kg", "5.4 kg"]
+    assert first_value(extract_attributes(fabric), "weight") is None
