@@ -25,7 +25,7 @@ from ridgeline.attributes import Attribute
 
 Piece = tuple[str, str]
 
-_LABELS = {
+LABELS = {
     "weight": "weight",
     "price": "price",
     "waterproof": "waterproof rating",
@@ -89,7 +89,7 @@ def superlative(
     best, fact = ordered[0]
     word = _WORDS.get((attribute, direction), f"{'largest' if direction == 'max' else 'smallest'}")
     what = (category or "products").lower()
-    label = _LABELS.get(attribute, attribute)
+    label = LABELS.get(attribute, attribute)
     lacking = [p.name for p in pool if p.value_of(attribute) is None]
     if len(valued) < 2:
         lead = (
@@ -122,7 +122,7 @@ def compare(
         attributes = [size_attribute(named)]
     pieces = []
     for product in named[:3]:
-        facts = [f"{_LABELS.get(a, a)} {v.text}" for a in attributes if (v := product.value_of(a))]
+        facts = [f"{LABELS.get(a, a)} {v.text}" for a in attributes if (v := product.value_of(a))]
         shown = "; ".join(facts) if facts else "none of the compared facts is given"
         pieces.append(_cite(product, f"The {product.name}: {shown}."))
     if attribute and direction and attribute != "size":

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from chat.models import compose_products
+from chat.models.attribute_lookup import attribute_answer
 from chat.models.charts import chart_answer
 from chat.models.kinds import QuestionKind, detect_kind
 from chat.models.lists import best_list
@@ -59,7 +60,7 @@ def _compose_one(
     if kind.kind == "list":
         return best_list(question, sources)
     if kind.kind == "lookup":
-        return _table(question, sources, kind)
+        return attribute_answer(question, products_in(sources)) or _table(question, sources, kind)
     if kind.kind not in {"recommend", "superlative", "compare", "identify"}:
         return None
     products = products_in(sources)

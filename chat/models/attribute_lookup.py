@@ -1,0 +1,60 @@
+"""Lookups of one product's attribute: "How much does the Bivvy Solo 1 Tent weigh?".
+
+The answer is the product's typed attribute (read at ingestion from all of its record, or from the
+sources' text), stated first and cited to the record, with the sentence it came from, so the fact
+does not depend on which of the record's chunks the search happened to return.
+
+Usage::
+
+    pieces = attribute_answer("How heavy is the Bivvy Solo 1 Tent?", products_in(hits))
+    # [('The Halvard Bivvy Solo 1 Tent ($229.00), weight: 1.1 kg ("It packs to 1.1 kg.")',
+    #   "products.csv#id=1")]
+"""
+
+from __future__ import annotations
+
+import re
+
+from chat.models.compose_products import LABELS
+from chat.models.products import Product, named_products
+
+Piece = tuple[str, str]
+
+# Which attribute a question asks about, first match wins (no superlative: those rank products).
+_ASKED: tuple[tuple[str, str], ...] = (
+    ("weight", r"\bweigh(?:s|t)?\b|\bhow heavy\b"),
+    ("persons", r"\bhow many (?:people|persons|campers)\b|\bsleeps? how many\b"),
+    ("volume", r"\bhow many (?:litres|liters)\b|\b(?:volume|capacity) in (?:litres|liters)\b"),
+    ("waterproof", r"\bwaterproof(?:ing)? rating\b|\bhydrostatic\b|\bhow waterproof\b"),
+    ("temperature", r"\btemperature rating\b|\brated to\b|\bhow warm\b|\bcomfort (?:rating|limit)"),
+    ("brightness", r"\bhow bright\b|\bhow many lumens\b|\bbrightness\b"),
+    ("battery_life", r"\bbattery life\b|\brun ?time\b|\bhow long does (?:the|its|it)\b.*\blast\b"),
+    ("warranty", r"\bwarranty\b|\bguarantee\b"),
+    ("power", r"\bhow (?:many watts|powerful)\b|\bpower output\b|\bwattage\b"),
+    ("floor_area", r"\bfloor (?:area|space)\b"),
+    ("dimensions", r"\bdimensions\b|\bpacked size\b"),
+)
+
+
+def asked_attribute(question: str) -> str | None:
+    """The attribute ``question`` asks about, or ``None``."""
+    for attribute, pattern in _ASKED:
+        if re.search(pattern, question, re.IGNORECASE):
+            return attribute
+    return None
+
+
+def attribute_answer(question: str, products: list[Product]) -> list[Piece] | None:
+    """The asked attribute of the one product the question names, cited; ``None`` when the
+    question names no single product, asks no attribute, or the sources do not state it."""
+    attribute = asked_attribute(question)
+    named = named_products(question, products)
+    if attribute is None or len(named) != 1:
+        return None
+    product = named[0]
+    value = product.value_of(attribute)
+    if value is None:
+        return None
+    label = LABELS.get(attribute, attribute)
+    said = f'The {product.name} ({product.shown_price}), {label}: {value.text} ("{value.sentence}")'
+    return [(said, product.citation)]

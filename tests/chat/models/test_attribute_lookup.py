@@ -1,0 +1,40 @@
+from chat.models.attribute_lookup import asked_attribute, attribute_answer
+from chat.models.composers import compose
+from chat.models.products import products_in
+from tests.chat.models.test_composers import TENTS, _product
+
+PACKS = [
+    _product(
+        6,
+        "Longhaul 65 Backpack",
+        289.0,
+        "Backpacks",
+        "A pack rated for loads up to 25 kg. It weighs 2.1 kg and has a rain cover.",
+    ),
+    _product(5, "Scarp 45 Backpack", 199.0, "Backpacks", "A 45-litre pack for fast weekends."),
+]
+
+
+def test_the_asked_attribute_of_the_named_product_comes_first_with_its_sentence() -> None:
+    pieces = compose("How much does the Longhaul 65 Backpack weigh?", PACKS, has_image=False)
+
+    assert pieces == [
+        (
+            "The Longhaul 65 Backpack ($289.00), weight: 2.1 kg "
+            '("It weighs 2.1 kg and has a rain cover.")',
+            "products.csv#id=6",
+        )
+    ]
+
+
+def test_a_question_naming_no_single_product_or_no_stated_value_is_left_to_the_lookup() -> None:
+    assert attribute_answer("How much does a tent weigh?", products_in(TENTS)) is None
+    assert attribute_answer("How heavy is the Scarp 45 Backpack?", products_in(PACKS)) is None
+    assert attribute_answer("What colour is the Scarp 45 Backpack?", products_in(PACKS)) is None
+
+
+def test_attribute_words_are_read_from_the_question() -> None:
+    assert asked_attribute("How heavy is it?") == "weight"
+    assert asked_attribute("What is the temperature rating of the Drift bag?") == "temperature"
+    assert asked_attribute("How many people does the Meadow 3 sleep?") == "persons"
+    assert asked_attribute("Where is it made?") is None
