@@ -33,6 +33,8 @@ _ASKED: tuple[tuple[str, str], ...] = (
     ("power", r"\bhow (?:many watts|powerful)\b|\bpower output\b|\bwattage\b"),
     ("floor_area", r"\bfloor (?:area|space)\b"),
     ("dimensions", r"\bdimensions\b|\bpacked size\b"),
+    # Last: "how much does it weigh" asks a weight, "how much does it cost" a price.
+    ("price", r"\bcosts?\b|\bprice[ds]?\b|\bhow much (?:is|are|does|do)\b(?!.*\b(?:last|run))"),
 )
 
 
@@ -55,6 +57,8 @@ def attribute_answer(question: str, products: list[Product]) -> list[Piece] | No
     value = product.value_of(attribute)
     if value is None:
         return None
+    if attribute == "price":
+        return [(f"The {product.name} costs {product.shown_price}.", product.citation)]
     label = LABELS.get(attribute, attribute)
     said = f'The {product.name} ({product.shown_price}), {label}: {value.text} ("{value.sentence}")'
     return [(said, product.citation)]

@@ -38,3 +38,10 @@ def test_attribute_words_are_read_from_the_question() -> None:
     assert asked_attribute("What is the temperature rating of the Drift bag?") == "temperature"
     assert asked_attribute("How many people does the Meadow 3 sleep?") == "persons"
     assert asked_attribute("Where is it made?") is None
+
+
+def test_the_price_of_the_named_product_is_its_catalog_price() -> None:
+    pieces = compose("How much does the Scarp 45 Backpack cost?", PACKS, has_image=False)
+
+    assert pieces == [("The Scarp 45 Backpack costs $199.00.", "products.csv#id=5")]
+    assert asked_attribute("How much does the Scarp 45 Backpack weigh?") == "weight"
