@@ -13,6 +13,9 @@ Usage::
     python -m bench.refusals cache --index IDX --dataset QA.jsonl --refusals DK.jsonl --out C.pkl
     python -m bench.refusals score C.pkl --index IDX [--half tune|untouched|all] [--show wrong]
     python -m bench.refusals run RUN_DIR  # an `ridgeline eval run` output, each half scored
+    python -m bench.refusals run RUN_DIR --audit eval/sets/northwind-dontknows-audit.jsonl
+        # and refusal accuracy on the questions the audit found unanswerable
+        # (bench.refusal_audit; the don't-know file is the run's, or --dontknows)
 """
 
 from __future__ import annotations
@@ -24,12 +27,14 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from bench.refusal_audit import audited_score, load_audit
 from bench.tuning_split import Question, split_half
 from chat.protocol import ChatRequest
 from chat.service import ChatService
 from eval.citations import extract_citations
 from eval.dataset import QaItem, load_dataset
 from eval.metrics import citations_matched
+from eval.parameters import PARAMETERS_FILE
 from eval.records import EvalRow
 from eval.refusal import is_refusal
 from eval.runner import RESULTS_FILE
@@ -147,6 +152,8 @@ def _arguments() -> argparse.Namespace:
     run.add_argument("--show", choices=["refused", "answered", "wrong", "all"], default=None)
     finished = commands.add_parser("run")
     finished.add_argument("run_dir", type=Path)
+    finished.add_argument("--audit", type=Path, default=None)
+    finished.add_argument("--dontknows", type=Path, default=None)
     return parser.parse_args()
 
 
@@ -167,17 +174,36 @@ def run_answers(run_dir: Path) -> list[tuple[QaItem, str]]:
     ]
 
 
+def print_run(run_dir: Path, audit: Path | None, dontknows: Path | None) -> None:
+    """The figures of each half of a finished run; with ``audit``, the audited ones beside."""
+    answers = run_answers(run_dir)
+    verdicts = None
+    if audit is not None:
+        dontknows = dontknows or _run_dontknows(run_dir)
+        verdicts = load_audit(audit, dontknows)
+    by_question = dict((item.question, (item, text)) for item, text in answers)
+    for half in ("tune", "untouched", "all"):
+        chosen = [by_question[item.question] for item in halves([i for i, _ in answers], half)]
+        print(half, score(chosen))
+        if verdicts is not None:
+            print(half, "audited", audited_score(chosen, verdicts))
+
+
+def _run_dontknows(run_dir: Path) -> Path:
+    """The don't-know file the run was made with (its parameters record it)."""
+    parameters = json.loads((run_dir / PARAMETERS_FILE).read_text(encoding="utf-8"))
+    if not parameters.get("refusal_dataset"):
+        raise SystemExit(f"{run_dir}: no refusal_dataset in {PARAMETERS_FILE}; pass --dontknows")
+    return Path(parameters["refusal_dataset"])
+
+
 def main() -> None:
     args = _arguments()
     if args.command == "cache":
         cache(args.index, args.dataset, args.refusals, args.out)
         return
     if args.command == "run":
-        answers = run_answers(args.run_dir)
-        by_question = dict((item.question, (item, text)) for item, text in answers)
-        for half in ("tune", "untouched", "all"):
-            chosen = halves([item for item, _ in answers], half)
-            print(half, score([by_question[item.question] for item in chosen]))
+        print_run(args.run_dir, args.audit, args.dontknows)
         return
     saved: Mapping[str, Any] = pickle.loads(args.cache_file.read_bytes())
     service = _service(args.index, dict(saved["searches"]))
