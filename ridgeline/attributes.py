@@ -18,8 +18,10 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-import pint
+if TYPE_CHECKING:
+    import pint
 
 # The unit each numeric attribute is stored in.
 CANONICAL_UNITS: dict[str, str] = {
@@ -55,6 +57,11 @@ _COUNT = r"(\d+|one|two|three|four|five|six|seven|eight|ten)"
 _WEIGHT = re.compile(
     _NUMBER + r"\s?(kg|kilograms?|g|grams?|lbs?|pounds?|oz|ounces?)\b", re.IGNORECASE
 )
+_LOAD_BEFORE = re.compile(
+    r"\b(?:loads?|carr(?:y|ies|ying)|capacity|holds?|supports?|max(?:imum)?)\b[^.;]{0,20}$",
+    re.IGNORECASE,
+)
+_RATE_AFTER = re.compile(r"\s?(?:/|per\b)", re.IGNORECASE)
 _DIMENSIONS = re.compile(
     _NUMBER + r"\s?x\s?" + _NUMBER + r"(?:\s?x\s?" + _NUMBER + r")?\s?(cm|mm|m|in|inches|ft)\b",
     re.IGNORECASE,
@@ -68,7 +75,9 @@ _PERSONS = re.compile(
     re.IGNORECASE,
 )
 _VOLUME = re.compile(_NUMBER + r"\s?-?(l|litres?|liters?)\b", re.IGNORECASE)
-_WATERPROOF = re.compile(_NUMBER + r"\s?mm\b(?=[^.]*?(?:hydrostatic|waterproof|head|coat|fly))")
+_WATERPROOF = re.compile(
+    _NUMBER + r"\s?mm\b(?=[^.]*?(?:hydrostatic|waterproof|head|coat|fly|water column))"
+)
 _TEMPERATURE = re.compile(r"(-?\d+(?:\.\d+)?)\s?°?\s?(C|F)\b(?![a-z])")
 _POWER = re.compile(_NUMBER + r"\s?(kW|W|watts?|BTU(?:/h| per hour)?)\b", re.IGNORECASE)
 _BRIGHTNESS = re.compile(_NUMBER + r"\s?(lumens?|lm)\b", re.IGNORECASE)
@@ -148,6 +157,9 @@ Extractor = Callable[[str], Iterator[tuple[float | str, str]]]
 
 @cache
 def _registry() -> pint.UnitRegistry:
+    # Imported on first use: the kernel's types import this module, and pint takes ~0.4 s.
+    import pint
+
     return pint.UnitRegistry()
 
 
@@ -222,6 +234,17 @@ def _dimensions(sentence: str) -> Iterator[tuple[float | str, str]]:
         yield to_unit(max(sides), match.group(4), "cm"), match.group(0)
 
 
+def _own_weight(sentence: str) -> Iterator[tuple[float | str, str]]:
+    # "rated for loads up to 25 kg" is what it carries, not what it weighs; "20000 g/m2/24h"
+    # is a rate (breathability).
+    for match in _WEIGHT.finditer(sentence):
+        if _LOAD_BEFORE.search(sentence[: match.start()]) or _RATE_AFTER.match(
+            sentence, match.end()
+        ):
+            continue
+        yield to_unit(_number(match.group(1)), match.group(2), "kg"), match.group(0)
+
+
 def _persons(sentence: str) -> Iterator[tuple[float | str, str]]:
     for match in _PERSONS.finditer(sentence):
         count = match.group(1) or match.group(2)
@@ -264,7 +287,7 @@ def _words(vocabulary: tuple[str, ...], context: re.Pattern[str] | None = None) 
 
 
 _EXTRACTORS: dict[str, Extractor] = {
-    "weight": _measured(_WEIGHT, "kg"),
+    "weight": _own_weight,
     "dimensions": _dimensions,
     "floor_area": _measured(_AREA, "m**2"),
     "persons": _persons,
