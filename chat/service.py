@@ -157,7 +157,11 @@ class ChatService:
             hits = self._search(
                 plan.query, image_url, mode=mode, top=top, filters=relaxed, **weights
             )
-            mode_notes.append(thoughts.note("Constraint relaxed", "no result within the price"))
+            mode_notes.append(
+                thoughts.note(
+                    "Constraint relaxed", "no result within the price or the measures asked"
+                )
+            )
         hits = _above(_readable(hits, scope), overrides.minimum_search_score)
         model = self._model_for(overrides)
         sources = _sources_for_model(hits, overrides)
