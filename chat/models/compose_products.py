@@ -228,10 +228,22 @@ def recommend(
 
 
 def _distance(product: Product, needs: _Needs) -> tuple[int, float, int]:
-    """Fewest misses first, then the smallest overshoot of the budget, then the best rank."""
+    """Fewest misses first, then the smallest overshoot (of the budget and of each measure,
+    as a fraction of what was asked), then the best rank."""
     over = 0.0
-    if needs.max_price is not None and product.price is not None:
-        over = max(0.0, product.price - needs.max_price)
+    if needs.max_price is not None and product.price is not None and needs.max_price > 0:
+        over = max(0.0, product.price - needs.max_price) / needs.max_price
+    for bound in needs.ranges:
+        value = product.value_of(attribute_field(bound.name).attribute)
+        if value is None:
+            continue  # already counted as a miss
+        number = float(value.value)
+        for limit, beyond in (
+            (bound.max, number - (bound.max or 0)),
+            (bound.min, (bound.min or 0) - number),
+        ):
+            if limit is not None and beyond > 0:
+                over += beyond / max(abs(limit), 1e-9)
     return len(_misses(product, needs)), over, product.rank
 
 
