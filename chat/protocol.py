@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ridgeline.settings import RetrievalMode
-from ridgeline.types import ChatMessage
+from ridgeline.types import AttributeRange, ChatMessage
 
 Role = Literal["user", "assistant", "system"]
 # A UTF-16 surrogate alone ("\ud800" in JSON) is not a character: it cannot be written as
@@ -117,6 +117,11 @@ class Overrides(BaseModel):
     minimum_search_score: float | None = Field(default=None, ge=0.0)
     include_category: str | None = None
     exclude_category: str | None = None
+    # Typed attribute filters (ridgeline.attribute_fields), applied inside the index query like
+    # the category filters; never relaxed when they leave no result.
+    attribute_ranges: list[AttributeRange] = Field(default_factory=list, max_length=20)
+    material: str | None = None
+    colour: str | None = None
     temperature: float | None = Field(default=None, ge=0.0, le=2.0)
     seed: int | None = None
     # Replaces the grounding rules sent to LLMs; ">>>" at its start appends to them instead,
@@ -128,7 +133,7 @@ class Overrides(BaseModel):
     send_text_sources: bool = True
     send_image_sources: bool = True
 
-    @field_validator("include_category", "exclude_category", mode="after")
+    @field_validator("include_category", "exclude_category", "material", "colour", mode="after")
     @classmethod
     def _blank_means_none(cls, value: str | None) -> str | None:
         # The sample frontend sends "" for "all categories".

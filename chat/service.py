@@ -157,7 +157,11 @@ class ChatService:
             hits = self._search(
                 plan.query, image_url, mode=mode, top=top, filters=relaxed, **weights
             )
-            mode_notes.append(thoughts.note("Constraint relaxed", "no result within the price"))
+            mode_notes.append(
+                thoughts.note(
+                    "Constraint relaxed", "no result within the price or the measures asked"
+                )
+            )
         hits = _above(_readable(hits, scope), overrides.minimum_search_score)
         model = self._model_for(overrides)
         sources = _sources_for_model(hits, overrides)
@@ -330,11 +334,12 @@ class ChatService:
 
 
 def _override_filters(overrides: Overrides) -> SearchFilters | None:
-    if overrides.include_category is None and overrides.exclude_category is None:
-        return None
-    return SearchFilters(
-        include_category=overrides.include_category, exclude_category=overrides.exclude_category
+    given = overrides.model_dump(
+        include={"include_category", "exclude_category", "material", "colour"}, exclude_none=True
     )
+    if overrides.attribute_ranges:
+        given["attribute_ranges"] = tuple(overrides.attribute_ranges)
+    return SearchFilters.model_validate(given) if given else None
 
 
 def _scoped(scope: AccessScope | None) -> SearchFilters | None:

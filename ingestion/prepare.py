@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from ingestion.attributes import with_record_attributes
 from ingestion.batch import FileWork, PreparedFile, failure
 from ingestion.discovery import missing_reason
 from ingestion.enrich import EnrichmentResult, ImageEnricher, local_image_path
@@ -148,6 +149,8 @@ class FilePreparer:
         enriched = self._enrich(pages, work, dry_run=dry_run)
         with work.stage("split"):
             chunks = self._splitter.split(enriched.pages, document)
+        with work.stage("attributes"):
+            chunks = with_record_attributes(enriched.pages, chunks)
         if not chunks:
             raise IngestionError(path, "no text found (scanned pages and empty files have none)")
         work.chunks = len(chunks)

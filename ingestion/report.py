@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field
 FileStatus = Literal["added", "updated", "unchanged", "removed", "failed"]
 STATUSES: tuple[FileStatus, ...] = ("added", "updated", "unchanged", "removed", "failed")
 # The stages a file goes through, in order; FileResult.stages holds seconds for those it ran.
-STAGES = ("parse", "enrich", "split", "embed", "embed_images", "write")
+STAGES = ("parse", "enrich", "split", "attributes", "embed", "embed_images", "write")
 
 
 class FileResult(BaseModel):

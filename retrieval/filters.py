@@ -63,6 +63,20 @@ def _catalog_parts(filters: SearchFilters) -> list[str]:
         parts.append(f"price >= {_sql_number(filters.min_price, field='min_price')}")
     if filters.max_price is not None:
         parts.append(f"price <= {_sql_number(filters.max_price, field='max_price')}")
+    return parts + _attribute_parts(filters)
+
+
+def _attribute_parts(filters: SearchFilters) -> list[str]:
+    # Column names come from ATTRIBUTE_FIELDS (AttributeRange refuses any other name).
+    parts: list[str] = []
+    for bound in filters.attribute_ranges:
+        if bound.min is not None:
+            parts.append(f"{bound.name} >= {_sql_number(bound.min, field=bound.name)}")
+        if bound.max is not None:
+            parts.append(f"{bound.name} <= {_sql_number(bound.max, field=bound.name)}")
+    for column, word in (("materials", filters.material), ("colours", filters.colour)):
+        if word is not None:
+            parts.append(f"array_has_any({column}, {_sql_list((word.lower(),))})")
     return parts
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from ridgeline.attribute_fields import ATTRIBUTE_FIELDS, LIST_FIELDS, SOURCES_FIELD
 from ridgeline.errors import ConfigError
 
 DOCUMENTS_TABLE = "documents"
@@ -23,8 +24,8 @@ ACCESS_USERS_COLUMN = "access_users"
 ACCESS_GROUPS_COLUMN = "access_groups"
 # True when both access lists are empty: lets the access predicate test one boolean column.
 ACCESS_PUBLIC_COLUMN = "access_public"
-# Columns ``facets()`` can count.
-FACET_COLUMNS = ("category", "brand")
+# Columns ``facets()`` can count; the attribute lists count each word of each chunk.
+FACET_COLUMNS = ("category", "brand", *LIST_FIELDS)
 
 DOCUMENTS_SCHEMA = pa.schema(
     [
@@ -55,6 +56,12 @@ _CHUNK_FIELDS = [
     pa.field(ACCESS_GROUPS_COLUMN, pa.list_(pa.string()), nullable=False),
     pa.field(ACCESS_PUBLIC_COLUMN, pa.bool_(), nullable=False),
     pa.field(IMAGES_COLUMN, pa.string(), nullable=False),  # JSON list of ImageAsset dicts
+    # Typed record attributes (ridgeline.attribute_fields): null when never read.
+    *(
+        pa.field(f.name, pa.float64() if f.kind == "number" else pa.list_(pa.string()))
+        for f in ATTRIBUTE_FIELDS
+    ),
+    pa.field(SOURCES_FIELD, pa.string()),  # JSON list of facts with their sentences
 ]
 
 # The columns a search returns (everything but the vectors).
@@ -84,6 +91,23 @@ def vector_dimension(table_schema: pa.Schema, column: str = VECTOR_COLUMN) -> in
     if not pa.types.is_fixed_size_list(vector_type):
         return None
     return int(vector_type.list_size)
+
+
+_ATTRIBUTE_COLUMNS = frozenset((*(f.name for f in ATTRIBUTE_FIELDS), SOURCES_FIELD))
+
+
+def missing_attribute_columns(table_schema: pa.Schema) -> pa.Schema | None:
+    """The attribute columns a table written before they existed lacks, or None.
+
+    They are added as all-null columns (a change of the table's metadata only), so an older
+    index keeps working: its chunks read back without attributes and answers read their text.
+    """
+    missing = [
+        field
+        for field in _CHUNK_FIELDS
+        if field.name in _ATTRIBUTE_COLUMNS and field.name not in table_schema.names
+    ]
+    return pa.schema(missing) if missing else None
 
 
 def check_layout(table_schema: pa.Schema, *, directory: Path) -> None:

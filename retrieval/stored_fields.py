@@ -16,11 +16,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ridgeline.attribute_fields import STORED_FIELDS, attributes_from_stored, stored_values
 from ridgeline.types import Chunk, ChunkKind, ImageAsset, SourceDocument
 
 CHUNK_FIELDS = (
     "chunk_id", "document_id", "source", "citation", "kind", "content", "page_number",
     "title", "category", "brand", "price", "images", "access_users", "access_groups",
+    *STORED_FIELDS,
 )  # fmt: skip
 
 
@@ -58,6 +60,7 @@ def chunk_fields(chunk: Chunk) -> dict[str, Any]:
         "images": json.dumps([image.model_dump() for image in chunk.images]),
         "access_users": list(chunk.access_users),
         "access_groups": list(chunk.access_groups),
+        **stored_values(chunk.attributes),
     }
 
 
@@ -78,6 +81,7 @@ def chunk_from_fields(fields: Mapping[str, Any]) -> Chunk:
         images=tuple(ImageAsset(**image) for image in json.loads(fields.get("images") or "[]")),
         access_users=tuple(fields.get("access_users") or ()),
         access_groups=tuple(fields.get("access_groups") or ()),
+        attributes=attributes_from_stored(fields),
     )
 
 

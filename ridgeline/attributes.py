@@ -18,8 +18,10 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-import pint
+if TYPE_CHECKING:
+    import pint
 
 # The unit each numeric attribute is stored in.
 CANONICAL_UNITS: dict[str, str] = {
@@ -68,7 +70,9 @@ _PERSONS = re.compile(
     re.IGNORECASE,
 )
 _VOLUME = re.compile(_NUMBER + r"\s?-?(l|litres?|liters?)\b", re.IGNORECASE)
-_WATERPROOF = re.compile(_NUMBER + r"\s?mm\b(?=[^.]*?(?:hydrostatic|waterproof|head|coat|fly))")
+_WATERPROOF = re.compile(
+    _NUMBER + r"\s?mm\b(?=[^.]*?(?:hydrostatic|waterproof|head|coat|fly|water column))"
+)
 _TEMPERATURE = re.compile(r"(-?\d+(?:\.\d+)?)\s?°?\s?(C|F)\b(?![a-z])")
 _POWER = re.compile(_NUMBER + r"\s?(kW|W|watts?|BTU(?:/h| per hour)?)\b", re.IGNORECASE)
 _BRIGHTNESS = re.compile(_NUMBER + r"\s?(lumens?|lm)\b", re.IGNORECASE)
@@ -148,6 +152,9 @@ Extractor = Callable[[str], Iterator[tuple[float | str, str]]]
 
 @cache
 def _registry() -> pint.UnitRegistry:
+    # Imported on first use: the kernel's types import this module, and pint takes ~0.4 s.
+    import pint
+
     return pint.UnitRegistry()
 
 
@@ -219,11 +226,13 @@ def _measured(pattern: re.Pattern[str], target: str) -> Extractor:
 # density ("200 g/m2"), breathability ("20000 g/m2/24h") or fuel it burns ("465 g propane
 # cylinders").
 _NOT_OWN_MASS_BEFORE = re.compile(
-    r"\b(?:loads?|carr(?:y|ies)|capacity|rated for|up to|holds?|max(?:imum)?)\W+(?:\w+\W+){0,2}$",
+    r"\b(?:loads?|carr(?:y|ies|ying)|capacity|rated for|up to|holds?|supports?|max(?:imum)?)\W+"
+    r"(?:\w+\W+){0,2}$",
     re.IGNORECASE,
 )
 _NOT_OWN_MASS_AFTER = re.compile(
-    r"^\s?/|^\s+(?:\w+\s+)?(?:cylinders?|canisters?|cartridges?|bottles?|tanks?)\b", re.IGNORECASE
+    r"^\s?(?:/|per\b)|^\s+(?:\w+\s+)?(?:cylinders?|canisters?|cartridges?|bottles?|tanks?)\b",
+    re.IGNORECASE,
 )
 
 

@@ -15,6 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ridgeline.attribute_fields import RecordAttributes, attribute_field
+
 
 class ChunkKind(StrEnum):
     TEXT = "text"
@@ -96,6 +98,9 @@ class Chunk(BaseModel):
     # users and members of the listed groups.
     access_users: tuple[str, ...] = ()
     access_groups: tuple[str, ...] = ()
+    # A catalog record's typed attributes, read once at ingestion and carried by each of its
+    # chunks; None: never read (not a record, or an index written before attributes existed).
+    attributes: RecordAttributes | None = None
 
 
 class AccessScope(BaseModel):
@@ -105,6 +110,23 @@ class AccessScope(BaseModel):
 
     user_id: str | None = None
     group_ids: tuple[str, ...] = ()
+
+
+class AttributeRange(BaseModel):
+    """Keep chunks whose attribute ``name`` (a numeric field of ``ATTRIBUTE_FIELDS``, in its
+    canonical unit) lies in ``[min, max]``; a chunk without the attribute is not kept."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    min: float | None = None
+    max: float | None = None
+
+    def model_post_init(self, __context: Any) -> None:
+        if attribute_field(self.name).kind != "number":
+            raise ValueError(f"{self.name!r} is not a numeric attribute")
+        if self.min is None and self.max is None:
+            raise ValueError(f"the range on {self.name!r} needs a min or a max")
 
 
 class SearchFilters(BaseModel):
@@ -117,6 +139,10 @@ class SearchFilters(BaseModel):
     brand: str | None = None
     min_price: float | None = None
     max_price: float | None = None
+    attribute_ranges: tuple[AttributeRange, ...] = ()
+    # Chunks naming this material / colour (lower case, as stored) in their record's attributes.
+    material: str | None = None
+    colour: str | None = None
     # True: include_category and brand also keep chunks that have no category / no brand
     # (manuals, policies), so a product type named in a question narrows the catalog rows
     # without dropping the documents about them.
@@ -132,12 +158,17 @@ def merge_filters(*parts: SearchFilters | None) -> SearchFilters | None:
     filters strict: what a caller asks for by name is not widened by what the question said.
     """
     values: dict[str, object] = {}
+    # Ranges on different attributes all apply; on the same attribute the later one wins.
+    ranges: dict[str, AttributeRange] = {}
     for part in parts:
         if part is not None:
             given = part.model_dump(exclude_none=True, exclude_defaults=True)
             if not part.keep_unlabelled and {"include_category", "brand"} & given.keys():
                 values["keep_unlabelled"] = False
             values.update(given)
+            ranges.update((r.name, r) for r in part.attribute_ranges)
+    if ranges:
+        values["attribute_ranges"] = tuple(ranges.values())
     if "access" in values:
         values["access"] = next(p.access for p in reversed(parts) if p and p.access)
     return SearchFilters(**values) if values else None

@@ -10,9 +10,10 @@ from pathlib import Path
 
 from retrieval.chunk_checks import check_document_chunks
 from retrieval.query.spelling import Vocabulary
+from ridgeline.attribute_fields import LIST_FIELDS
 from ridgeline.errors import FeatureNotAvailableError
 from ridgeline.ranking import RankedChunk, RankingQuery
-from ridgeline.types import AccessScope, Chunk, SearchFilters, SourceDocument
+from ridgeline.types import AccessScope, AttributeRange, Chunk, SearchFilters, SourceDocument
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -139,12 +140,13 @@ class MemoryIndex:
         return {c.chunk_id: c for c in self.all_chunks() if c.chunk_id in wanted}
 
     def facets(self, field: str, *, filters: SearchFilters | None = None) -> dict[str, int]:
-        if field not in ("category", "brand"):
-            raise ValueError(f"cannot count facets of {field!r}: use one of category, brand")
+        if field not in ("category", "brand", *LIST_FIELDS):
+            raise ValueError(f"cannot count facets of {field!r}")
         counts: dict[str, int] = {}
         for chunk in self.all_chunks():
-            value = getattr(chunk, field)
-            if value is not None and admits(filters, chunk):
+            if not admits(filters, chunk):
+                continue
+            for value in _facet_values(chunk, field):
                 counts[value] = counts.get(value, 0) + 1
         return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
@@ -176,6 +178,28 @@ class MemoryIndex:
         ]
 
 
+def _facet_values(chunk: Chunk, field: str) -> list[str]:
+    if field in LIST_FIELDS:
+        return chunk.attributes.words(field) if chunk.attributes else []
+    value = getattr(chunk, field)
+    return [] if value is None else [value]
+
+
+def _in_range(chunk: Chunk, bound: AttributeRange) -> bool:
+    value = chunk.attributes.number(bound.name) if chunk.attributes else None
+    return (
+        value is not None
+        and (bound.min is None or value >= bound.min)
+        and (bound.max is None or value <= bound.max)
+    )
+
+
+def _names_word(chunk: Chunk, field: str, word: str | None) -> bool:
+    if word is None:
+        return True
+    return chunk.attributes is not None and word.lower() in chunk.attributes.words(field)
+
+
 def admits(filters: SearchFilters | None, chunk: Chunk) -> bool:
     """Whether ``filters`` let ``chunk`` through, with the meaning the backends' filters have."""
     if filters is None:
@@ -186,6 +210,9 @@ def admits(filters: SearchFilters | None, chunk: Chunk) -> bool:
         _label(chunk.brand, filters.brand, filters.keep_unlabelled),
         filters.min_price is None or (chunk.price is not None and chunk.price >= filters.min_price),
         filters.max_price is None or (chunk.price is not None and chunk.price <= filters.max_price),
+        all(_in_range(chunk, bound) for bound in filters.attribute_ranges),
+        _names_word(chunk, "materials", filters.material),
+        _names_word(chunk, "colours", filters.colour),
         filters.access is None or _may_read(chunk, filters.access),
     )
     return all(checks)

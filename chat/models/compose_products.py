@@ -21,7 +21,9 @@ from chat.models.products import (
     size_attribute,
 )
 from retrieval.query.constraints import extract_constraints
+from ridgeline.attribute_fields import attribute_field
 from ridgeline.attributes import Attribute
+from ridgeline.types import AttributeRange
 
 Piece = tuple[str, str]
 
@@ -58,11 +60,7 @@ _PEOPLE = re.compile(
     re.IGNORECASE,
 )
 _COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-_MAX_WEIGHT = re.compile(
-    r"\b(?:under|below|less than|lighter than|at most)\s+(\d+(?:\.\d+)?)\s?"
-    r"(kg|g|lbs?|pounds?|oz)\b",
-    re.IGNORECASE,
-)
+_SHOWN_UNITS = {"m**2": "m²", "degC": "°C", "lumen": "lm", "hour": "h", "year": "years"}
 
 
 def _cite(product: Product, text: str) -> Piece:
@@ -140,7 +138,8 @@ class _Needs:
     max_price: float | None
     min_price: float | None
     persons: float | None
-    max_weight: float | None
+    # Measures the question asks for ("under 2 kg", "rated to -10 C"), in canonical units.
+    ranges: tuple[AttributeRange, ...] = ()
 
 
 def _needs(question: str, products: list[Product], default_category: str | None) -> _Needs:
@@ -151,18 +150,15 @@ def _needs(question: str, products: list[Product], default_category: str | None)
     if people := _PEOPLE.search(question):
         count = people.group(1) or people.group(2)
         persons = 3.0 if count is None else float(_COUNTS.get(count.lower(), count))
-    max_weight = None
-    if weight := _MAX_WEIGHT.search(question):
-        from ridgeline.attributes import to_unit
-
-        max_weight = to_unit(float(weight.group(1)), weight.group(2), "kg")
+    # People are counted by _PEOPLE above, which also reads "for a family".
+    ranges = tuple(c.range for c in found.matched if c.range and c.range.name != "persons")
     category = values.get("category")
     return _Needs(
         category=str(category) if category is not None else default_category,
         max_price=_float(values.get("max_price")),
         min_price=_float(values.get("min_price")),
         persons=persons,
-        max_weight=max_weight,
+        ranges=ranges,
     )
 
 
@@ -184,11 +180,24 @@ def _misses(product: Product, needs: _Needs) -> list[str]:
         persons = product.value_of("persons")
         if persons is None or float(persons.value) < needs.persons:
             misses.append(f"it is not said to fit {needs.persons:.0f} people")
-    if needs.max_weight is not None:
-        weight = product.value_of("weight")
-        if weight is None or float(weight.value) > needs.max_weight:
-            misses.append(f"it is not said to weigh under {needs.max_weight:g} kg")
+    misses.extend(m for bound in needs.ranges if (m := _range_miss(product, bound)))
     return misses
+
+
+def _range_miss(product: Product, bound: AttributeRange) -> str | None:
+    """Why ``product`` is outside ``bound``, or None when it is inside."""
+    spec = attribute_field(bound.name)
+    label = _LABELS.get(spec.attribute, spec.attribute)
+    unit = _SHOWN_UNITS.get(spec.unit, spec.unit)
+    value = product.value_of(spec.attribute)
+    if value is None:
+        return f"no {label} is given for it"
+    number = float(value.value)
+    if bound.max is not None and number > bound.max:
+        return f"its {label} is {value.text}, above the {bound.max:g} {unit} asked"
+    if bound.min is not None and number < bound.min:
+        return f"its {label} is {value.text}, below the {bound.min:g} {unit} asked"
+    return None
 
 
 def recommend(
@@ -219,10 +228,22 @@ def recommend(
 
 
 def _distance(product: Product, needs: _Needs) -> tuple[int, float, int]:
-    """Fewest misses first, then the smallest overshoot of the budget, then the best rank."""
+    """Fewest misses first, then the smallest overshoot (of the budget and of each measure,
+    as a fraction of what was asked), then the best rank."""
     over = 0.0
-    if needs.max_price is not None and product.price is not None:
-        over = max(0.0, product.price - needs.max_price)
+    if needs.max_price is not None and product.price is not None and needs.max_price > 0:
+        over = max(0.0, product.price - needs.max_price) / needs.max_price
+    for bound in needs.ranges:
+        value = product.value_of(attribute_field(bound.name).attribute)
+        if value is None:
+            continue  # already counted as a miss
+        number = float(value.value)
+        for limit, beyond in (
+            (bound.max, number - (bound.max or 0)),
+            (bound.min, (bound.min or 0) - number),
+        ):
+            if limit is not None and beyond > 0:
+                over += beyond / max(abs(limit), 1e-9)
     return len(_misses(product, needs)), over, product.rank
 
 
@@ -230,8 +251,9 @@ def _recommendation(product: Product, needs: _Needs) -> str:
     facts = []
     if needs.persons is not None and (persons := product.value_of("persons")):
         facts.append(persons.text)
-    if needs.max_weight is not None and (weight := product.value_of("weight")):
-        facts.append(weight.text)
+    for bound in needs.ranges:
+        if value := product.value_of(attribute_field(bound.name).attribute):
+            facts.append(value.text)
     summary = _first_sentence(product.description)
     extra = f"; {', '.join(facts)}" if facts else ""
     return f"The {product.name} ({product.shown_price}){extra}: {summary}"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from chat.models.terms import content_terms
 from retrieval.query.constraints import match_facet_value
+from ridgeline.attribute_fields import RecordAttributes
 from ridgeline.attributes import Attribute, extract_attributes, first_value
 from ridgeline.types import ChunkKind, SearchHit
 
@@ -56,23 +57,41 @@ def products_in(hits: Sequence[SearchHit]) -> list[Product]:
     """The catalog records among ``hits``, first occurrence of each name kept; a hit on a
     product's picture ranks the product where the picture ranks."""
     by_image = _image_ranks(hits)
-    # A long record is cut into several chunks: its facts are read from all of them.
+    # A long record is cut into several chunks: without stored attributes, its facts are read
+    # from the chunks that were found.
     texts: dict[str, list[str]] = {}
+    stored: dict[str, RecordAttributes] = {}
     first: dict[str, tuple[int, SearchHit]] = {}
     for rank, hit in enumerate(hits):
         chunk = hit.chunk
         if chunk.kind != ChunkKind.CATALOG or not chunk.title:
             continue
         texts.setdefault(chunk.title, []).append(chunk.content)
+        if chunk.attributes is not None:
+            stored.setdefault(chunk.title, chunk.attributes)
         first.setdefault(chunk.title, (rank, hit))
-    products = [_product(hit, rank, texts[name], by_image) for name, (rank, hit) in first.items()]
+    products = [
+        _product(hit, rank, texts[name], stored.get(name), by_image)
+        for name, (rank, hit) in first.items()
+    ]
     return sorted(products, key=lambda p: p.rank)
 
 
-def _product(hit: SearchHit, rank: int, texts: list[str], by_image: dict[str, int]) -> Product:
+def _product(
+    hit: SearchHit,
+    rank: int,
+    texts: list[str],
+    stored: RecordAttributes | None,
+    by_image: dict[str, int],
+) -> Product:
+    """The record as a Product: the attributes stored at ingestion (read from the whole record)
+    when the index has them, else those its found chunks state."""
     chunk = hit.chunk
     image_rank = min((by_image.get(i.path, rank) for i in chunk.images), default=rank)
     prose = [d for d in (_description(text) for text in texts) if d]
+    attributes = (
+        stored.as_extracted() if stored is not None else extract_attributes("\n".join(texts))
+    )
     return Product(
         name=chunk.title or "",
         price=chunk.price,
@@ -81,7 +100,7 @@ def _product(hit: SearchHit, rank: int, texts: list[str], by_image: dict[str, in
         rank=min(rank, image_rank),
         score=hit.score,
         description=max(prose, key=_prose_weight, default=""),
-        attributes=extract_attributes("\n".join(texts)),
+        attributes=attributes,
     )
 
 

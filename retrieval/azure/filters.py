@@ -63,6 +63,21 @@ def odata_filter(filters: SearchFilters | None) -> str | None:
         parts.append(f"price ge {_number(filters.min_price, field='min_price')}")
     if filters.max_price is not None:
         parts.append(f"price le {_number(filters.max_price, field='max_price')}")
+    parts.extend(_attribute_filters(filters))
     if filters.access is not None:
         parts.append(access_filter(filters.access))
     return " and ".join(parts) or None
+
+
+def _attribute_filters(filters: SearchFilters) -> list[str]:
+    # Field names come from ATTRIBUTE_FIELDS (AttributeRange refuses any other name).
+    parts: list[str] = []
+    for bound in filters.attribute_ranges:
+        if bound.min is not None:
+            parts.append(f"{bound.name} ge {_number(bound.min, field=bound.name)}")
+        if bound.max is not None:
+            parts.append(f"{bound.name} le {_number(bound.max, field=bound.name)}")
+    for field, word in (("materials", filters.material), ("colours", filters.colour)):
+        if word is not None:
+            parts.append(f"{field}/any(w: w eq {odata_string(word.lower())})")
+    return parts

@@ -24,6 +24,8 @@ from azure.search.documents.indexes.models import (
     VectorSearchProfile,
 )
 
+from ridgeline.attribute_fields import ATTRIBUTE_FIELDS, SOURCES_FIELD
+
 VECTOR_PROFILE = "ridgeline-hnsw"
 SEMANTIC_CONFIGURATION = "ridgeline-semantic"
 TEXT_VECTOR = "text_vector"
@@ -55,6 +57,7 @@ def chunks_index(name: str, *, dimension: int, image_dimension: int | None) -> S
         SimpleField(name="access_users", type=_STRINGS, filterable=True),
         SimpleField(name="access_groups", type=_STRINGS, filterable=True),
         SimpleField(name="is_public", type=SearchFieldDataType.Boolean, filterable=True),
+        *attribute_fields(),
         _vector_field(TEXT_VECTOR, dimension),
     ]
     if image_dimension is not None:
@@ -89,6 +92,19 @@ def chunks_index(name: str, *, dimension: int, image_dimension: int | None) -> S
             ],
         ),
     )
+
+
+def attribute_fields() -> list[SearchField]:
+    """The typed record attributes (``ridgeline.attribute_fields``): numbers filterable and
+    sortable, word lists filterable and facetable, the facts' sentences retrievable only."""
+    fields: list[SearchField] = [
+        SimpleField(name=f.name, type=SearchFieldDataType.Double, filterable=True, sortable=True)
+        if f.kind == "number"
+        else SimpleField(name=f.name, type=_STRINGS, filterable=True, facetable=True)
+        for f in ATTRIBUTE_FIELDS
+    ]
+    fields.append(SimpleField(name=SOURCES_FIELD, type=_STRING))
+    return fields
 
 
 def documents_index(name: str) -> SearchIndex:

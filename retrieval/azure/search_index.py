@@ -51,6 +51,7 @@ from retrieval.stored_fields import (
     chunk_from_fields,
     document_from_fields,
 )
+from ridgeline.attribute_fields import LIST_FIELDS
 from ridgeline.errors import ConfigError, FeatureNotAvailableError
 from ridgeline.protocols import StagedWrite
 from ridgeline.ranking import RankedChunk, RankingQuery
@@ -58,7 +59,7 @@ from ridgeline.types import Chunk, NewDocument, SearchFilters, SourceDocument
 
 _PAGE = 1000  # the most documents the service returns per request
 _RANKED_FIELDS = ["chunk_id", "citation", "price"]
-_FACET_FIELDS = ("category", "brand")
+_FACET_FIELDS = ("category", "brand", *LIST_FIELDS)
 _MAX_FACET_VALUES = 1000
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pyarrow as pa
 import pyarrow.compute as pc
 from lancedb.table import Table
 
@@ -23,6 +24,8 @@ def facet_counts(chunks: Table, field: str, filters: SearchFilters | None) -> di
         )
     where = " AND ".join(p for p in (f"{field} IS NOT NULL", where_clause(filters)) if p)
     values = (chunks.search().where(where).select([field]).limit(None).to_arrow())[field]
+    if pa.types.is_list(values.type):  # materials, colours: each word of each chunk counts
+        values = pc.list_flatten(values)
     counts = pc.value_counts(values).to_pylist()
     ordered = sorted(counts, key=lambda c: (-c["counts"], c["values"]))
     return {c["values"]: c["counts"] for c in ordered}

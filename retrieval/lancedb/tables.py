@@ -65,6 +65,9 @@ class TableSet:
                 self.dimension, image_dimension=self._image_dimension
             )
             chunks = _open_or_create(db, schema.CHUNKS_TABLE, chunks_schema)
+            added = schema.missing_attribute_columns(chunks.schema)
+            if added is not None:
+                chunks.add_columns(added)
             schema.check_layout(chunks.schema, directory=self.directory)
             self._check_dimension(chunks)
             ensure_indexes(chunks)

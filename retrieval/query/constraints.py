@@ -19,9 +19,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from ridgeline.types import SearchFilters
+from retrieval.query.quantities import quantity_ranges
+from ridgeline.types import AttributeRange, SearchFilters
 
-ConstraintKind = Literal["min_price", "max_price", "category", "brand"]
+ConstraintKind = Literal["min_price", "max_price", "category", "brand", "attribute"]
 
 _AMOUNT = r"\$?\s?(\d+(?:[.,]\d+)?)(?:\s*(?:dollars?|usd|bucks)\b)?"
 _CURRENCY = re.compile(r"\$|\b(?:dollars?|usd|bucks)\b", re.IGNORECASE)
@@ -55,6 +56,8 @@ class MatchedConstraint(BaseModel):
     kind: ConstraintKind
     value: str | float
     text: str
+    # Set for kind "attribute": the range in the attribute's canonical unit.
+    range: AttributeRange | None = None
 
 
 class Constraints(BaseModel):
@@ -67,23 +70,36 @@ class Constraints(BaseModel):
 
     @property
     def filters(self) -> SearchFilters | None:
-        values: dict[str, str | float | bool] = {
-            c.kind if c.kind != "category" else "include_category": c.value for c in self.matched
+        values: dict[str, object] = {
+            c.kind if c.kind != "category" else "include_category": c.value
+            for c in self.matched
+            if c.kind != "attribute"
         }
-        if not values:
+        ranges = tuple(c.range for c in self.matched if c.range is not None)
+        if not values and not ranges:
             return None
         # A product type or brand named in words narrows the catalog rows only: documents
         # without a category or brand (the manuals about those products) stay searchable.
         values["keep_unlabelled"] = bool({"include_category", "brand"} & values.keys())
-        return SearchFilters(**values)
+        if ranges:
+            values["attribute_ranges"] = ranges
+        return SearchFilters.model_validate(values)
 
 
 def extract_constraints(
     text: str, *, categories: Sequence[str] = (), brands: Sequence[str] = ()
 ) -> Constraints:
-    """Prices, a category and a brand from ``text``; price phrases are cut from the text query
+    """Prices, quantities with units, a category and a brand from ``text``; price and quantity
+    phrases are cut from the text query
     (their words only add noise to BM25 and to the embedding), names are kept (they help)."""
     matched, remaining = _price_constraints(text)
+    for bound, words in quantity_ranges(remaining):
+        value = bound.max if bound.max is not None else bound.min
+        matched.append(
+            MatchedConstraint(kind="attribute", value=value or 0.0, text=words, range=bound)
+        )
+        if bound.name != "persons":  # "for 4 people" helps the search find four-person tents
+            remaining = _tidy(remaining.replace(words, " ", 1))
     category = match_facet_value(text, categories)
     if category is not None:
         matched.append(MatchedConstraint(kind="category", value=category[0], text=category[1]))
@@ -197,16 +213,23 @@ def _original_words(text: str, start: int, count: int) -> str:
 def relaxed_prices(
     merged: SearchFilters | None, planned: SearchFilters | None, asked: SearchFilters | None
 ) -> SearchFilters | None:
-    """``merged`` without its price bounds, when the bounds came from the question's words
-    (``planned``) and not from the caller's own filters (``asked``); else ``None``.
+    """``merged`` without the price bounds and attribute ranges the question's words set
+    (``planned``), keeping those the caller's own filters (``asked``) set; ``None`` when there
+    is nothing to relax.
 
-    A budget that leaves no result is relaxed so the answer can name the closest option and
-    say what it misses; a price filter the caller set by name is never widened.
+    A budget or a measure that leaves no result is relaxed so the answer can name the closest
+    option and say what it misses; a filter the caller set by name is never widened.
     """
-
-    def priced(filters: SearchFilters | None) -> bool:
-        return filters is not None and (filters.min_price, filters.max_price) != (None, None)
-
-    if merged is None or not priced(planned) or priced(asked):
+    if merged is None or planned is None:
         return None
-    return merged.model_copy(update={"min_price": None, "max_price": None})
+    update: dict[str, object] = {}
+    priced = (planned.min_price, planned.max_price) != (None, None)
+    if priced and (asked is None or (asked.min_price, asked.max_price) == (None, None)):
+        update.update(min_price=None, max_price=None)
+    kept = {r.name for r in asked.attribute_ranges} if asked is not None else set()
+    dropped = {r.name for r in planned.attribute_ranges} - kept
+    if dropped:
+        update["attribute_ranges"] = tuple(
+            r for r in merged.attribute_ranges if r.name not in dropped
+        )
+    return merged.model_copy(update=update) if update else None

@@ -62,7 +62,9 @@ class QueryPlan(BaseModel):
             "search_query": self.query,
             "about_image": self.about_image,
             "constraints": [c.model_dump() for c in self.constraints],
-            "filters": self.filters.model_dump(exclude_none=True) if self.filters else {},
+            "filters": self.filters.model_dump(exclude_none=True, exclude_defaults=True)
+            if self.filters
+            else {},
         }
         if self.rewrite_token_usage is not None:
             details["rewrite_token_usage"] = self.rewrite_token_usage

@@ -18,11 +18,16 @@ from pathlib import Path
 from typing import Any
 
 import lancedb
+import pyarrow as pa
 from lancedb.index import FTS
 from lancedb.table import Table
 
 from retrieval.search_service.errors import ServiceError, bad_request, not_found
-from retrieval.search_service.index_definition import IndexDefinition, parse_definition
+from retrieval.search_service.index_definition import (
+    FieldDefinition,
+    IndexDefinition,
+    parse_definition,
+)
 
 _STANDARD_ANALYZER = FTS(stem=False, remove_stop_words=False, lower_case=True, ascii_folding=False)
 
@@ -76,19 +81,27 @@ class IndexCatalog:
             self._write(definition)
 
     def put(self, definition: IndexDefinition) -> bool:
-        """Create or update an index; True if it was created. Fields cannot change."""
+        """Create or update an index; True if it was created.
+
+        As on Azure AI Search, fields can be added (existing documents hold null in them) but
+        an existing field cannot change or go.
+        """
         with self.lock:
             if not self._path(definition.name).is_file():
                 self.create(definition)
                 return True
-            current = self.get(definition.name)
-            if _fields_of(current) != _fields_of(definition):
-                raise bad_request(
-                    f"the fields of index '{definition.name}' cannot be changed by the local "
-                    "service: delete and recreate the index"
-                )
+            added = _added_fields(self.get(definition.name), definition)
+            if added:
+                self._add_columns(definition.name, added)
             self._write(definition)
             return False
+
+    def _add_columns(self, name: str, added: list[FieldDefinition]) -> None:
+        table = self._connect().open_table(name)
+        table.add_columns(pa.schema([pa.field(f.name, f.arrow_type()) for f in added]))
+        for field in added:
+            if field.is_full_text:
+                table.create_index(field.name, config=_STANDARD_ANALYZER)
 
     def delete(self, name: str) -> None:
         with self.lock:
@@ -116,3 +129,21 @@ class IndexCatalog:
 
 def _fields_of(definition: IndexDefinition) -> list[dict[str, Any]]:
     return [f.model_dump(by_alias=True, exclude_none=True) for f in definition.fields]
+
+
+def _added_fields(current: IndexDefinition, wanted: IndexDefinition) -> list[FieldDefinition]:
+    """The fields ``wanted`` adds to ``current``; 400 if it changes or drops one."""
+    kept = {field["name"]: field for field in _fields_of(current)}
+    added: list[FieldDefinition] = []
+    for field, dumped in zip(wanted.fields, _fields_of(wanted), strict=True):
+        if field.name not in kept:
+            added.append(field)
+        elif kept.pop(field.name) != dumped:
+            kept[field.name] = dumped  # changed: reported below
+            break
+    if kept or any(field.key or field.is_vector for field in added):
+        raise bad_request(
+            f"the fields of index '{wanted.name}' cannot be changed or removed by the local "
+            "service (fields can only be added): delete and recreate the index"
+        )
+    return added

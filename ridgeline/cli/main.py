@@ -207,20 +207,59 @@ def search(
     category: Annotated[str | None, typer.Option(help="Only this category.")] = None,
     brand: Annotated[str | None, typer.Option(help="Only this brand.")] = None,
     max_price: Annotated[float | None, typer.Option(help="At most this price.", min=0)] = None,
+    at_most: Annotated[
+        list[str] | None,
+        typer.Option(help="NAME=VALUE: an attribute at most this, e.g. weight_kg=2 (repeatable)."),
+    ] = None,
+    at_least: Annotated[
+        list[str] | None,
+        typer.Option(help="NAME=VALUE: an attribute at least this, e.g. persons=3 (repeatable)."),
+    ] = None,
+    material: Annotated[str | None, typer.Option(help="Only records naming it.")] = None,
+    colour: Annotated[str | None, typer.Option(help="Only records coming in it.")] = None,
 ) -> None:
     """Rank the index's chunks for a query, as the chat ranks its sources."""
-    wanted = {"include_category": category, "brand": brand, "max_price": max_price}
-    filters = {k: v for k, v in wanted.items() if v is not None} or None
+    wanted = {
+        "include_category": category,
+        "brand": brand,
+        "max_price": max_price,
+        "material": material,
+        "colour": colour,
+    }
+    filters: dict[str, object] = {k: v for k, v in wanted.items() if v is not None}
+    try:
+        ranges = _ranges(at_most or [], "max") + _ranges(at_least or [], "min")
+        if ranges:
+            filters["attribute_ranges"] = ranges
+        from ridgeline.library import as_filters
+
+        checked = as_filters(filters or None)
+    except ValueError as exc:  # an unknown attribute name says which ones exist
+        raise _fail(str(exc)) from exc
     try:
         rl = _open(index)
         _require_chunks(rl)
-        hits = rl.search(query, filters=filters, top=top, mode=mode)
+        hits = rl.search(query, filters=checked, top=top, mode=mode)
     except RidgelineError as exc:
         raise _fail(str(exc)) from exc
     if as_json:
         typer.echo(json.dumps([hit.model_dump(mode="json") for hit in hits], indent=2))
     else:
         render.hits(console, hits)
+
+
+def _ranges(given: list[str], bound: str) -> list[dict[str, object]]:
+    """``["weight_kg=2"]`` -> ``[{"name": "weight_kg", bound: 2.0}]``."""
+    ranges: list[dict[str, object]] = []
+    for item in given:
+        name, sep, value = item.partition("=")
+        try:
+            ranges.append({"name": name.strip(), bound: float(value)})
+        except ValueError:
+            raise ValueError(f"{item!r}: write NAME=NUMBER, e.g. weight_kg=2") from None
+        if not sep:
+            raise ValueError(f"{item!r}: write NAME=NUMBER, e.g. weight_kg=2")
+    return ranges
 
 
 def _require_chunks(rl: Ridgeline) -> None:

@@ -5,7 +5,7 @@ import pytest
 from chat.models.extractive import ExtractiveAnswerer
 from chat.protocol import ChatRequest
 from chat.service import ChatService
-from ridgeline.types import ChunkKind, SearchFilters
+from ridgeline.types import AttributeRange, ChunkKind, SearchFilters
 from tests.chat.fakes import FakeRetriever, ScriptedChatModel, make_hit
 
 HITS = [
@@ -385,3 +385,18 @@ def test_a_name_the_index_holds_outside_the_sources_does_not_refuse():
     service = ChatService(retriever=retriever, model=ExtractiveAnswerer(), default_top=2)
     response = service.chat(request("What care does the Northwind Standard plan cover at Zava?"))
     assert response.output_text.startswith("The Northwind Standard plan covers in-network care.")
+
+
+def test_attribute_filters_in_the_overrides_reach_the_index_query(retriever):
+    ranges = [{"name": "weight_kg", "max": 2}]
+    ChatService(retriever=retriever, model=ScriptedChatModel("Ok.")).chat(
+        request(attribute_ranges=ranges, colour="Red", material="")
+    )
+    (call,) = retriever.calls
+    weight = AttributeRange(name="weight_kg", max=2)
+    assert call.filters == SearchFilters(attribute_ranges=(weight,), colour="Red")
+
+
+def test_an_unknown_attribute_in_the_overrides_is_refused():
+    with pytest.raises(ValueError, match="unknown attribute 'weight'"):
+        request(attribute_ranges=[{"name": "weight", "max": 2}])

@@ -27,7 +27,9 @@ def index(tmp_path: Path) -> str:
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "products.csv").write_text(
-        "id,name,price,category\n1,Granite Dome Tent,189.00,Tents\n2,Cirrus Tent,320.00,Tents\n"
+        "id,name,price,category,description\n"
+        "1,Granite Dome Tent,189.00,Tents,It weighs 2.4 kg.\n"
+        "2,Cirrus Tent,320.00,Tents,It weighs 1.3 kg and comes in red.\n"
         "3,Basalt Poles,59.50,Accessories\n",
         encoding="utf-8",
     )
@@ -55,6 +57,17 @@ def test_search_filters_and_prints_json(index: str) -> None:
 
     assert code == 0, output
     assert [hit["chunk"]["citation"] for hit in json.loads(output)] == ["products.csv#id=1"]
+
+
+def test_search_filters_on_stored_attributes(index: str) -> None:
+    code, output = run(
+        "search", "tent", "--index", index, "--json", "--at-most", "weight_kg=2", "--colour", "red"
+    )
+
+    assert code == 0, output
+    assert [hit["chunk"]["citation"] for hit in json.loads(output)] == ["products.csv#id=2"]
+    code, output = run("search", "tent", "--index", index, "--at-most", "weight=2")
+    assert code == 2 and "unknown attribute 'weight': use one of weight_kg" in output
 
 
 def test_search_on_an_empty_index_says_what_to_do(tmp_path: Path) -> None:

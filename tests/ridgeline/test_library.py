@@ -16,7 +16,7 @@ from retrieval.retriever import HybridRetriever
 from ridgeline.errors import ConfigError
 from ridgeline.library import Ridgeline, as_filters
 from ridgeline.settings import Settings
-from ridgeline.types import SearchFilters
+from ridgeline.types import AttributeRange, SearchFilters
 from tests.retrieval.searching import search
 
 pytestmark = pytest.mark.integration
@@ -109,9 +109,17 @@ def test_a_multi_part_question_finds_both_parts(rl: Ridgeline, corpus: Path):
 def test_a_missing_path_and_an_unknown_filter_are_clear_errors(rl: Ridgeline, tmp_path: Path):
     with pytest.raises(FileNotFoundError, match=r"no such file or folder: .*nowhere"):
         rl.ingest([tmp_path / "nowhere"])
-    with pytest.raises(ValueError, match="unknown filter colour; filters are: include_category"):
-        as_filters({"colour": "red"})
+    with pytest.raises(ValueError, match="unknown filter size; filters are: include_category"):
+        as_filters({"size": "XL"})
     assert as_filters({"brand": "Acme"}) == SearchFilters(brand="Acme")
+
+
+def test_attribute_filters_are_given_as_plain_values():
+    given = as_filters({"attribute_ranges": [{"name": "weight_kg", "max": 2}], "colour": "red"})
+    weight = AttributeRange(name="weight_kg", max=2)
+    assert given == SearchFilters(attribute_ranges=(weight,), colour="red")
+    with pytest.raises(ValueError, match="unknown attribute 'weight'"):
+        as_filters({"attribute_ranges": [{"name": "weight", "max": 2}]})
 
 
 def test_open_reads_the_width_from_the_embedder(rl: Ridgeline):

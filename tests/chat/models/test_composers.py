@@ -132,3 +132,22 @@ def test_a_superlative_says_which_products_it_compared_when_one_lacks_the_value(
         "Of the 3 tents whose weight the sources give, the lightest is the Ptarmigan 2 Tent"
     )
     assert pieces[-1][0] == "The sources found give no weight for the Bivvy Solo 1 Tent."
+
+
+def test_a_measure_asked_with_units_is_checked_and_a_miss_says_by_how_much() -> None:
+    pieces = compose("Can you recommend a tent under 2 kg?", TENTS, has_image=False)
+    assert pieces is not None
+    assert "Ptarmigan 2 Tent ($389.00); 1.62 kg" in pieces[1][0]
+    assert not any("Meadow" in text for text, _ in pieces)
+    pieces = compose("Do you have a tent under 1500 g?", TENTS, has_image=False)
+    assert pieces is not None
+    assert pieces[0][0] == "None of the tents found meets every constraint."
+    assert "its weight is 1.62 kg, above the 1.5 kg asked" in pieces[1][0]
+
+
+def test_the_closest_miss_on_a_measure_is_the_one_nearest_to_it() -> None:
+    meadow_first = [TENTS[1], TENTS[2], TENTS[0]]  # the heaviest ones ranked first
+    pieces = compose("Do you have a tent under 1 kg?", meadow_first, has_image=False)
+    assert pieces is not None
+    assert pieces[1][0].startswith("The closest is the Ptarmigan 2 Tent")
+    assert "its weight is 1.62 kg, above the 1 kg asked" in pieces[1][0]

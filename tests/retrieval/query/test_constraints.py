@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.query.constraints import extract_constraints, match_facet_value
-from ridgeline.types import SearchFilters
+from retrieval.query.constraints import extract_constraints, match_facet_value, relaxed_prices
+from ridgeline.types import AttributeRange, SearchFilters, merge_filters
 
 CATEGORIES = ["Tents", "Backpacks", "Hiking Clothing", "Hiking Footwear", "Camping Stoves"]
 
@@ -33,8 +33,43 @@ def test_price_phrases_become_bounds(text: str, low: float | None, high: float |
     "text", ["a tent for at least 4 people", "sleeping bags under 2 kg", "over 3 days of hiking"]
 )
 def test_numbers_with_other_units_are_not_prices(text: str) -> None:
+    filters = extract_constraints(text).filters
+    assert filters is None or (filters.min_price, filters.max_price) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "low", "high", "remaining"),
+    [
+        ("a tent under 2 kg", "weight_kg", None, 2.0, "a tent"),
+        ("a sleeping bag rated to -10 C", "temperature_c", None, -10.0, "a sleeping bag"),
+        ("a shell with at least 3000 mm", "waterproof_mm", 3000.0, None, "a shell"),
+        ("a tent for 4 people", "persons", 4.0, None, "a tent for 4 people"),
+        ("a stove under 100 g", "weight_kg", None, 0.1, "a stove"),
+    ],
+)
+def test_quantities_with_units_become_attribute_ranges_in_canonical_units(
+    text: str, name: str, low: float | None, high: float | None, remaining: str
+) -> None:
     found = extract_constraints(text)
-    assert found.filters is None and found.remaining_text == text
+    assert found.filters is not None
+    assert found.filters.attribute_ranges == (AttributeRange(name=name, min=low, max=high),)
+    assert found.filters.max_price is None and found.remaining_text == remaining
+
+
+def test_a_price_and_a_weight_in_one_question_are_told_apart() -> None:
+    filters = extract_constraints("a tent under $300 and under 2 kg between 2018 and 2022").filters
+    assert filters is not None and filters.max_price == 300.0 and filters.min_price is None
+    assert filters.attribute_ranges == (AttributeRange(name="weight_kg", max=2.0),)
+
+
+def test_relaxing_drops_the_questions_measures_but_not_the_callers() -> None:
+    planned = extract_constraints("a tent under 2 kg for 4 people").filters
+    asked = SearchFilters(attribute_ranges=(AttributeRange(name="persons", min=4),))
+    merged = merge_filters(planned, asked)
+    relaxed = relaxed_prices(merged, planned, asked)
+    assert relaxed is not None
+    assert relaxed.attribute_ranges == (AttributeRange(name="persons", min=4),)
+    assert relaxed_prices(merged, planned, merged) is None  # all set by the caller
 
 
 def test_price_words_leave_the_text_query() -> None:

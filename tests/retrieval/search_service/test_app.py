@@ -223,3 +223,16 @@ def test_missing_key_and_api_version_use_the_error_shape(service: RunningService
     assert no_key.json()["error"]["code"] == "Unauthorized"
     assert no_version.status_code == 400
     assert "api-version" in no_version.json()["error"]["message"]
+
+
+def test_a_field_can_be_added_and_existing_documents_read_null_in_it(
+    client: SearchClient, service: RunningService
+) -> None:
+    grown = _definition(client._index_name)
+    grown.fields.insert(
+        5, SimpleField(name="weight_kg", type="Edm.Double", filterable=True, sortable=True)
+    )
+    _index_client(service).create_or_update_index(grown)
+    assert client.get_document("tent1")["weight_kg"] is None
+    client.merge_documents([{"id": "tent2", "weight_kg": 4.9}])
+    assert _ids(client.search("*", filter="weight_kg le 5")) == ["tent2"]
