@@ -21,7 +21,7 @@ from retrieval.stored_fields import (
     document_fields,
     is_public,
 )
-from ridgeline.types import Chunk, SourceDocument
+from ridgeline.types import Chunk, SourceDocument, indexed_text
 
 
 def document_to_row(
@@ -44,6 +44,7 @@ def chunk_to_row(
         **chunk_fields(chunk),
         "extra": "{}",  # Chunk carries no other catalog fields yet
         "access_public": is_public(chunk),
+        schema.SEARCH_TEXT_COLUMN: indexed_text(chunk),
         "vector": checked_vector(vector, dimension=dimension, what=what),
     }
     if image_dimension is not None:
@@ -100,6 +101,7 @@ def chunks_to_table(
     columns: dict[str, Any] = {name: [f[name] for f in fields] for name in CHUNK_FIELDS}
     columns["extra"] = ["{}"] * len(chunks)
     columns["access_public"] = [is_public(c) for c in chunks]
+    columns[schema.SEARCH_TEXT_COLUMN] = [indexed_text(c) for c in chunks]
     columns["vector"] = _vector_column(block, width)
     image_width = schema.vector_dimension(table_schema, schema.IMAGE_VECTOR_COLUMN)
     if image_width is not None:

@@ -98,6 +98,17 @@ class Chunk(BaseModel):
     access_groups: tuple[str, ...] = ()
 
 
+def indexed_text(chunk: Chunk) -> str:
+    """What the index reads for a chunk, in both rankings: its title (the document's title, a
+    section's heading path such as "Manual > Care and Cleaning", a record's name) for context,
+    then its content. The embedder embeds it and BM25 indexes it, so a question that names the
+    section finds the chunk by either leg; quotes and citations still use ``content`` alone.
+    """
+    if chunk.title and not chunk.content.startswith(chunk.title):
+        return f"{chunk.title}\n{chunk.content}"
+    return chunk.content
+
+
 class AccessScope(BaseModel):
     """Who is asking: enforced inside the index query, never after it."""
 

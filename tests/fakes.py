@@ -12,7 +12,7 @@ from retrieval.chunk_checks import check_document_chunks
 from retrieval.query.spelling import Vocabulary
 from ridgeline.errors import FeatureNotAvailableError
 from ridgeline.ranking import RankedChunk, RankingQuery
-from ridgeline.types import AccessScope, Chunk, SearchFilters, SourceDocument
+from ridgeline.types import AccessScope, Chunk, SearchFilters, SourceDocument, indexed_text
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -149,7 +149,7 @@ class MemoryIndex:
         return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
     def vocabulary(self) -> Vocabulary:
-        texts = [chunk.content for chunk in self.all_chunks()]
+        texts = [indexed_text(chunk) for chunk in self.all_chunks()]
         return Vocabulary.from_texts(texts, version=self._version)
 
     def _rows(self) -> list[tuple[Chunk, list[float], list[float] | None]]:
@@ -213,7 +213,7 @@ def _cosine(a: Sequence[float] | None, b: Sequence[float]) -> float:
 
 def _bm25(text: str, chunks: Sequence[Chunk], k1: float = 1.2, b: float = 0.75) -> list:  # type: ignore[type-arg]
     terms = set(_WORD.findall(text.lower()))
-    docs = [_WORD.findall(chunk.content.lower()) for chunk in chunks]
+    docs = [_WORD.findall(indexed_text(chunk).lower()) for chunk in chunks]
     if not terms or not docs:
         return []
     average = sum(len(d) for d in docs) / len(docs)

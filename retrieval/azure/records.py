@@ -9,9 +9,9 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from retrieval.azure.schema import IMAGE_VECTOR, TEXT_VECTOR
+from retrieval.azure.schema import IMAGE_VECTOR, SEARCH_TEXT, TEXT_VECTOR
 from retrieval.stored_fields import chunk_fields, document_fields, is_public
-from ridgeline.types import Chunk, SourceDocument
+from ridgeline.types import Chunk, SourceDocument, indexed_text
 
 
 def encode_key(value: str) -> str:
@@ -25,6 +25,7 @@ def chunk_to_document(
         "id": encode_key(chunk.chunk_id),
         **chunk_fields(chunk),
         "is_public": is_public(chunk),
+        SEARCH_TEXT: indexed_text(chunk),
         TEXT_VECTOR: vector,
     }
     if image_vector is not None:

@@ -112,6 +112,7 @@ class AzureSearchIndex:
             documents_name = schema.documents_index_name(self._index_name)
             indexes = SearchIndexClient(self._endpoint, self._credential, **self._client_options)
             with _service_errors("create the indexes"):
+                schema.refuse_old_layout(indexes, self._index_name)
                 indexes.create_or_update_index(
                     schema.chunks_index(
                         self._index_name,
@@ -292,7 +293,8 @@ class AzureSearchIndex:
             terms = fts_terms(query.text)
             if not terms:
                 return None  # the service would match every document
-            return _Request({**base, "search_text": terms, **self._semantic_options()})
+            text = {"search_text": terms, "search_fields": [schema.SEARCH_TEXT]}
+            return _Request({**base, **text, **self._semantic_options()})
         assert query.vector is not None  # RankingQuery checks it
         if query.field == "image":
             values = self._checked_image_vector(query.vector, what="image query")

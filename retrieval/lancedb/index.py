@@ -219,8 +219,8 @@ class LanceDbIndex:
     def rebuild_text_index(self) -> None:
         """Re-create the full-text index with the current text analysis (stemming included).
 
-        For an index built by an older version; the content is re-read, nothing is re-embedded.
+        For an index built by an older version; the text is re-read, nothing is re-embedded.
         The new index replaces the old one in one commit, so readers never see none.
         """
         chunks = self._tables.get().chunks
-        chunks.create_index(schema.CONTENT_COLUMN, config=text_index_config(), replace=True)
+        chunks.create_index(schema.SEARCH_TEXT_COLUMN, config=text_index_config(), replace=True)

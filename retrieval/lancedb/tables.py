@@ -67,6 +67,7 @@ class TableSet:
             chunks = _open_or_create(db, schema.CHUNKS_TABLE, chunks_schema)
             schema.check_layout(chunks.schema, directory=self.directory)
             self._check_dimension(chunks)
+            ensure_search_text(chunks)
             ensure_indexes(chunks)
             image_dimension = self._image_column(chunks, self._image_dimension)
             self._opened = Tables(documents, chunks, image_dimension)
@@ -122,9 +123,34 @@ def _open_or_create(db: Any, name: str, table_schema: Any) -> Table:
 
 def fts_index_name(chunks: Table) -> str:
     for index in chunks.list_indices():
-        if index.index_type == "FTS" and schema.CONTENT_COLUMN in index.columns:
+        if index.index_type == "FTS" and schema.SEARCH_TEXT_COLUMN in index.columns:
             return index.name
-    raise ConfigError("the chunks table has no full-text index on content")
+    raise ConfigError(f"the chunks table has no full-text index on {schema.SEARCH_TEXT_COLUMN}")
+
+
+def ensure_search_text(chunks: Table) -> None:
+    """Give a table of the older layout (BM25 over ``content`` alone) its ``search_text``
+    column, computed in place from ``title`` and ``content`` as
+    :func:`ridgeline.types.indexed_text` does: nothing is re-embedded."""
+    if schema.SEARCH_TEXT_COLUMN in chunks.schema.names:
+        return
+    _log.warning(
+        "adding the %s column to the index in %s (BM25 now reads titles and section paths)",
+        schema.SEARCH_TEXT_COLUMN,
+        table_location(chunks),
+    )
+    try:
+        chunks.add_columns({schema.SEARCH_TEXT_COLUMN: schema.CONTENT_COLUMN})
+    except (OSError, RuntimeError, ValueError):
+        # Another index object may have added it at the same moment.
+        if schema.SEARCH_TEXT_COLUMN not in chunks.schema.names:
+            raise
+        return
+    # Lance's SQL has no CASE: the rows whose title goes before the content get a second pass.
+    chunks.update(
+        where="title IS NOT NULL AND title <> '' AND NOT starts_with(content, title)",
+        values_sql={schema.SEARCH_TEXT_COLUMN: "concat(title, chr(10), content)"},
+    )
 
 
 def has_index_on(chunks: Table, column: str) -> bool:
@@ -144,10 +170,10 @@ def text_index_config() -> FTS:
 
 
 def text_index_is_current(chunks: Table) -> bool:
-    """Whether the content index analyses text as :func:`text_index_config` says."""
+    """Whether the full-text index analyses text as :func:`text_index_config` says."""
     wanted = text_index_config()
     for index in chunks.list_indices():
-        if index.index_type == "FTS" and schema.CONTENT_COLUMN in index.columns:
+        if index.index_type == "FTS" and schema.SEARCH_TEXT_COLUMN in index.columns:
             details = index.index_details or {}
             return all(details.get(k) == getattr(wanted, k) for k in _TEXT_ANALYSIS_FIELDS)
     return False
@@ -164,8 +190,9 @@ def ann_config() -> HnswSq:
 def ensure_indexes(chunks: Table) -> None:
     """Create the FTS and scalar indexes on a new table (new rows join them on optimize)."""
     indexed = {column for index in chunks.list_indices() for column in index.columns}
-    if schema.CONTENT_COLUMN not in indexed:
-        chunks.create_index(schema.CONTENT_COLUMN, config=text_index_config())
+    if schema.SEARCH_TEXT_COLUMN not in indexed:
+        chunks.create_index(schema.SEARCH_TEXT_COLUMN, config=text_index_config())
+        _drop_content_index(chunks)
     elif not text_index_is_current(chunks):
         # Still consistent (queries are analysed like this index), only without stemming.
         _log.warning(
@@ -177,3 +204,10 @@ def ensure_indexes(chunks: Table) -> None:
     for column, config in _SCALAR_INDEXES:
         if column not in indexed:
             chunks.create_index(column, config=config)
+
+
+def _drop_content_index(chunks: Table) -> None:
+    """The full-text index of the older layout: nothing queries it any more."""
+    for index in chunks.list_indices():
+        if index.index_type == "FTS" and schema.CONTENT_COLUMN in index.columns:
+            chunks.drop_index(index.name)

@@ -7,7 +7,7 @@ import pytest
 from ridgeline.errors import FeatureNotAvailableError
 from ridgeline.protocols import SearchIndex
 from ridgeline.ranking import RankingField, RankingQuery
-from ridgeline.types import AccessScope, SearchFilters
+from ridgeline.types import AccessScope, Chunk, SearchFilters
 from tests.fakes import HashingEmbedder, admits
 from tests.retrieval.contract.conftest import NewIndex
 from tests.retrieval.contract.corpus import document, manual_chunks, product_chunks
@@ -134,3 +134,22 @@ def test_a_filter_is_applied_before_the_top_is_cut(corpus_index: SearchIndex) ->
     only_socks = SearchFilters(include_category="socks")
     query = RankingQuery(field="text", text="trails tent", top=1, filters=only_socks)
     assert _one(corpus_index, query) == ["products.csv-4"]
+
+
+def test_bm25_finds_a_chunk_by_its_section_path_and_its_record_keeps_the_content_alone(
+    index: SearchIndex, embedder: HashingEmbedder
+) -> None:
+    # The question names the section ("care", "sleeping bag"); the body never does.
+    body = "Air it out after each trip and store it loose in a cotton sack."
+    section = Chunk(
+        chunk_id="bag.md-0",
+        document_id="bag.md",
+        source="bag.md",
+        citation="bag.md",
+        content=body,
+        title="Sleeping Bag Manual > Care and Cleaning",
+    )
+    index.replace_document(document("bag.md"), [section], embedder.embed_documents([body]))
+    [ranking] = index.rank([RankingQuery(field="text", text="sleeping bag care", top=3)])
+    assert ranking[0].chunk_id == "bag.md-0"  # before "Care of waterproof fabric"
+    assert index.fetch(["bag.md-0"])["bag.md-0"].content == body  # quotes show no title
