@@ -1,0 +1,110 @@
+"""Retrieval on the generated, hand-checked question sets nobody tuned on (issue 14).
+
+``eval/sets/northwind-generated-qa.jsonl`` and ``eval/sets/contoso-manuals-generated-qa.jsonl``
+(how they were made: ``eval/sets/README.md``) against an index of their corpus: the two legs,
+the hybrid default and the candidate that was not shipped (RRF k=20, BM25 x1.25), all with chat's
+options and rule decomposition, as :mod:`bench.fusion_grid` runs them. ``--before`` adds the
+same rows over a copy of the index whose BM25 reads the chunk content alone (as before BM25 saw
+titles and section paths): same chunks, same vectors.
+
+Usage (from the repository root; build the index with ``ridgeline ingest`` first):
+    python -m bench.fresh_sets --set eval/sets/northwind-generated-qa.jsonl \
+        --index bench/out/retrieval/northwind-index [--before]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import lancedb
+
+from bench.retrieval import DiskQueryEmbedder, _ranker, _read_jsonl, truth_pages
+from bench.tuning_split import Question, score_set
+from retrieval import schema
+from retrieval.lancedb import LanceDbIndex
+from retrieval.lancedb.tables import text_index_config
+from retrieval.multi_query import MultiQueryRetriever
+from retrieval.retriever import HybridRetriever
+from ridgeline.protocols import Retriever, TextEmbedder
+from ridgeline.providers.embedder import SentenceTransformerEmbedder
+from ridgeline.settings import RetrievalMode
+
+# (label, mode, RRF k, BM25 weight); the vector weight stays 1.
+_VARIANTS: tuple[tuple[str, RetrievalMode, int, float], ...] = (
+    ("BM25 leg", "text", 60, 1.0),
+    ("vectors leg", "vectors", 60, 1.0),
+    ("hybrid default (k=60, BM25 x1)", "hybrid", 60, 1.0),
+    ("candidate (k=20, BM25 x1.25)", "hybrid", 20, 1.25),
+)
+
+
+def questions(path: Path) -> list[Question]:
+    rows = _read_jsonl(path)
+    return [Question(str(r["question"]), tuple(truth_pages(str(r["truth"])))) for r in rows]
+
+
+def content_only_copy(index_dir: Path) -> Path:
+    """A copy of the index whose full-text column holds the content alone (made once)."""
+    copy = index_dir.with_name(index_dir.name + "-content-only")
+    if not (copy / "done").exists():
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(index_dir, copy)
+        chunks = lancedb.connect(copy).open_table(schema.CHUNKS_TABLE)
+        chunks.update(values_sql={schema.SEARCH_TEXT_COLUMN: schema.CONTENT_COLUMN})
+        chunks.create_index(schema.SEARCH_TEXT_COLUMN, config=text_index_config(), replace=True)
+        (copy / "done").write_text("made\n", encoding="utf-8")
+    return copy
+
+
+def chat_retriever(
+    index: LanceDbIndex, embedder: TextEmbedder, rrf_k: int, text: float
+) -> Retriever:
+    hybrid = HybridRetriever(
+        index=index,
+        embedder=embedder,
+        rrf_k=rrf_k,
+        weights={"text": text, "vector": 1.0},
+        drop_stop_words=True,
+        distinct_pages=True,
+        correct_spelling=True,
+    )
+    return MultiQueryRetriever(hybrid, rrf_k=rrf_k)
+
+
+def report(index_dir: Path, label: str, asked: Sequence[Question], embedder: TextEmbedder) -> None:
+    index = LanceDbIndex(index_dir, dimension=embedder.dimension)
+    for name, mode, rrf_k, text in _VARIANTS:
+        started = time.perf_counter()
+        score = score_set(_ranker(chat_retriever(index, embedder, rrf_k, text), mode, str), asked)
+        seconds = time.perf_counter() - started
+        print(
+            f"{label:13s} {name:32s} hit@5 {score.hit5:.3f}  MRR {score.mrr:.3f}"
+            f"  ({seconds:.0f} s)",
+            flush=True,
+        )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--set", type=Path, required=True, dest="question_set")
+    parser.add_argument("--index", type=Path, required=True)
+    parser.add_argument("--before", action="store_true", help="also BM25 over content alone")
+    args = parser.parse_args(argv)
+    asked = questions(args.question_set)
+    cache = args.index.with_name(args.index.name + "-query-vectors.pkl")
+    embedder = DiskQueryEmbedder(SentenceTransformerEmbedder(), cache)
+    print(f"{args.question_set.name}: {len(asked)} questions; index {args.index}")
+    report(args.index, "titles in BM25", asked, embedder)
+    if args.before:
+        report(content_only_copy(args.index), "content only", asked, embedder)
+    embedder.save()
+
+
+if __name__ == "__main__":
+    main()
