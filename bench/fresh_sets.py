@@ -15,6 +15,7 @@ Usage (from the repository root; build the index with ``ridgeline ingest`` first
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import time
 from collections.abc import Sequence
@@ -33,6 +34,7 @@ from ridgeline.protocols import Retriever, TextEmbedder
 from ridgeline.providers.embedder import SentenceTransformerEmbedder
 from ridgeline.settings import RetrievalMode
 
+_LAST_CITATION = re.compile(r"\[([^\[\]]+)\]\s*$")
 # (label, mode, RRF k, BM25 weight); the vector weight stays 1.
 _VARIANTS: tuple[tuple[str, RetrievalMode, int, float], ...] = (
     ("BM25 leg", "text", 60, 1.0),
@@ -44,7 +46,39 @@ _VARIANTS: tuple[tuple[str, RetrievalMode, int, float], ...] = (
 
 def questions(path: Path) -> list[Question]:
     rows = _read_jsonl(path)
-    return [Question(str(r["question"]), tuple(truth_pages(str(r["truth"])))) for r in rows]
+    return [Question(str(r["question"]), truth_citations(str(r["truth"]))) for r in rows]
+
+
+def sentences(path: Path) -> dict[str, str]:
+    """Each question's truth sentence (its citation taken off), whitespace collapsed."""
+    rows = _read_jsonl(path)
+    return {
+        str(r["question"]): " ".join(_LAST_CITATION.sub("", str(r["truth"])).split()) for r in rows
+    }
+
+
+def passage_scores(
+    retriever: Retriever, mode: RetrievalMode, truths: dict[str, str]
+) -> tuple[float, float]:
+    """(hit@5, MRR@10) of the passage: a source whose content holds the truth sentence (its
+    first 60 characters), the quote chat would show, not only the right page or file."""
+    hits, ranks = 0, 0.0
+    for question, sentence in truths.items():
+        found = retriever.search(question, mode=mode, top=10)
+        holds = [sentence[:60] in " ".join(h.chunk.content.split()) for h in found]
+        hits += any(holds[:5])
+        ranks += next((1 / (n + 1) for n, held in enumerate(holds) if held), 0.0)
+    return hits / len(truths), ranks / len(truths)
+
+
+def truth_citations(truth: str) -> tuple[str, ...]:
+    """The pages the truth cites; for a file without pages (Markdown), its closing citation."""
+    if "#page=" in truth:
+        return tuple(truth_pages(truth))
+    found = _LAST_CITATION.search(truth)
+    if found is None:
+        raise ValueError(f"no citation at the end of the truth: {truth[-80:]!r}")
+    return (found.group(1),)
 
 
 def content_only_copy(index_dir: Path) -> Path:
@@ -75,15 +109,23 @@ def chat_retriever(
     return MultiQueryRetriever(hybrid, rrf_k=rrf_k)
 
 
-def report(index_dir: Path, label: str, asked: Sequence[Question], embedder: TextEmbedder) -> None:
+def report(
+    index_dir: Path,
+    label: str,
+    asked: Sequence[Question],
+    truths: dict[str, str],
+    embedder: TextEmbedder,
+) -> None:
     index = LanceDbIndex(index_dir, dimension=embedder.dimension)
     for name, mode, rrf_k, text in _VARIANTS:
         started = time.perf_counter()
-        score = score_set(_ranker(chat_retriever(index, embedder, rrf_k, text), mode, str), asked)
+        retriever = chat_retriever(index, embedder, rrf_k, text)
+        score = score_set(_ranker(retriever, mode, str), asked)
+        passage_hit, passage_mrr = passage_scores(retriever, mode, truths)
         seconds = time.perf_counter() - started
         print(
-            f"{label:13s} {name:32s} hit@5 {score.hit5:.3f}  MRR {score.mrr:.3f}"
-            f"  ({seconds:.0f} s)",
+            f"{label:14s} {name:32s} hit@5 {score.hit5:.3f} MRR {score.mrr:.3f} | passage"
+            f" hit@5 {passage_hit:.3f} MRR {passage_mrr:.3f}  ({seconds:.0f} s)",
             flush=True,
         )
 
@@ -100,9 +142,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     cache = args.index.with_name(args.index.name + "-query-vectors.pkl")
     embedder = DiskQueryEmbedder(SentenceTransformerEmbedder(), cache)
     print(f"{args.question_set.name}: {len(asked)} questions; index {args.index}")
-    report(args.index, "titles in BM25", asked, embedder)
+    truths = sentences(args.question_set)
+    report(args.index, "titles in BM25", asked, truths, embedder)
     if args.before:
-        report(content_only_copy(args.index), "content only", asked, embedder)
+        report(content_only_copy(args.index), "content only", asked, truths, embedder)
     embedder.save()
 
 
