@@ -3,13 +3,14 @@
 ``eval/sets/northwind-generated-qa.jsonl`` and ``eval/sets/contoso-manuals-generated-qa.jsonl``
 (how they were made: ``eval/sets/README.md``) against an index of their corpus: the two legs,
 the hybrid default and the candidate that was not shipped (RRF k=20, BM25 x1.25), all with chat's
-options and rule decomposition, as :mod:`bench.fusion_grid` runs them. ``--before`` adds the
-same rows over a copy of the index whose BM25 reads the chunk content alone (as before BM25 saw
-titles and section paths): same chunks, same vectors.
+options and rule decomposition, as :mod:`bench.fusion_grid` runs them, over a copy of the index
+whose BM25 reads the chunk content (the default); ``--titles`` adds the same rows over a copy
+whose BM25 reads title or section path + content (``RIDGELINE_BM25_TITLES``): same chunks, same
+vectors. Each row also scores the passage: a source that holds the truth sentence.
 
 Usage (from the repository root; build the index with ``ridgeline ingest`` first):
     python -m bench.fresh_sets --set eval/sets/northwind-generated-qa.jsonl \
-        --index bench/out/retrieval/northwind-index [--before]
+        --index bench/out/retrieval/northwind-index [--titles]
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from bench.retrieval import DiskQueryEmbedder, _ranker, _read_jsonl, truth_pages
 from bench.tuning_split import Question, score_set
 from retrieval import schema
 from retrieval.lancedb import LanceDbIndex
-from retrieval.lancedb.tables import text_index_config
+from retrieval.lancedb.tables import put_titles_first, text_index_config
 from retrieval.multi_query import MultiQueryRetriever
 from retrieval.retriever import HybridRetriever
 from ridgeline.protocols import Retriever, TextEmbedder
@@ -81,14 +82,17 @@ def truth_citations(truth: str) -> tuple[str, ...]:
     return (found.group(1),)
 
 
-def content_only_copy(index_dir: Path) -> Path:
-    """A copy of the index whose full-text column holds the content alone (made once)."""
-    copy = index_dir.with_name(index_dir.name + "-content-only")
+def text_copy(index_dir: Path, *, titles: bool) -> Path:
+    """A copy of the index whose BM25 reads title + content, or content alone (made once):
+    the same chunks and vectors whatever ``RIDGELINE_BM25_TITLES`` the index was written with."""
+    copy = index_dir.with_name(index_dir.name + ("-bm25-titles" if titles else "-bm25-content"))
     if not (copy / "done").exists():
         shutil.rmtree(copy, ignore_errors=True)
         shutil.copytree(index_dir, copy)
         chunks = lancedb.connect(copy).open_table(schema.CHUNKS_TABLE)
         chunks.update(values_sql={schema.SEARCH_TEXT_COLUMN: schema.CONTENT_COLUMN})
+        if titles:
+            put_titles_first(chunks)
         chunks.create_index(schema.SEARCH_TEXT_COLUMN, config=text_index_config(), replace=True)
         (copy / "done").write_text("made\n", encoding="utf-8")
     return copy
@@ -136,16 +140,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--set", type=Path, required=True, dest="question_set")
     parser.add_argument("--index", type=Path, required=True)
-    parser.add_argument("--before", action="store_true", help="also BM25 over content alone")
+    parser.add_argument("--titles", action="store_true", help="also BM25 over title + content")
     args = parser.parse_args(argv)
     asked = questions(args.question_set)
     cache = args.index.with_name(args.index.name + "-query-vectors.pkl")
     embedder = DiskQueryEmbedder(SentenceTransformerEmbedder(), cache)
     print(f"{args.question_set.name}: {len(asked)} questions; index {args.index}")
     truths = sentences(args.question_set)
-    report(args.index, "titles in BM25", asked, truths, embedder)
-    if args.before:
-        report(content_only_copy(args.index), "content only", asked, truths, embedder)
+    report(text_copy(args.index, titles=False), "BM25 content", asked, truths, embedder)
+    if args.titles:
+        report(text_copy(args.index, titles=True), "BM25 titles", asked, truths, embedder)
     embedder.save()
 
 

@@ -1,9 +1,9 @@
 """SciFact with each abstract's title as the chunk's title, as ingestion gives Markdown sections
 and titled documents: does BM25 reading the title (``search_text``) help? (issue 14)
 
-The chunks hold the abstract as content and the paper title as ``title``, so the index itself
-decides what BM25 reads (:func:`ridgeline.types.indexed_text`); "content only" is a copy of the
-same index whose BM25 column holds the abstract alone (:func:`bench.fresh_sets.content_only_copy`).
+The chunks hold the abstract as content and the paper title as ``title``; "BM25 titles" is a
+copy of the index whose BM25 reads title + abstract (:func:`ridgeline.types.bm25_text`), "BM25
+content" one whose BM25 reads the abstract alone (:func:`bench.fresh_sets.text_copy`).
 The vectors are of title + abstract in both (the cache :mod:`bench.retrieval` keeps). Train qrels
 (300 seeded queries) tune, test qrels report.
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.fresh_sets import _VARIANTS, chat_retriever, content_only_copy
+from bench.fresh_sets import _VARIANTS, chat_retriever, text_copy
 from bench.retrieval import (
     _cached_vectors,
     _doc_text,
@@ -88,8 +88,8 @@ def main() -> None:
     vectors = _cached_vectors(texts, args.cache / "scifact-vectors-titles1.npy")
     directory = titled_index(args.cache / "scifact-index-chunk-titles", corpus, vectors)
     embedder = CachedQueryEmbedder(SentenceTransformerEmbedder(), size=4096)
-    report(directory, "titles in BM25", embedder, root)
-    report(content_only_copy(directory), "content only", embedder, root)
+    report(text_copy(directory, titles=True), "BM25 titles", embedder, root)
+    report(text_copy(directory, titles=False), "BM25 content", embedder, root)
 
 
 if __name__ == "__main__":

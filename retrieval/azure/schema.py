@@ -51,7 +51,7 @@ def chunks_index(name: str, *, dimension: int, image_dimension: int | None) -> S
         SimpleField(name="citation", type=_STRING),
         SimpleField(name="kind", type=_STRING, filterable=True, facetable=True),
         SearchableField(name="content", analyzer_name="standard.lucene"),
-        # What BM25 searches: title or section path + content (ridgeline.types.indexed_text);
+        # What BM25 searches (ridgeline.types.bm25_text: the content, or title + content);
         # hidden, as it only repeats retrievable fields. Rankings name it in searchFields.
         SearchableField(name=SEARCH_TEXT, analyzer_name="standard.lucene", hidden=True),
         SimpleField(name="page_number", type=SearchFieldDataType.Int32, filterable=True),

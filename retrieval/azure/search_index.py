@@ -83,6 +83,7 @@ class AzureSearchIndex:
         batch_size: int = 500,
         max_attempts: int = 5,
         connection_verify: str | bool = True,
+        bm25_titles: bool = False,
     ) -> None:
         if dimension <= 0:
             raise ConfigError(f"index dimension must be positive, got {dimension}")
@@ -96,6 +97,7 @@ class AzureSearchIndex:
         self._dimension = dimension
         self._image_dimension = image_dimension
         self._semantic_ranker = semantic_ranker
+        self._bm25_titles = bm25_titles
         self._batch_size = batch_size
         self._max_attempts = max_attempts
         self._client_options = {"connection_verify": connection_verify}
@@ -255,6 +257,7 @@ class AzureSearchIndex:
                 chunk,
                 checked_vector(vector, dimension=self._dimension, what=chunk.chunk_id),
                 self._image_vector(image, what=chunk.chunk_id),
+                bm25_titles=self._bm25_titles,
             )
             for chunk, vector, image in zip(chunks, vectors, images, strict=True)
         ]

@@ -51,9 +51,17 @@ class TableSet:
     ``image_dimension``: see :class:`retrieval.lancedb.LanceDbIndex`.
     """
 
-    def __init__(self, directory: Path, *, dimension: int, image_dimension: int | None) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        dimension: int,
+        image_dimension: int | None,
+        bm25_titles: bool = False,
+    ) -> None:
         self.directory = directory
         self.dimension = dimension
+        self.bm25_titles = bm25_titles
         self._image_dimension = image_dimension
         self._opened: Tables | None = None
 
@@ -67,7 +75,7 @@ class TableSet:
             chunks = _open_or_create(db, schema.CHUNKS_TABLE, chunks_schema)
             schema.check_layout(chunks.schema, directory=self.directory)
             self._check_dimension(chunks)
-            ensure_search_text(chunks)
+            ensure_search_text(chunks, titles=self.bm25_titles)
             ensure_indexes(chunks)
             image_dimension = self._image_column(chunks, self._image_dimension)
             self._opened = Tables(documents, chunks, image_dimension)
@@ -128,14 +136,13 @@ def fts_index_name(chunks: Table) -> str:
     raise ConfigError(f"the chunks table has no full-text index on {schema.SEARCH_TEXT_COLUMN}")
 
 
-def ensure_search_text(chunks: Table) -> None:
-    """Give a table of the older layout (BM25 over ``content`` alone) its ``search_text``
-    column, computed in place from ``title`` and ``content`` as
-    :func:`ridgeline.types.indexed_text` does: nothing is re-embedded."""
+def ensure_search_text(chunks: Table, *, titles: bool) -> None:
+    """Give a table of the older layout (no ``search_text``) the column, computed in place as
+    :func:`ridgeline.types.bm25_text` does: nothing is re-embedded."""
     if schema.SEARCH_TEXT_COLUMN in chunks.schema.names:
         return
     _log.warning(
-        "adding the %s column to the index in %s (BM25 now reads titles and section paths)",
+        "adding the %s column (what BM25 reads) to the index in %s",
         schema.SEARCH_TEXT_COLUMN,
         table_location(chunks),
     )
@@ -146,7 +153,13 @@ def ensure_search_text(chunks: Table) -> None:
         if schema.SEARCH_TEXT_COLUMN not in chunks.schema.names:
             raise
         return
-    # Lance's SQL has no CASE: the rows whose title goes before the content get a second pass.
+    if titles:
+        put_titles_first(chunks)
+
+
+def put_titles_first(chunks: Table) -> None:
+    """``search_text`` = title + content where :func:`ridgeline.types.indexed_text` says so."""
+    # Lance's SQL has no CASE: only the rows whose title goes before the content are updated.
     chunks.update(
         where="title IS NOT NULL AND title <> '' AND NOT starts_with(content, title)",
         values_sql={schema.SEARCH_TEXT_COLUMN: "concat(title, chr(10), content)"},

@@ -1,4 +1,4 @@
-from ridgeline.types import Chunk, Citation, citation_for, indexed_text
+from ridgeline.types import Chunk, Citation, bm25_text, citation_for, indexed_text
 
 
 def test_citations_follow_the_reference_convention():
@@ -23,3 +23,9 @@ def test_the_indexed_text_puts_the_title_before_the_content_once() -> None:
     assert indexed_text(_chunk("Dry the bag.", "Bag > Care")) == "Bag > Care\nDry the bag."
     assert indexed_text(_chunk("Bag > Care: dry it.", "Bag > Care")) == "Bag > Care: dry it."
     assert indexed_text(_chunk("Dry the bag.", None)) == "Dry the bag."
+
+
+def test_bm25_reads_the_title_only_when_asked() -> None:
+    chunk = _chunk("Dry the bag.", "Bag > Care")
+    assert bm25_text(chunk, titles=False) == "Dry the bag."
+    assert bm25_text(chunk, titles=True) == indexed_text(chunk)

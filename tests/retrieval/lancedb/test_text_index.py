@@ -95,7 +95,7 @@ def test_an_index_of_the_content_only_layout_gains_the_titles_without_re_embeddi
     tmp_path: Path, hashing_embedder: HashingEmbedder
 ) -> None:
     _index_of_the_content_only_layout(tmp_path / "old", hashing_embedder)
-    old = LanceDbIndex(tmp_path / "old", dimension=hashing_embedder.dimension)
+    old = LanceDbIndex(tmp_path / "old", dimension=hashing_embedder.dimension, bm25_titles=True)
     assert _ids(old, "cleaning") == ["bag.md-0"]  # a word of the section path only
     assert old.text_index_is_current()
     table = lancedb.connect(tmp_path / "old").open_table(schema.CHUNKS_TABLE)
@@ -103,3 +103,18 @@ def test_an_index_of_the_content_only_layout_gains_the_titles_without_re_embeddi
     assert text == "Bag Manual > Care and Cleaning\nAir it out after each trip."
     fts_columns = [i.columns for i in table.list_indices() if i.index_type == "FTS"]
     assert fts_columns == [[schema.SEARCH_TEXT_COLUMN]]  # the content-only index is gone
+
+
+def test_rebuilding_the_text_index_follows_the_bm25_titles_setting(
+    tmp_path: Path, hashing_embedder: HashingEmbedder
+) -> None:
+    chunks = [
+        chunk.model_copy(update={"title": "Bag Manual > Care and Cleaning"})
+        for chunk in make_chunks("bag.md", [("Air it out after each trip.", {})])
+    ]
+    plain = LanceDbIndex(tmp_path / "i", dimension=hashing_embedder.dimension)
+    plain.replace_document(make_document("bag.md"), chunks, hashing_embedder.embed_documents(["a"]))
+    assert _ids(plain, "cleaning") == []  # off by default: BM25 reads the content
+    titled = LanceDbIndex(tmp_path / "i", dimension=hashing_embedder.dimension, bm25_titles=True)
+    titled.rebuild_text_index()
+    assert _ids(titled, "cleaning") == ["bag.md-0"]
