@@ -76,7 +76,8 @@ def variants(
     grid = itertools.product(args.rrf_k, args.text_weight, args.vector_weight)
     for rrf_k, text, vector in grid:
         name = f"k={rrf_k} bm25 x{text:g} vec x{vector:g}"
-        found.append((name, "hybrid", MultiQueryRetriever(chat(rrf_k, text, vector))))
+        multi = MultiQueryRetriever(chat(rrf_k, text, vector), rrf_k=rrf_k)
+        found.append((name, "hybrid", multi))
         for boost, rare in itertools.product(args.rule, args.rare_count):
             rule = MultiQueryRetriever(
                 ExactTermWeighting(
@@ -84,7 +85,8 @@ def variants(
                     text_weight=boost,
                     vocabulary=index.vocabulary().counts,
                     rare_count=rare,
-                )
+                ),
+                rrf_k=rrf_k,
             )
             label = f"{name}, exact terms{f' + rare<={rare}' if rare else ''} bm25 x{boost:g}"
             found.append((label, "hybrid", rule))

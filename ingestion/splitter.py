@@ -33,7 +33,15 @@ from ingestion.page_flow import PageFlow, page_images, page_runs
 from ingestion.parsers.anchors import FIGURE_LINE, timestamp_anchor
 from ridgeline.errors import ConfigError
 from ridgeline.protocols import Tokenizer
-from ridgeline.types import Chunk, ChunkKind, ImageAsset, Page, SourceDocument, citation_for
+from ridgeline.types import (
+    Chunk,
+    ChunkKind,
+    ImageAsset,
+    Page,
+    SourceDocument,
+    citation_for,
+    indexed_text,
+)
 
 _WORD = re.compile(r"\s*\S+")
 # Sentence ends, ASCII and CJK, optionally followed by closing quotes or brackets.
@@ -64,10 +72,9 @@ def _within(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
 
 
 def embedding_text(chunk: Chunk) -> str:
-    """What is sent to the embedder: the chunk's title for context, then its content."""
-    if chunk.title and not chunk.content.startswith(chunk.title):
-        return f"{chunk.title}\n{chunk.content}"
-    return chunk.content
+    """What is sent to the embedder: the chunk's title for context, then its content (the same
+    text BM25 indexes: :func:`ridgeline.types.indexed_text`)."""
+    return indexed_text(chunk)
 
 
 @dataclass(frozen=True)

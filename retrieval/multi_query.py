@@ -27,7 +27,6 @@ from ridgeline.types import SearchFilters, SearchHit
 # The whole question's ranking counts this much more than one part's: it holds the pages that
 # answer several parts at once.
 _WHOLE_WEIGHT = 1.0
-_RRF_K = DEFAULT_RRF_K
 
 
 class MultiQueryRetriever:
@@ -40,10 +39,14 @@ class MultiQueryRetriever:
         decomposer: Decomposer | None = None,
         whole_weight: float = _WHOLE_WEIGHT,
         cover_parts: bool = True,
+        rrf_k: int = DEFAULT_RRF_K,
     ) -> None:
         if whole_weight < 0:
             raise ValueError(f"whole_weight must be at least 0, got {whole_weight}")
+        if rrf_k < 1:
+            raise ValueError(f"rrf_k must be at least 1, got {rrf_k}")
         self._retriever = retriever
+        self._rrf_k = rrf_k
         self._decomposer = decomposer or RuleDecomposer()
         self._whole_weight = whole_weight
         self._cover_parts = cover_parts
@@ -52,6 +55,12 @@ class MultiQueryRetriever:
     def retriever(self) -> Retriever:
         """The retriever each part is searched with."""
         return self._retriever
+
+    @property
+    def rrf_k(self) -> int:
+        """The RRF k the rankings of the whole question and its parts are fused with (chat
+        passes the configured ``RIDGELINE_RRF_K``, the one its hybrid retriever fuses with)."""
+        return self._rrf_k
 
     def parts(self, text: str) -> list[str]:
         """The parts ``text`` is searched as (one part: searched as it is)."""
@@ -77,14 +86,15 @@ class MultiQueryRetriever:
         search = partial(self._retriever.search, mode=mode, top=wanted, filters=filters)
         whole = search(text, weights=weights)
         each = [search(part, weights=weights) for part in parts]
-        fused = fuse_by_page([whole, *each], [self._whole_weight] + [1.0] * len(each))
+        weighed = [self._whole_weight] + [1.0] * len(each)
+        fused = fuse_by_page([whole, *each], weighed, k=self._rrf_k)
         if self._cover_parts:
             fused = cover(fused, [ranking[:1] for ranking in each], head=top)
         return fused[skip:wanted]
 
 
 def fuse_by_page(
-    rankings: Sequence[Sequence[SearchHit]], weights: Sequence[float]
+    rankings: Sequence[Sequence[SearchHit]], weights: Sequence[float], *, k: int = DEFAULT_RRF_K
 ) -> list[SearchHit]:
     """Weighted reciprocal-rank fusion (:func:`retrieval.fusion.reciprocal_rank`), one hit per
     citation: the first hit of that page met, the rankings read in order."""
@@ -97,7 +107,7 @@ def fuse_by_page(
             number: ([hit.chunk.citation for hit in ranking], weight)
             for number, (ranking, weight) in enumerate(zip(rankings, weights, strict=True))
         },
-        k=_RRF_K,
+        k=k,
     )
     return [best[v.key].model_copy(update={"score": v.score}) for v in votes]
 

@@ -21,7 +21,7 @@ from retrieval.stored_fields import (
     document_fields,
     is_public,
 )
-from ridgeline.types import Chunk, SourceDocument
+from ridgeline.types import Chunk, SourceDocument, bm25_text
 
 
 def document_to_row(
@@ -37,6 +37,7 @@ def chunk_to_row(
     dimension: int,
     image_vector: Sequence[float] | None = None,
     image_dimension: int | None = None,
+    bm25_titles: bool = False,
 ) -> dict[str, Any]:
     """A ``chunks`` row; vectors are checked for width and finiteness."""
     what = f"chunk {chunk.chunk_id!r}"
@@ -44,6 +45,7 @@ def chunk_to_row(
         **chunk_fields(chunk),
         "extra": "{}",  # Chunk carries no other catalog fields yet
         "access_public": is_public(chunk),
+        schema.SEARCH_TEXT_COLUMN: bm25_text(chunk, titles=bm25_titles),
         "vector": checked_vector(vector, dimension=dimension, what=what),
     }
     if image_dimension is not None:
@@ -87,6 +89,7 @@ def chunks_to_table(
     *,
     table_schema: pa.Schema,
     image_vectors: Sequence[Sequence[float] | None] | None = None,
+    bm25_titles: bool = False,
 ) -> pa.Table:
     """Many ``chunks`` rows as one Arrow table: the columnar twin of :func:`chunk_to_row`.
 
@@ -100,6 +103,7 @@ def chunks_to_table(
     columns: dict[str, Any] = {name: [f[name] for f in fields] for name in CHUNK_FIELDS}
     columns["extra"] = ["{}"] * len(chunks)
     columns["access_public"] = [is_public(c) for c in chunks]
+    columns[schema.SEARCH_TEXT_COLUMN] = [bm25_text(c, titles=bm25_titles) for c in chunks]
     columns["vector"] = _vector_column(block, width)
     image_width = schema.vector_dimension(table_schema, schema.IMAGE_VECTOR_COLUMN)
     if image_width is not None:

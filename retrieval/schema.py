@@ -19,6 +19,8 @@ CHUNKS_TABLE = "chunks"
 VECTOR_COLUMN = "vector"
 IMAGE_VECTOR_COLUMN = "image_vector"
 CONTENT_COLUMN = "content"
+# What BM25 indexes: title + content (ridgeline.types.indexed_text), never read back as a record.
+SEARCH_TEXT_COLUMN = "search_text"
 IMAGES_COLUMN = "images"
 ACCESS_USERS_COLUMN = "access_users"
 ACCESS_GROUPS_COLUMN = "access_groups"
@@ -74,6 +76,8 @@ def chunks_schema(dimension: int, *, image_dimension: int | None = None) -> pa.S
         raise ValueError(f"dimension must be positive, got {dimension}")
     fields = [
         *_CHUNK_FIELDS,
+        # Nullable, like the column added to an index of an older layout (tables.py).
+        pa.field(SEARCH_TEXT_COLUMN, pa.string()),
         pa.field(VECTOR_COLUMN, pa.list_(pa.float32(), dimension), nullable=False),
     ]
     if image_dimension is not None:

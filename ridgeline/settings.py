@@ -108,6 +108,10 @@ class Settings(BaseSettings):
     # docs/benchmarks.md, "Fusion weights", says how they were chosen.
     fusion_text_weight: float = Field(default=1.0, gt=0)
     fusion_vector_weight: float = Field(default=1.0, gt=0)
+    # BM25 also reads each chunk's title / section path (the vector leg always does). Chosen
+    # when the index is written: switching it needs `LanceDbIndex.rebuild_text_index()` or a
+    # new Azure index. Off: docs/benchmarks.md, "Titles and section paths in BM25".
+    bm25_titles: bool = False
     # Replace query words the index does not hold by the closest word it holds (chat and eval).
     spelling_correction: bool = True
     # Multi-part questions ("what is X and how does Y work?"): searched part by part, each part

@@ -103,6 +103,24 @@ class Chunk(BaseModel):
     attributes: RecordAttributes | None = None
 
 
+def indexed_text(chunk: Chunk) -> str:
+    """What the embedder reads for a chunk: its title (the document's title, a section's heading
+    path such as "Manual > Care and Cleaning", a record's name) for context, then its content.
+    Quotes and citations use ``content`` alone.
+    """
+    if chunk.title and not chunk.content.startswith(chunk.title):
+        return f"{chunk.title}\n{chunk.content}"
+    return chunk.content
+
+
+def bm25_text(chunk: Chunk, *, titles: bool) -> str:
+    """What the full-text index holds for a chunk: its content, or with ``titles`` the same text
+    the embedder reads (title or section path first). Off by default (``RIDGELINE_BM25_TITLES``):
+    on the fresh Contoso set, section names shared by every manual ("Warranty Information")
+    cost more than they found (docs/benchmarks.md)."""
+    return indexed_text(chunk) if titles else chunk.content
+
+
 class AccessScope(BaseModel):
     """Who is asking: enforced inside the index query, never after it."""
 

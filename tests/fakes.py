@@ -13,7 +13,14 @@ from retrieval.query.spelling import Vocabulary
 from ridgeline.attribute_fields import LIST_FIELDS
 from ridgeline.errors import FeatureNotAvailableError
 from ridgeline.ranking import RankedChunk, RankingQuery
-from ridgeline.types import AccessScope, AttributeRange, Chunk, SearchFilters, SourceDocument
+from ridgeline.types import (
+    AccessScope,
+    AttributeRange,
+    Chunk,
+    SearchFilters,
+    SourceDocument,
+    bm25_text,
+)
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -83,7 +90,8 @@ class MemoryIndex:
     ``replace_document``). It passes ``tests/retrieval/contract/``.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, bm25_titles: bool = False) -> None:
+        self.bm25_titles = bm25_titles  # as LanceDbIndex's: BM25 also reads chunk titles
         self.documents: dict[str, SourceDocument] = {}
         self.chunks: dict[str, list[Chunk]] = {}
         self.vectors: dict[str, list[list[float]]] = {}
@@ -151,7 +159,7 @@ class MemoryIndex:
         return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
     def vocabulary(self) -> Vocabulary:
-        texts = [chunk.content for chunk in self.all_chunks()]
+        texts = [bm25_text(c, titles=self.bm25_titles) for c in self.all_chunks()]
         return Vocabulary.from_texts(texts, version=self._version)
 
     def _rows(self) -> list[tuple[Chunk, list[float], list[float] | None]]:
@@ -164,7 +172,8 @@ class MemoryIndex:
     def _ranking(self, query: RankingQuery) -> list[RankedChunk]:
         rows = [row for row in self._rows() if admits(query.filters, row[0])]
         if query.field == "text":
-            scored = _bm25(query.text, [chunk for chunk, _, _ in rows])
+            chunks = [chunk for chunk, _, _ in rows]
+            scored = _bm25(query.text, chunks, titles=self.bm25_titles)
         elif query.field == "vector":
             scored = [(_cosine(query.vector, vector), chunk) for chunk, vector, _ in rows]
         else:
@@ -238,9 +247,11 @@ def _cosine(a: Sequence[float] | None, b: Sequence[float]) -> float:
     return math.fsum(x * y for x, y in zip(a, b, strict=True)) / norm if norm else 0.0
 
 
-def _bm25(text: str, chunks: Sequence[Chunk], k1: float = 1.2, b: float = 0.75) -> list:  # type: ignore[type-arg]
+def _bm25(
+    text: str, chunks: Sequence[Chunk], *, titles: bool, k1: float = 1.2, b: float = 0.75
+) -> list:  # type: ignore[type-arg]
     terms = set(_WORD.findall(text.lower()))
-    docs = [_WORD.findall(chunk.content.lower()) for chunk in chunks]
+    docs = [_WORD.findall(bm25_text(chunk, titles=titles).lower()) for chunk in chunks]
     if not terms or not docs:
         return []
     average = sum(len(d) for d in docs) / len(docs)

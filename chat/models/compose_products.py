@@ -187,7 +187,7 @@ def _misses(product: Product, needs: _Needs) -> list[str]:
 def _range_miss(product: Product, bound: AttributeRange) -> str | None:
     """Why ``product`` is outside ``bound``, or None when it is inside."""
     spec = attribute_field(bound.name)
-    label = _LABELS.get(spec.attribute, spec.attribute)
+    label = LABELS.get(spec.attribute, spec.attribute)
     unit = _SHOWN_UNITS.get(spec.unit, spec.unit)
     value = product.value_of(spec.attribute)
     if value is None:

@@ -21,4 +21,5 @@ def azure_index_from_settings(settings: Settings, *, dimension: int) -> AzureSea
         dimension=dimension,
         semantic_ranker=settings.azure_search_semantic_ranker,
         connection_verify=str(ca_bundle) if ca_bundle is not None else True,
+        bm25_titles=settings.bm25_titles,
     )

@@ -9,9 +9,9 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from retrieval.azure.schema import IMAGE_VECTOR, TEXT_VECTOR
+from retrieval.azure.schema import IMAGE_VECTOR, SEARCH_TEXT, TEXT_VECTOR
 from retrieval.stored_fields import chunk_fields, document_fields, is_public
-from ridgeline.types import Chunk, SourceDocument
+from ridgeline.types import Chunk, SourceDocument, bm25_text
 
 
 def encode_key(value: str) -> str:
@@ -19,12 +19,17 @@ def encode_key(value: str) -> str:
 
 
 def chunk_to_document(
-    chunk: Chunk, vector: list[float], image_vector: list[float] | None
+    chunk: Chunk,
+    vector: list[float],
+    image_vector: list[float] | None,
+    *,
+    bm25_titles: bool = False,
 ) -> dict[str, Any]:
     document: dict[str, Any] = {
         "id": encode_key(chunk.chunk_id),
         **chunk_fields(chunk),
         "is_public": is_public(chunk),
+        SEARCH_TEXT: bm25_text(chunk, titles=bm25_titles),
         TEXT_VECTOR: vector,
     }
     if image_vector is not None:

@@ -8,6 +8,8 @@ so they never show up in chunk searches.
 
 from __future__ import annotations
 
+from azure.core.exceptions import ResourceNotFoundError
+from azure.search.documents.indexes import SearchIndexClient
 from azure.search.documents.indexes.models import (
     HnswAlgorithmConfiguration,
     HnswParameters,
@@ -25,11 +27,13 @@ from azure.search.documents.indexes.models import (
 )
 
 from ridgeline.attribute_fields import ATTRIBUTE_FIELDS, SOURCES_FIELD
+from ridgeline.errors import ConfigError
 
 VECTOR_PROFILE = "ridgeline-hnsw"
 SEMANTIC_CONFIGURATION = "ridgeline-semantic"
 TEXT_VECTOR = "text_vector"
 IMAGE_VECTOR = "image_vector"
+SEARCH_TEXT = "search_text"
 _ALGORITHM = "ridgeline-hnsw-cosine"
 _STRING = SearchFieldDataType.String
 _STRINGS = SearchFieldDataType.Collection(SearchFieldDataType.String)
@@ -48,6 +52,9 @@ def chunks_index(name: str, *, dimension: int, image_dimension: int | None) -> S
         SimpleField(name="citation", type=_STRING),
         SimpleField(name="kind", type=_STRING, filterable=True, facetable=True),
         SearchableField(name="content", analyzer_name="standard.lucene"),
+        # What BM25 searches (ridgeline.types.bm25_text: the content, or title + content);
+        # hidden, as it only repeats retrievable fields. Rankings name it in searchFields.
+        SearchableField(name=SEARCH_TEXT, analyzer_name="standard.lucene", hidden=True),
         SimpleField(name="page_number", type=SearchFieldDataType.Int32, filterable=True),
         SimpleField(name="title", type=_STRING),
         SimpleField(name="category", type=_STRING, filterable=True, facetable=True),
@@ -105,6 +112,20 @@ def attribute_fields() -> list[SearchField]:
     ]
     fields.append(SimpleField(name=SOURCES_FIELD, type=_STRING))
     return fields
+
+
+def refuse_old_layout(indexes: SearchIndexClient, name: str) -> None:
+    """ConfigError for a chunks index written before BM25 read titles: the service would add
+    the field, but the documents already there would stay without it, unfound by BM25."""
+    try:
+        existing = indexes.get_index(name)
+    except ResourceNotFoundError:
+        return
+    if all(field.name != SEARCH_TEXT for field in existing.fields):
+        raise ConfigError(
+            f"the Azure AI Search index {name!r} was written by an older Ridgeline (no "
+            f"{SEARCH_TEXT} field): delete it and ingest again"
+        )
 
 
 def documents_index(name: str) -> SearchIndex:

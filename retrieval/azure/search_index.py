@@ -84,6 +84,7 @@ class AzureSearchIndex:
         batch_size: int = 500,
         max_attempts: int = 5,
         connection_verify: str | bool = True,
+        bm25_titles: bool = False,
     ) -> None:
         if dimension <= 0:
             raise ConfigError(f"index dimension must be positive, got {dimension}")
@@ -97,6 +98,7 @@ class AzureSearchIndex:
         self._dimension = dimension
         self._image_dimension = image_dimension
         self._semantic_ranker = semantic_ranker
+        self._bm25_titles = bm25_titles
         self._batch_size = batch_size
         self._max_attempts = max_attempts
         self._client_options = {"connection_verify": connection_verify}
@@ -113,6 +115,7 @@ class AzureSearchIndex:
             documents_name = schema.documents_index_name(self._index_name)
             indexes = SearchIndexClient(self._endpoint, self._credential, **self._client_options)
             with _service_errors("create the indexes"):
+                schema.refuse_old_layout(indexes, self._index_name)
                 indexes.create_or_update_index(
                     schema.chunks_index(
                         self._index_name,
@@ -255,6 +258,7 @@ class AzureSearchIndex:
                 chunk,
                 checked_vector(vector, dimension=self._dimension, what=chunk.chunk_id),
                 self._image_vector(image, what=chunk.chunk_id),
+                bm25_titles=self._bm25_titles,
             )
             for chunk, vector, image in zip(chunks, vectors, images, strict=True)
         ]
@@ -293,7 +297,8 @@ class AzureSearchIndex:
             terms = fts_terms(query.text)
             if not terms:
                 return None  # the service would match every document
-            return _Request({**base, "search_text": terms, **self._semantic_options()})
+            text = {"search_text": terms, "search_fields": [schema.SEARCH_TEXT]}
+            return _Request({**base, **text, **self._semantic_options()})
         assert query.vector is not None  # RankingQuery checks it
         if query.field == "image":
             values = self._checked_image_vector(query.vector, what="image query")

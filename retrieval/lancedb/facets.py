@@ -39,8 +39,8 @@ def vocabulary(chunks: Table, cache: VocabularyCache) -> Vocabulary:
         version=lambda: chunks.version,
         texts=lambda: (
             chunks.search()
-            .select([schema.CONTENT_COLUMN])
+            .select([schema.SEARCH_TEXT_COLUMN])  # the words BM25 can match, titles included
             .limit(None)
-            .to_arrow()[schema.CONTENT_COLUMN]
+            .to_arrow()[schema.SEARCH_TEXT_COLUMN]
         ),
     )

@@ -130,4 +130,4 @@ def _ranked(rows: list[dict[str, Any]], *, vector: bool) -> list[RankedChunk]:
 
 def _match(terms: str) -> MatchQuery:
     # lancedb declares MatchQuery's option defaults positionally, read by mypy as required.
-    return MatchQuery(terms, schema.CONTENT_COLUMN)  # type: ignore[call-arg]  # defaults unseen
+    return MatchQuery(terms, schema.SEARCH_TEXT_COLUMN)  # type: ignore[call-arg]  # defaults unseen

@@ -53,6 +53,7 @@ class LanceStager:
     chunks_uri: str
     documents_uri: str
     dimension: int
+    bm25_titles: bool = False
 
     def stage(self, documents: Sequence[NewDocument]) -> StagedAppend:
         lance = lance_module()
@@ -87,7 +88,13 @@ class LanceStager:
         images = [v for d in documents for v in (d.image_vectors or [None] * len(d.chunks))]
         chunks = [chunk for d in documents for chunk in d.chunks]
         vectors = np.concatenate(blocks) if blocks else np.zeros((0, self.dimension), np.float32)
-        return chunks_to_table(chunks, vectors, table_schema=table_schema, image_vectors=images)
+        return chunks_to_table(
+            chunks,
+            vectors,
+            table_schema=table_schema,
+            image_vectors=images,
+            bm25_titles=self.bm25_titles,
+        )
 
 
 def commit_staged(chunks_uri: str, documents_uri: str, staged: StagedAppend) -> None:

@@ -51,9 +51,17 @@ class TableSet:
     ``image_dimension``: see :class:`retrieval.lancedb.LanceDbIndex`.
     """
 
-    def __init__(self, directory: Path, *, dimension: int, image_dimension: int | None) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        dimension: int,
+        image_dimension: int | None,
+        bm25_titles: bool = False,
+    ) -> None:
         self.directory = directory
         self.dimension = dimension
+        self.bm25_titles = bm25_titles
         self._image_dimension = image_dimension
         self._opened: Tables | None = None
 
@@ -70,6 +78,7 @@ class TableSet:
                 chunks.add_columns(added)
             schema.check_layout(chunks.schema, directory=self.directory)
             self._check_dimension(chunks)
+            ensure_search_text(chunks, titles=self.bm25_titles)
             ensure_indexes(chunks)
             image_dimension = self._image_column(chunks, self._image_dimension)
             self._opened = Tables(documents, chunks, image_dimension)
@@ -125,9 +134,39 @@ def _open_or_create(db: Any, name: str, table_schema: Any) -> Table:
 
 def fts_index_name(chunks: Table) -> str:
     for index in chunks.list_indices():
-        if index.index_type == "FTS" and schema.CONTENT_COLUMN in index.columns:
+        if index.index_type == "FTS" and schema.SEARCH_TEXT_COLUMN in index.columns:
             return index.name
-    raise ConfigError("the chunks table has no full-text index on content")
+    raise ConfigError(f"the chunks table has no full-text index on {schema.SEARCH_TEXT_COLUMN}")
+
+
+def ensure_search_text(chunks: Table, *, titles: bool) -> None:
+    """Give a table of the older layout (no ``search_text``) the column, computed in place as
+    :func:`ridgeline.types.bm25_text` does: nothing is re-embedded."""
+    if schema.SEARCH_TEXT_COLUMN in chunks.schema.names:
+        return
+    _log.warning(
+        "adding the %s column (what BM25 reads) to the index in %s",
+        schema.SEARCH_TEXT_COLUMN,
+        table_location(chunks),
+    )
+    try:
+        chunks.add_columns({schema.SEARCH_TEXT_COLUMN: schema.CONTENT_COLUMN})
+    except (OSError, RuntimeError, ValueError):
+        # Another index object may have added it at the same moment.
+        if schema.SEARCH_TEXT_COLUMN not in chunks.schema.names:
+            raise
+        return
+    if titles:
+        put_titles_first(chunks)
+
+
+def put_titles_first(chunks: Table) -> None:
+    """``search_text`` = title + content where :func:`ridgeline.types.indexed_text` says so."""
+    # Lance's SQL has no CASE: only the rows whose title goes before the content are updated.
+    chunks.update(
+        where="title IS NOT NULL AND title <> '' AND NOT starts_with(content, title)",
+        values_sql={schema.SEARCH_TEXT_COLUMN: "concat(title, chr(10), content)"},
+    )
 
 
 def has_index_on(chunks: Table, column: str) -> bool:
@@ -147,10 +186,10 @@ def text_index_config() -> FTS:
 
 
 def text_index_is_current(chunks: Table) -> bool:
-    """Whether the content index analyses text as :func:`text_index_config` says."""
+    """Whether the full-text index analyses text as :func:`text_index_config` says."""
     wanted = text_index_config()
     for index in chunks.list_indices():
-        if index.index_type == "FTS" and schema.CONTENT_COLUMN in index.columns:
+        if index.index_type == "FTS" and schema.SEARCH_TEXT_COLUMN in index.columns:
             details = index.index_details or {}
             return all(details.get(k) == getattr(wanted, k) for k in _TEXT_ANALYSIS_FIELDS)
     return False
@@ -167,8 +206,9 @@ def ann_config() -> HnswSq:
 def ensure_indexes(chunks: Table) -> None:
     """Create the FTS and scalar indexes on a new table (new rows join them on optimize)."""
     indexed = {column for index in chunks.list_indices() for column in index.columns}
-    if schema.CONTENT_COLUMN not in indexed:
-        chunks.create_index(schema.CONTENT_COLUMN, config=text_index_config())
+    if schema.SEARCH_TEXT_COLUMN not in indexed:
+        chunks.create_index(schema.SEARCH_TEXT_COLUMN, config=text_index_config())
+        _drop_content_index(chunks)
     elif not text_index_is_current(chunks):
         # Still consistent (queries are analysed like this index), only without stemming.
         _log.warning(
@@ -180,3 +220,10 @@ def ensure_indexes(chunks: Table) -> None:
     for column, config in _SCALAR_INDEXES:
         if column not in indexed:
             chunks.create_index(column, config=config)
+
+
+def _drop_content_index(chunks: Table) -> None:
+    """The full-text index of the older layout: nothing queries it any more."""
+    for index in chunks.list_indices():
+        if index.index_type == "FTS" and schema.CONTENT_COLUMN in index.columns:
+            chunks.drop_index(index.name)

@@ -80,6 +80,7 @@ def replace_document(
             dimension=tables.dimension,
             image_vector=image,
             image_dimension=opened.image_dimension,
+            bm25_titles=tables.bm25_titles,
         )
         for chunk, vector, image in zip(
             chunks, vectors, image_vectors or [None] * len(chunks), strict=True
@@ -160,7 +161,11 @@ def _append_batch(tables: TableSet, batch: list[NewDocument]) -> int:
     ]
     chunks = [chunk for d in batch for chunk in d.chunks]
     table = chunks_to_table(
-        chunks, np.concatenate(blocks), table_schema=chunk_schema, image_vectors=images
+        chunks,
+        np.concatenate(blocks),
+        table_schema=chunk_schema,
+        image_vectors=images,
+        bm25_titles=tables.bm25_titles,
     )
     if table.num_rows:
         opened.chunks.add(table)

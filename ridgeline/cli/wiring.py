@@ -148,7 +148,7 @@ def _decomposing(settings: Settings, retriever: HybridRetriever) -> Retriever:
                 "query_decomposition=llm needs an LLM chat model (chat_model openai or azure)"
             )
         decomposer = LlmDecomposer(llm=build_llm_client(settings, role="query decomposition"))
-    return MultiQueryRetriever(retriever, decomposer=decomposer)
+    return MultiQueryRetriever(retriever, decomposer=decomposer, rrf_k=settings.rrf_k)
 
 
 def _hybrid_retriever(settings: Settings, index: SearchIndex) -> HybridRetriever:

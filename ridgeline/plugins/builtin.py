@@ -45,7 +45,7 @@ def _lancedb(settings: Settings, *, index_dir: Path, dimension: int) -> SearchIn
     # Imported on use: LanceDB and Arrow take seconds to import.
     from retrieval.lancedb import LanceDbIndex
 
-    return LanceDbIndex(index_dir, dimension=dimension)
+    return LanceDbIndex(index_dir, dimension=dimension, bm25_titles=settings.bm25_titles)
 
 
 def _azure_search(settings: Settings, *, index_dir: Path, dimension: int) -> SearchIndex:

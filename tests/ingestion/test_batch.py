@@ -119,7 +119,7 @@ def test_a_run_that_writes_upgrades_an_index_built_before_stemming(
     index = LanceDbIndex(tmp_path / "index", dimension=HashingEmbedder().dimension)
     pipeline(index, HashingEmbedder(), batch=256).run([notes])
     table = lancedb.connect(tmp_path / "index").open_table(schema.CHUNKS_TABLE)
-    table.create_index(schema.CONTENT_COLUMN, config=FTS(stem=False), replace=True)  # as before
+    table.create_index(schema.SEARCH_TEXT_COLUMN, config=FTS(stem=False), replace=True)  # as before
     old = LanceDbIndex(tmp_path / "index", dimension=HashingEmbedder().dimension)
     assert not old.text_index_is_current()
 

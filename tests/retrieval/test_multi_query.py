@@ -141,3 +141,23 @@ def _chunk(name: str) -> Chunk:
         citation=f"{name}.pdf#page=1",
         content=name,
     )
+
+
+@pytest.mark.parametrize(("rrf_k", "first"), [(1, "p"), (60, "q")])
+def test_the_whole_question_and_its_parts_are_fused_with_the_rrf_k_given(
+    rrf_k: int, first: str
+) -> None:
+    """p is first for the whole question (weight 1.5), q fourth for each part: a small k
+    favours the top place, a large one the page found twice."""
+    from tests.chat.fakes import FakeRetriever
+
+    rankings = {QUESTION: "pabc", "What is balance billing": "defq"}
+
+    class PerPart(FakeRetriever):
+        def search(self, text: str, **options: object) -> list[SearchHit]:  # type: ignore[override]
+            return [SearchHit(chunk=_chunk(i), score=1.0) for i in rankings.get(text, "ghiq")]
+
+    multi = MultiQueryRetriever(PerPart(hits=[]), rrf_k=rrf_k, whole_weight=1.5, cover_parts=False)
+    hits = multi.search(QUESTION, mode="hybrid", top=2)
+    assert multi.rrf_k == rrf_k
+    assert hits[0].chunk.chunk_id == first

@@ -88,6 +88,16 @@ def test_the_fusion_weights_of_the_settings_reach_the_chat_retriever(
     assert retriever._weights == {"text": 1.5, "vector": 0.5}
 
 
+def test_the_rrf_k_of_the_settings_fuses_the_parts_of_a_question_too(
+    tmp_path: Path, hashing_plugin: str
+):
+    settings = Settings(_env_file=None, text_embedder=hashing_plugin, rrf_k=20)
+    multi = ridgeline.open(tmp_path / "index", settings=settings).retriever
+    assert isinstance(multi, MultiQueryRetriever)
+    assert multi.rrf_k == 20
+    assert isinstance(multi.retriever, HybridRetriever) and multi.retriever._rrf_k == 20
+
+
 def test_decomposition_can_be_turned_off_and_needs_an_llm_to_use_one(
     tmp_path: Path, hashing_plugin: str
 ):

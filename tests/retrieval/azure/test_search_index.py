@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from azure.core.credentials import AzureKeyCredential
 
 from retrieval.azure.errors import AzureSearchError
 from retrieval.azure.search_index import AzureSearchIndex
 from retrieval.retriever import HybridRetriever
-from ridgeline.errors import FeatureNotAvailableError
+from ridgeline.errors import ConfigError, FeatureNotAvailableError
 from ridgeline.protocols import FacetIndex, SearchIndex
 from ridgeline.ranking import RankingQuery
 from ridgeline.types import AccessScope, ChunkKind, ImageAsset, SearchFilters
@@ -273,4 +274,30 @@ def test_a_wrong_key_surfaces_as_azure_search_error(service: RunningService) -> 
         connection_verify=str(service.cert_path),
     )
     with pytest.raises(AzureSearchError, match="create the indexes"):
+        index.count_chunks()
+
+
+def test_an_index_written_before_bm25_read_titles_is_refused_with_what_to_do(
+    service: RunningService,
+) -> None:
+    from azure.search.documents.indexes import SearchIndexClient
+
+    from retrieval.azure import schema
+
+    old = schema.chunks_index("before-titles", dimension=HashingEmbedder().dimension,
+                              image_dimension=None)  # fmt: skip
+    old.fields = [f for f in old.fields if f.name != schema.SEARCH_TEXT]
+    client = SearchIndexClient(
+        service.endpoint, AzureKeyCredential(service.api_key),
+        connection_verify=str(service.cert_path),
+    )  # fmt: skip
+    client.create_index(old)
+    index = AzureSearchIndex(
+        service.endpoint,
+        index_name="before-titles",
+        credential=service.api_key,
+        dimension=HashingEmbedder().dimension,
+        connection_verify=str(service.cert_path),
+    )
+    with pytest.raises(ConfigError, match="delete it and ingest again"):
         index.count_chunks()

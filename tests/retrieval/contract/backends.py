@@ -26,10 +26,13 @@ def new_index(
     service: RunningService | None,
     dimension: int,
     image_dimension: int | None,
+    bm25_titles: bool = False,
 ) -> SearchIndex:
     """An empty index of ``backend``; Azure's lives in the local search service (``service``)."""
     if backend == "lancedb":
-        return LanceDbIndex(directory, dimension=dimension, image_dimension=image_dimension)
+        return LanceDbIndex(
+            directory, dimension=dimension, image_dimension=image_dimension, bm25_titles=bm25_titles
+        )
     if backend == "azure":
         assert service is not None
         return AzureSearchIndex(
@@ -39,7 +42,8 @@ def new_index(
             dimension=dimension,
             image_dimension=image_dimension,
             connection_verify=str(service.cert_path),
+            bm25_titles=bm25_titles,
         )
     if backend == "memory":
-        return MemoryIndex()
+        return MemoryIndex(bm25_titles=bm25_titles)
     raise ValueError(f"unknown backend {backend!r}")

@@ -34,11 +34,17 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def make_index(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> NewIndex:
-    """``make_index(dimension=64, image_dimension=3)``: a new empty index of this backend."""
+    """``make_index(dimension=64, image_dimension=3, bm25_titles=False)``: a new empty index of
+    this backend."""
     service = request.getfixturevalue("search_service") if backend == "azure" else None
     count = iter(range(1000))
 
-    def make(*, dimension: int = DIMENSION, image_dimension: int | None = IMAGE_DIMENSION):
+    def make(
+        *,
+        dimension: int = DIMENSION,
+        image_dimension: int | None = IMAGE_DIMENSION,
+        bm25_titles: bool = False,
+    ):
         directory = tmp_path / f"index-{next(count)}"
         return new_index(
             backend,
@@ -46,6 +52,7 @@ def make_index(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> 
             service=service,
             dimension=dimension,
             image_dimension=image_dimension,
+            bm25_titles=bm25_titles,
         )
 
     return make

@@ -7,10 +7,15 @@ import pytest
 from ridgeline.errors import FeatureNotAvailableError
 from ridgeline.protocols import SearchIndex
 from ridgeline.ranking import RankingField, RankingQuery
-from ridgeline.types import AccessScope, SearchFilters
+from ridgeline.types import AccessScope, Chunk, SearchFilters
 from tests.fakes import HashingEmbedder, admits
 from tests.retrieval.contract.conftest import NewIndex
-from tests.retrieval.contract.corpus import document, manual_chunks, product_chunks
+from tests.retrieval.contract.corpus import (
+    document,
+    manual_chunks,
+    product_chunks,
+    write_corpus,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -134,3 +139,27 @@ def test_a_filter_is_applied_before_the_top_is_cut(corpus_index: SearchIndex) ->
     only_socks = SearchFilters(include_category="socks")
     query = RankingQuery(field="text", text="trails tent", top=1, filters=only_socks)
     assert _one(corpus_index, query) == ["products.csv-4"]
+
+
+@pytest.mark.parametrize("titles", [True, False])
+def test_bm25_reads_the_section_path_when_asked_and_quotes_keep_the_content_alone(
+    make_index: NewIndex, embedder: HashingEmbedder, titles: bool
+) -> None:
+    # The question names the section ("care", "sleeping bag"); the body never does.
+    body = "Air it out after each trip and store it loose in a cotton sack."
+    section = Chunk(
+        chunk_id="bag.md-0",
+        document_id="bag.md",
+        source="bag.md",
+        citation="bag.md",
+        content=body,
+        title="Sleeping Bag Manual > Care and Cleaning",
+    )
+    index = make_index(bm25_titles=titles)
+    write_corpus(index, embedder)
+    index.replace_document(document("bag.md"), [section], embedder.embed_documents([body]))
+    [ranking] = index.rank([RankingQuery(field="text", text="sleeping bag care", top=3)])
+    found = [entry.chunk_id for entry in ranking]
+    # With titles it comes before "Care of waterproof fabric"; without, BM25 cannot see it.
+    assert found[0] == "bag.md-0" if titles else "bag.md-0" not in found
+    assert index.fetch(["bag.md-0"])["bag.md-0"].content == body  # quotes show no title

@@ -225,7 +225,7 @@ def test_unindexed_rows_are_folded_into_the_index_past_the_threshold(
         make_document("a.txt"), chunks, hashing_embedder.embed_documents(["1", "2", "3"])
     )
     table = index._tables.get().chunks  # white-box: the index statistics are the behaviour
-    stats = table.index_stats("content_idx")
+    stats = table.index_stats("search_text_idx")
     assert stats is not None and (stats.num_indexed_rows, stats.num_unindexed_rows) == (3, 0)
     assert _ids(search(index, text="two", vector=None, mode="text", top=3)) == ["a.txt-1"]
 
