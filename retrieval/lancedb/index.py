@@ -22,6 +22,7 @@ from retrieval import schema
 from retrieval.lancedb import writes
 from retrieval.lancedb.facets import facet_counts, vocabulary
 from retrieval.lancedb.internals import table_location
+from retrieval.lancedb.post_filter import PostFilter
 from retrieval.lancedb.rankings import Rankings, fetch
 from retrieval.lancedb.staged import LanceStager, StagedAppend, commit_staged
 from retrieval.lancedb.tables import TableSet, text_index_config, text_index_is_current
@@ -39,7 +40,8 @@ class LanceDbIndex:
     ``image_dimension`` is the image embedder's dimension: the nullable image-vector column
     is created with it, and an index holding another width is refused. Left None, the index
     adopts the width its table already has, or the width of the first image vectors written
-    (so wiring need not load an image model to learn its dimension).
+    (so wiring need not load an image model to learn its dimension). ``post_filter`` decides
+    when a filtered ranking over a large table checks the filter after ranking more rows.
     """
 
     def __init__(
@@ -53,6 +55,7 @@ class LanceDbIndex:
         ann_min_rows: int = 50_000,
         refine_factor: int = 2,
         ann_ef: int = 256,  # dev recall@10 at 1M rows: 0.912 with 64, 0.956 with 128, 0.996
+        post_filter: PostFilter | None = None,
     ) -> None:
         if dimension <= 0:
             raise ConfigError(f"index dimension must be positive, got {dimension}")
@@ -66,7 +69,12 @@ class LanceDbIndex:
         self._upkeep = writes.Upkeep(
             refresh_rows=refresh_rows, max_small_files=max_small_files, ann_min_rows=ann_min_rows
         )
-        self._rankings = Rankings(dimension=dimension, refine_factor=refine_factor, ann_ef=ann_ef)
+        self._rankings = Rankings(
+            dimension=dimension,
+            refine_factor=refine_factor,
+            ann_ef=ann_ef,
+            post_filter=post_filter,
+        )
         self._vocabulary = VocabularyCache()  # words for query spelling correction
 
     @property
