@@ -31,11 +31,13 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import lancedb
 import numpy as np
 
 from retrieval.lancedb import LanceDbIndex
 from retrieval.lancedb.post_filter import PostFilter
 from retrieval.retriever import HybridRetriever
+from ridgeline.ranking import RankingQuery
 from ridgeline.settings import RetrievalMode, Settings
 from ridgeline.types import AccessScope, Chunk, NewDocument, SearchFilters, SourceDocument
 
@@ -253,6 +255,45 @@ def indexes(directory: Path, *, compare: bool) -> dict[str, LanceDbIndex]:
     return opened
 
 
+def allowed_by_access(directory: Path, total: int, per_document: int) -> np.ndarray:
+    """Which corpus rows (in corpus order) ``ACCESS_FILTER`` lets through, read from the index
+    and checked here in Python: the truth the filtered rankings are scored against."""
+    scope = ACCESS_FILTER.access
+    assert scope is not None
+    columns = ["chunk_id", "access_public", "access_users", "access_groups"]
+    chunks = lancedb.connect(str(directory)).open_table("chunks")
+    rows = chunks.search().select(columns).limit(None).to_arrow().to_pylist()
+    allowed = np.zeros(total, dtype=bool)
+    for row in rows:
+        document, number = row["chunk_id"].removeprefix("doc").split(".csv-")
+        allowed[int(document) * per_document + int(number)] = (
+            row["access_public"]
+            or scope.user_id in row["access_users"]
+            or bool(set(scope.group_ids) & set(row["access_groups"]))
+        )
+    return allowed
+
+
+def filtered_recall_at_10(
+    index: LanceDbIndex,
+    corpus_vectors: np.ndarray,
+    queries: np.ndarray,
+    allowed: np.ndarray,
+    *,
+    per_document: int,
+) -> float:
+    """Share of the exact top 10 among the rows ``ACCESS_FILTER`` lets through that the vector
+    ranking of a hybrid search (50 rows, no exact re-scoring) puts in its first 10."""
+    rows = np.flatnonzero(allowed)
+    exact = rows[np.argsort(-(queries @ corpus_vectors[rows].T), axis=1)[:, :10]]
+    found = 0
+    for vector, truth in zip(queries, exact, strict=True):
+        asked = RankingQuery(field="vector", vector=vector.tolist(), top=50, filters=ACCESS_FILTER)
+        got = {entry.chunk_id for entry in index.rank([asked])[0][:10]}
+        found += len(got & {f"doc{i // per_document}.csv-{i % per_document}" for i in truth})
+    return found / (10 * len(queries))
+
+
 def main(
     total: int, *, per_document: int, queries: int, rounds: int, fresh: bool, compare: bool
 ) -> None:
@@ -264,6 +305,7 @@ def main(
     query_vectors = queries_corpus.vectors(queries)
     embedder = PrecomputedEmbedder(texts, query_vectors)
     retrievers = {}
+    allowed: np.ndarray | None = None
     for name, index in indexes(directory / "index", compare=compare).items():
         retrievers[name] = chat_retriever(index, embedder)
         wait_for_vocabulary(index)
@@ -277,6 +319,12 @@ def main(
         print(
             f"N={total} {name}: vector recall@10 vs exact (100 queries): {recall:.3f}", flush=True
         )
+        if allowed is None:
+            allowed = allowed_by_access(directory / "index", total, per_document)
+        recall = filtered_recall_at_10(
+            index, corpus_vectors, query_vectors[:100], allowed, per_document=per_document
+        )
+        print(f"N={total} {name}: access-filtered vector recall@10: {recall:.3f}", flush=True)
     for round_ in range(1, rounds + 1):
         print(f"-- round {round_}", flush=True)
         measure(retrievers, texts, queries)

@@ -21,6 +21,7 @@ vector ranking checks after only when the rows it asks for fit its usual search 
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -84,6 +85,7 @@ class FilterShares:
         self._max_age_s = max_age_s
         self._size = size
         self._counted: OrderedDict[str | None, tuple[float, int]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def rows(self, count: Count) -> int:
         return self._counted_rows(None, count)
@@ -94,11 +96,13 @@ class FilterShares:
 
     def _counted_rows(self, where: str | None, count: Count) -> int:
         now = time.monotonic()
-        known = self._counted.get(where)
+        with self._lock:
+            known = self._counted.get(where)
         if known is None or now - known[0] > self._max_age_s:
-            known = (now, count(where))
+            known = (now, count(where))  # outside the lock: searches in parallel may count
+        with self._lock:  # the chat serves searches from several threads
             self._counted[where] = known
-        self._counted.move_to_end(where)
-        while len(self._counted) > self._size:
-            self._counted.popitem(last=False)
+            self._counted.move_to_end(where)
+            while len(self._counted) > self._size:
+                self._counted.popitem(last=False)
         return known[1]
