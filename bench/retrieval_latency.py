@@ -16,8 +16,9 @@ embeddings cluster; uniform random 384-d vectors have no neighbours worth the na
 ANN index look broken. Recall@10 of the vector ranking is measured against exact numpy search
 over the same vectors. Each timing line gives wall-clock p50/p95 and process CPU p50/p95 (all
 threads): on a shared machine the wall clock includes waiting for a core, the CPU time does not.
-``--compare-masked`` also times an index whose filtered rankings are always masked (as before
-:mod:`retrieval.lancedb.post_filter`), the two taking turns query by query ("chat" / "masked").
+``--compare-masked`` also times an index whose filtered rankings are always masked and whose
+records are looked up by id (as before :mod:`retrieval.lancedb.post_filter` and
+:mod:`retrieval.lancedb.records`), the two taking turns query by query ("chat" / "masked").
 """
 
 from __future__ import annotations
@@ -247,11 +248,14 @@ def recall_at_10(
 
 def indexes(directory: Path, *, compare: bool) -> dict[str, LanceDbIndex]:
     """The index as ``/chat`` opens it; with ``compare``, also one that always masks filtered
-    rankings (the code before post-filtering), to time both in one run."""
+    rankings and looks fetched records up by id (main before this work), to time both in one
+    run."""
     opened = {"chat": LanceDbIndex(directory, dimension=DIMENSION)}
     if compare:
         always_mask = PostFilter(min_rows=sys.maxsize)
-        opened["masked"] = LanceDbIndex(directory, dimension=DIMENSION, post_filter=always_mask)
+        opened["masked"] = LanceDbIndex(
+            directory, dimension=DIMENSION, post_filter=always_mask, fetch_by_address=False
+        )
     return opened
 
 
