@@ -1,7 +1,7 @@
 """Query latency and ANN recall of the chat's retrieval path over the embedded LanceDB index.
 
 Usage: python -m bench.retrieval_latency [N] [--chunks-per-document 1000] [--queries 200]
-       [--rounds 2] [--fresh]
+       [--rounds 2] [--fresh] [--compare-masked]
 
 Loads N chunks (384-d unit vectors, 12 random words, a category, a price and access lists) in
 documents of ``--chunks-per-document`` through ``LanceDbIndex.bulk_load``, then times
@@ -16,6 +16,9 @@ embeddings cluster; uniform random 384-d vectors have no neighbours worth the na
 ANN index look broken. Recall@10 of the vector ranking is measured against exact numpy search
 over the same vectors. Each timing line gives wall-clock p50/p95 and process CPU p50/p95 (all
 threads): on a shared machine the wall clock includes waiting for a core, the CPU time does not.
+``--compare-masked`` also times an index whose filtered rankings are always masked and whose
+records are looked up by id (as before :mod:`retrieval.lancedb.post_filter` and
+:mod:`retrieval.lancedb.records`), the two taking turns query by query ("chat" / "masked").
 """
 
 from __future__ import annotations
@@ -24,14 +27,18 @@ import argparse
 import os
 import shutil
 import statistics
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import lancedb
 import numpy as np
 
 from retrieval.lancedb import LanceDbIndex
+from retrieval.lancedb.post_filter import PostFilter
 from retrieval.retriever import HybridRetriever
+from ridgeline.ranking import RankingQuery
 from ridgeline.settings import RetrievalMode, Settings
 from ridgeline.types import AccessScope, Chunk, NewDocument, SearchFilters, SourceDocument
 
@@ -133,17 +140,28 @@ def _load() -> str:
     return " ".join(f"{v:.2f}" for v in os.getloadavg())
 
 
-def percentiles(run: Callable[[int], object], queries: int) -> tuple[float, ...]:
-    """Wall p50, p95 and process-CPU p50, p95 per query, in ms."""
-    run(0)  # warm caches
-    wall, cpu = [], []
+def percentiles(
+    runs: dict[str, Callable[[int], object]], queries: int
+) -> dict[str, tuple[float, ...]]:
+    """Wall p50, p95 and process-CPU p50, p95 per query, in ms, of each run.
+
+    Several runs take turns query by query (the first one first on even queries, last on odd
+    ones), so that a shared machine's load weighs on each alike.
+    """
+    for run in runs.values():
+        run(0)  # warm caches
+    samples: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in runs}
     for q in range(queries):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        run(q)
-        wall.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - started_cpu) * 1000)
-    w, c = statistics.quantiles(wall, n=100), statistics.quantiles(cpu, n=100)
-    return w[49], w[94], c[49], c[94]
+        for name in list(runs) if q % 2 == 0 else list(reversed(runs)):
+            started, started_cpu = time.perf_counter(), time.process_time()
+            runs[name](q)
+            samples[name][0].append((time.perf_counter() - started) * 1000)
+            samples[name][1].append((time.process_time() - started_cpu) * 1000)
+    figures: dict[str, tuple[float, ...]] = {}
+    for name, (wall, cpu) in samples.items():
+        w, c = statistics.quantiles(wall, n=100), statistics.quantiles(cpu, n=100)
+        figures[name] = (w[49], w[94], c[49], c[94])
+    return figures
 
 
 class PrecomputedEmbedder:
@@ -182,7 +200,7 @@ def wait_for_vocabulary(index: LanceDbIndex, *, timeout_s: float = 120.0) -> Non
         time.sleep(0.5)
 
 
-def measure(retriever: HybridRetriever, texts: list[str], queries: int) -> None:
+def measure(retrievers: dict[str, HybridRetriever], texts: list[str], queries: int) -> None:
     modes: list[RetrievalMode] = ["text", "vectors", "hybrid"]
     filters: dict[str, SearchFilters | None] = {
         "unfiltered": None,
@@ -193,15 +211,20 @@ def measure(retriever: HybridRetriever, texts: list[str], queries: int) -> None:
     for mode in modes:
         for label, selected in filters.items():
 
-            def run(q: int, mode: RetrievalMode = mode, selected: SearchFilters | None = selected):
-                return retriever.search(texts[q], mode=mode, top=5, filters=selected)
+            def searcher(
+                retriever: HybridRetriever,
+                mode: RetrievalMode = mode,
+                selected: SearchFilters | None = selected,
+            ) -> Callable[[int], object]:
+                return lambda q: retriever.search(texts[q], mode=mode, top=5, filters=selected)
 
-            p50, p95, cpu50, cpu95 = percentiles(run, queries)
-            print(
-                f"{mode:<8} {label:<15} wall p50 {p50:7.2f} p95 {p95:7.2f} ms   "
-                f"cpu p50 {cpu50:7.2f} p95 {cpu95:7.2f} ms",
-                flush=True,
-            )
+            runs = {name: searcher(retriever) for name, retriever in retrievers.items()}
+            for name, (p50, p95, cpu50, cpu95) in percentiles(runs, queries).items():
+                print(
+                    f"{mode:<8} {label:<15} {name:<12} wall p50 {p50:7.2f} p95 {p95:7.2f} ms   "
+                    f"cpu p50 {cpu50:7.2f} p95 {cpu95:7.2f} ms",
+                    flush=True,
+                )
     print(f"load average after: {_load()}", flush=True)
 
 
@@ -223,23 +246,92 @@ def recall_at_10(
     return found / (10 * len(queries))
 
 
-def main(total: int, *, per_document: int, queries: int, rounds: int, fresh: bool) -> None:
+def indexes(directory: Path, *, compare: bool) -> dict[str, LanceDbIndex]:
+    """The index as ``/chat`` opens it; with ``compare``, also one that always masks filtered
+    rankings and looks fetched records up by id (main before this work), to time both in one
+    run."""
+    opened = {"chat": LanceDbIndex(directory, dimension=DIMENSION)}
+    if compare:
+        always_mask = PostFilter(min_rows=sys.maxsize)
+        opened["masked"] = LanceDbIndex(
+            directory, dimension=DIMENSION, post_filter=always_mask, fetch_by_address=False
+        )
+    return opened
+
+
+def allowed_by_access(directory: Path, total: int, per_document: int) -> np.ndarray:
+    """Which corpus rows (in corpus order) ``ACCESS_FILTER`` lets through, read from the index
+    and checked here in Python: the truth the filtered rankings are scored against."""
+    scope = ACCESS_FILTER.access
+    assert scope is not None
+    columns = ["chunk_id", "access_public", "access_users", "access_groups"]
+    chunks = lancedb.connect(str(directory)).open_table("chunks")
+    rows = chunks.search().select(columns).limit(None).to_arrow().to_pylist()
+    allowed = np.zeros(total, dtype=bool)
+    for row in rows:
+        document, number = row["chunk_id"].removeprefix("doc").split(".csv-")
+        allowed[int(document) * per_document + int(number)] = (
+            row["access_public"]
+            or scope.user_id in row["access_users"]
+            or bool(set(scope.group_ids) & set(row["access_groups"]))
+        )
+    return allowed
+
+
+def filtered_recall_at_10(
+    index: LanceDbIndex,
+    corpus_vectors: np.ndarray,
+    queries: np.ndarray,
+    allowed: np.ndarray,
+    *,
+    per_document: int,
+) -> float:
+    """Share of the exact top 10 among the rows ``ACCESS_FILTER`` lets through that the vector
+    ranking of a hybrid search (50 rows, no exact re-scoring) puts in its first 10."""
+    rows = np.flatnonzero(allowed)
+    exact = rows[np.argsort(-(queries @ corpus_vectors[rows].T), axis=1)[:, :10]]
+    found = 0
+    for vector, truth in zip(queries, exact, strict=True):
+        asked = RankingQuery(field="vector", vector=vector.tolist(), top=50, filters=ACCESS_FILTER)
+        got = {entry.chunk_id for entry in index.rank([asked])[0][:10]}
+        found += len(got & {f"doc{i // per_document}.csv-{i % per_document}" for i in truth})
+    return found / (10 * len(queries))
+
+
+def main(
+    total: int, *, per_document: int, queries: int, rounds: int, fresh: bool, compare: bool
+) -> None:
     directory = OUT / f"{total}-per{per_document}"
     corpus_vectors = load(directory, total, per_document, fresh=fresh)
-    index = LanceDbIndex(directory / "index", dimension=DIMENSION)
     queries_corpus = Corpus(seed=7, draws=11)  # not corpus rows, same clusters
     # Numbered, so that two queries drawing the same words keep their own vectors.
     texts = [f"{words} q{n}" for n, words in enumerate(queries_corpus.texts(queries, 3))]
     query_vectors = queries_corpus.vectors(queries)
-    retriever = chat_retriever(index, PrecomputedEmbedder(texts, query_vectors))
-    wait_for_vocabulary(index)
-    recall = recall_at_10(
-        retriever, corpus_vectors, texts[:100], query_vectors[:100], per_document=per_document
-    )
-    print(f"N={total}: vector recall@10 vs exact search (100 queries): {recall:.3f}", flush=True)
+    embedder = PrecomputedEmbedder(texts, query_vectors)
+    retrievers = {}
+    allowed: np.ndarray | None = None
+    for name, index in indexes(directory / "index", compare=compare).items():
+        retrievers[name] = chat_retriever(index, embedder)
+        wait_for_vocabulary(index)
+        recall = recall_at_10(
+            retrievers[name],
+            corpus_vectors,
+            texts[:100],
+            query_vectors[:100],
+            per_document=per_document,
+        )
+        print(
+            f"N={total} {name}: vector recall@10 vs exact (100 queries): {recall:.3f}", flush=True
+        )
+        if allowed is None:
+            allowed = allowed_by_access(directory / "index", total, per_document)
+        recall = filtered_recall_at_10(
+            index, corpus_vectors, query_vectors[:100], allowed, per_document=per_document
+        )
+        print(f"N={total} {name}: access-filtered vector recall@10: {recall:.3f}", flush=True)
     for round_ in range(1, rounds + 1):
         print(f"-- round {round_}", flush=True)
-        measure(retriever, texts, queries)
+        measure(retrievers, texts, queries)
 
 
 if __name__ == "__main__":
@@ -249,6 +341,11 @@ if __name__ == "__main__":
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--fresh", action="store_true", help="rebuild the cached index")
+    parser.add_argument(
+        "--compare-masked",
+        action="store_true",
+        help="also time an index that masks every filtered ranking, query by query in turn",
+    )
     args = parser.parse_args()
     main(
         args.total,
@@ -256,4 +353,5 @@ if __name__ == "__main__":
         queries=args.queries,
         rounds=args.rounds,
         fresh=args.fresh,
+        compare=args.compare_masked,
     )

@@ -22,7 +22,9 @@ from retrieval import schema
 from retrieval.lancedb import writes
 from retrieval.lancedb.facets import facet_counts, vocabulary
 from retrieval.lancedb.internals import table_location
-from retrieval.lancedb.rankings import Rankings, fetch
+from retrieval.lancedb.post_filter import PostFilter
+from retrieval.lancedb.rankings import Rankings
+from retrieval.lancedb.records import fetch
 from retrieval.lancedb.staged import LanceStager, StagedAppend, commit_staged
 from retrieval.lancedb.tables import (
     TableSet,
@@ -46,6 +48,9 @@ class LanceDbIndex:
     adopts the width its table already has, or the width of the first image vectors written
     (so wiring need not load an image model to learn its dimension). ``bm25_titles``: BM25 also
     reads each chunk's title or section path (:func:`ridgeline.types.bm25_text`).
+    ``post_filter`` decides when a filtered ranking over a large table checks the filter after
+    ranking more rows; ``fetch_by_address`` False looks every fetched record up by id
+    (:mod:`.records`), as before.
     """
 
     def __init__(
@@ -60,6 +65,8 @@ class LanceDbIndex:
         refine_factor: int = 2,
         ann_ef: int = 256,  # dev recall@10 at 1M rows: 0.912 with 64, 0.956 with 128, 0.996
         bm25_titles: bool = False,
+        post_filter: PostFilter | None = None,
+        fetch_by_address: bool = True,
     ) -> None:
         if dimension <= 0:
             raise ConfigError(f"index dimension must be positive, got {dimension}")
@@ -76,8 +83,14 @@ class LanceDbIndex:
         self._upkeep = writes.Upkeep(
             refresh_rows=refresh_rows, max_small_files=max_small_files, ann_min_rows=ann_min_rows
         )
-        self._rankings = Rankings(dimension=dimension, refine_factor=refine_factor, ann_ef=ann_ef)
+        self._rankings = Rankings(
+            dimension=dimension,
+            refine_factor=refine_factor,
+            ann_ef=ann_ef,
+            post_filter=post_filter,
+        )
         self._vocabulary = VocabularyCache()  # words for query spelling correction
+        self._addresses = self._rankings.addresses if fetch_by_address else None
 
     @property
     def dimension(self) -> int:
@@ -204,7 +217,7 @@ class LanceDbIndex:
         return self._rankings.rank(self._tables.get().chunks, queries)
 
     def fetch(self, chunk_ids: Sequence[str]) -> dict[str, Chunk]:
-        return fetch(self._tables.get().chunks, chunk_ids)
+        return fetch(self._tables.get().chunks, chunk_ids, self._addresses)
 
     def facets(self, field: str, *, filters: SearchFilters | None = None) -> dict[str, int]:
         """How many chunks the filters let through hold each value of ``field``, most first.

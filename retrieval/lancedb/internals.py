@@ -1,9 +1,10 @@
 """The private parts of lancedb that the index relies on, in one place.
 
 lancedb's sync query builders read the table schema on each query and hop to its event loop
-once per query; the index builds native queries directly and runs a search's rankings together
-in that loop, which halves a hybrid query's latency (docs/benchmarks.md). Both need attributes
-lancedb does not promise to keep, so the version is pinned in pyproject.toml and
+once per query; the index builds native queries (and takes rows by address) directly and runs
+a search's rankings together in that loop, which halves a hybrid query's latency
+(docs/benchmarks.md). Both need attributes lancedb does not promise to keep, so the version is
+pinned in pyproject.toml and
 ``tests/retrieval/lancedb/test_internals.py`` fails loudly when an upgrade moves them.
 """
 
@@ -14,7 +15,7 @@ from typing import Any
 
 import lancedb
 from lancedb.background_loop import LOOP
-from lancedb.query import AsyncQuery
+from lancedb.query import AsyncQuery, AsyncTakeQuery
 from lancedb.table import LanceTable, Table
 
 # The version these internals were checked against (pyproject.toml pins the same).
@@ -28,6 +29,12 @@ def bare_query(table: Table) -> AsyncQuery:
     it runs), but reads no schema and infers no vector column: callers name it.
     """
     return AsyncQuery(table._table._inner.query(), None)  # type: ignore[attr-defined]  # private, pinned
+
+
+def bare_take(table: Table, row_ids: list[int]) -> AsyncTakeQuery:
+    """A native query of the rows at ``row_ids`` (lancedb's ``_rowid``) in the table's latest
+    version; addresses no live row holds (a deleted or moved row) are skipped silently."""
+    return AsyncTakeQuery(table._table._inner.take_row_ids(row_ids), None)  # type: ignore[attr-defined]  # private, pinned
 
 
 def run_all(queries: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:

@@ -3,8 +3,9 @@
 All rankings of a search run at once in lancedb's event loop (:mod:`.internals`); they read
 chunk ids, citations and prices only, and the retriever fetches full records for the page it
 returns (reading every column of 50 candidates per ranking cost more than the rankings: about
-3 ms of 6 for BM25 at 100k). Filters, access lists included, run inside each ranking's query
-(lancedb's async queries prefilter by default).
+3 ms of 6 for BM25 at 100k). Filters, access lists included, mask each ranking's query
+(lancedb's async queries prefilter by default), except over large tables where ranking more
+rows unfiltered and checking the filter on them is the cheaper way (:mod:`.post_filter`).
 
 Vectors: cosine distance over unit vectors; ``_distance`` is ``1 - cos``, turned back into a
 similarity. With an ANN index, a ranking whose scores are shown (``exact_scores``) re-scores
@@ -22,13 +23,14 @@ from lancedb.query import MatchQuery
 from lancedb.table import Table
 
 from retrieval import schema
-from retrieval.filters import quote_sql_string, where_clause
+from retrieval.filters import where_clause
 from retrieval.fts_query import fts_terms
 from retrieval.lancedb.internals import bare_query, run_all, table_location
-from retrieval.stored_fields import checked_vector, chunk_from_fields
+from retrieval.lancedb.post_filter import FilterShares, PostFilter
+from retrieval.lancedb.records import RowAddresses
+from retrieval.stored_fields import checked_vector
 from ridgeline.errors import FeatureNotAvailableError
 from ridgeline.ranking import RankedChunk, RankingQuery
-from ridgeline.types import Chunk
 
 _RANKED_COLUMNS = ["chunk_id", "citation", "price"]
 
@@ -36,22 +38,70 @@ _RANKED_COLUMNS = ["chunk_id", "citation", "price"]
 class Rankings:
     """Prepares and runs rankings over a chunks table of ``dimension``-wide text vectors."""
 
-    def __init__(self, *, dimension: int, refine_factor: int, ann_ef: int) -> None:
+    def __init__(
+        self,
+        *,
+        dimension: int,
+        refine_factor: int,
+        ann_ef: int,
+        post_filter: PostFilter | None = None,
+    ) -> None:
         self._dimension = dimension
         self._refine_factor = refine_factor
         self._ann_ef = ann_ef
+        self._post_filter = post_filter or PostFilter()
+        self._shares = FilterShares()  # filters' shares of the rows, to choose how to filter
+        self.addresses = RowAddresses()  # where the rows ranked last lie, for ``fetch``
 
     def rank(self, chunks: Table, queries: Sequence[RankingQuery]) -> list[list[RankedChunk]]:
-        prepared = {str(n): self._prepared(chunks, q) for n, q in enumerate(queries)}
+        fetches = [self._post_fetch(chunks, query) for query in queries]
+        prepared = {
+            str(n): self._prepared(chunks, query, post_fetch=fetch)
+            for n, (query, fetch) in enumerate(zip(queries, fetches, strict=True))
+        }
         rows = run_all({n: q for n, q in prepared.items() if q is not None})
+        # A ranking filtered after it ran that kept fewer rows than it needs runs again masked,
+        # so the filter never cuts off rows it lets through.
+        short = {
+            str(n): self._prepared(chunks, query)
+            for n, (query, fetch) in enumerate(zip(queries, fetches, strict=True))
+            if fetch is not None and prepared[str(n)] is not None and len(rows[str(n)]) < query.top
+        }
+        rows.update(run_all(short))
+        self.addresses.remember(row for ranking in rows.values() for row in ranking)
         return [
-            _ranked(rows.get(str(n), []), vector=query.field != "text")
+            _ranked(rows.get(str(n), [])[: query.top], vector=query.field != "text")
             for n, query in enumerate(queries)
         ]
 
-    def _prepared(self, chunks: Table, query: RankingQuery) -> Any:
-        """The native query of one ranking, or None when it has nothing to look for."""
+    def _post_fetch(self, chunks: Table, query: RankingQuery) -> int | None:
+        """How many rows to rank unfiltered and filter after (None: mask the ranking)."""
         where = where_clause(query.filters)
+        if where is None:
+            return None
+
+        def count(predicate: str | None) -> int:
+            return chunks.count_rows(predicate)
+
+        refine = self._refine_factor if query.exact_scores else 1
+        return self._post_filter.fetch(
+            field=query.field,
+            top=query.top,
+            rows=self._shares.rows(count),
+            share=lambda: self._shares.share(where, count),
+            vector_max=self._ann_ef // refine,
+        )
+
+    def _prepared(
+        self, chunks: Table, query: RankingQuery, *, post_fetch: int | None = None
+    ) -> Any:
+        """The native query of one ranking, or None when it has nothing to look for.
+
+        With ``post_fetch`` it ranks that many rows unfiltered and keeps those the filter lets
+        through; else the filter masks the ranking.
+        """
+        where = where_clause(query.filters)
+        top = query.top if post_fetch is None else post_fetch
         if query.field == "text":
             terms = fts_terms(query.text)
             if not terms:
@@ -62,11 +112,13 @@ class Rankings:
                 .select([*_RANKED_COLUMNS, "_score"])
             )
         else:
-            prepared = self._vector_query(chunks, query)
-        prepared = prepared.limit(query.top)
-        return prepared if where is None else prepared.where(where)
+            prepared = self._vector_query(chunks, query, top=top)
+        prepared = prepared.limit(top).with_row_id()
+        if where is None:
+            return prepared
+        return prepared.where(where) if post_fetch is None else prepared.postfilter().where(where)
 
-    def _vector_query(self, chunks: Table, query: RankingQuery) -> Any:
+    def _vector_query(self, chunks: Table, query: RankingQuery, *, top: int) -> Any:
         assert query.vector is not None  # RankingQuery checks it
         if query.field == "image":
             column = schema.IMAGE_VECTOR_COLUMN
@@ -82,27 +134,10 @@ class Rankings:
             .nearest_to(np.asarray(vector, dtype=np.float32))
             .column(column)
             .distance_type("cosine")
-            .ef(max(self._ann_ef, query.top * refine))  # HNSW needs ef >= k
+            .ef(max(self._ann_ef, top * refine))  # HNSW needs ef >= k
             .refine_factor(refine)
             .select([*_RANKED_COLUMNS, "_distance"])
         )
-
-
-def fetch(chunks: Table, chunk_ids: Sequence[str]) -> dict[str, Chunk]:
-    """The records of the listed chunks that are still there."""
-    if not chunk_ids:
-        return {}
-    unique = list(dict.fromkeys(chunk_ids))
-    ids = ", ".join(quote_sql_string(chunk_id) for chunk_id in unique)
-    # The limit lets the scan stop at the last id (chunk ids are unique): 9 -> 5 ms at 1M rows.
-    query = (
-        bare_query(chunks)
-        .where(f"chunk_id IN ({ids})")
-        .select(schema.RECORD_COLUMNS)
-        .limit(len(unique))
-    )
-    rows = run_all({"records": query})["records"]
-    return {row["chunk_id"]: chunk_from_fields(row) for row in rows}
 
 
 def _image_width(chunks: Table) -> int:

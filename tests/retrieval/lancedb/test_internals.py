@@ -14,7 +14,7 @@ import pyarrow as pa
 import pytest
 from lancedb.background_loop import LOOP
 
-from retrieval.lancedb.internals import PINNED_LANCEDB_VERSION, bare_query, run_all
+from retrieval.lancedb.internals import PINNED_LANCEDB_VERSION, bare_query, bare_take, run_all
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -36,6 +36,9 @@ def test_the_private_attributes_exist_and_a_bare_query_runs(tmp_path: Path) -> N
     assert hasattr(table, "_table") and hasattr(table._table, "_inner")
     assert callable(table._table._inner.query)
     assert callable(LOOP.run)
-    rows = run_all({"q": bare_query(table).where("n > 1").select(["chunk_id"])})
-    assert rows == {"q": [{"chunk_id": "b"}]}
+    rows = run_all({"q": bare_query(table).where("n > 1").select(["chunk_id"]).with_row_id()})
+    assert [row["chunk_id"] for row in rows["q"]] == ["b"]
+    assert callable(table._table._inner.take_row_ids)
+    taken = run_all({"t": bare_take(table, [rows["q"][0]["_rowid"]]).select(["chunk_id"])})
+    assert taken == {"t": [{"chunk_id": "b"}]}
     assert run_all({}) == {}
