@@ -107,9 +107,21 @@ def _scifact_index(
     index = LanceDbIndex(directory, dimension=vectors.shape[1])
     if index.count_chunks() == len(corpus):
         return _current_text_index(index)
+    write_scifact(index, corpus, vectors, lambda row: _doc_text(row, titles=titles))
+    return index
+
+
+def write_scifact(
+    index: LanceDbIndex,
+    corpus: list[dict[str, object]],
+    vectors: np.ndarray,
+    content: Callable[[dict[str, object]], str],
+    *,
+    title: Callable[[dict[str, object]], str | None] = lambda row: None,
+) -> None:
+    """Write the SciFact abstracts as documents of 1,000 chunks each, then optimise."""
     batch = 1000
     for start in range(0, len(corpus), batch):
-        rows = corpus[start : start + batch]
         document = SourceDocument(
             document_id=f"scifact-{start}",
             path=Path("corpus.jsonl"),
@@ -123,13 +135,13 @@ def _scifact_index(
                 document_id=document.document_id,
                 source="corpus.jsonl",
                 citation=f"corpus.jsonl#id={row['_id']}",
-                content=_doc_text(row, titles=titles),
+                content=content(row),
+                title=title(row),
             )
-            for row in rows
+            for row in corpus[start : start + batch]
         ]
         index.replace_document(document, chunks, vectors[start : start + batch].tolist())
     index.optimize()
-    return index
 
 
 def _current_text_index(index: LanceDbIndex) -> LanceDbIndex:

@@ -25,14 +25,12 @@ from bench.retrieval import (
     _print_scifact_row,
     _read_jsonl,
     scifact_qrels,
+    write_scifact,
 )
 from chat.query_cache import CachedQueryEmbedder
 from retrieval.lancedb import LanceDbIndex
 from ridgeline.protocols import TextEmbedder
 from ridgeline.providers.embedder import SentenceTransformerEmbedder
-from ridgeline.types import Chunk, SourceDocument
-
-_BATCH = 1000
 
 
 def titled_index(directory: Path, corpus: list[dict[str, object]], vectors: np.ndarray) -> Path:
@@ -41,27 +39,13 @@ def titled_index(directory: Path, corpus: list[dict[str, object]], vectors: np.n
     if done.exists():
         return directory
     index = LanceDbIndex(directory, dimension=vectors.shape[1])
-    for start in range(0, len(corpus), _BATCH):
-        document = SourceDocument(
-            document_id=f"scifact-{start}",
-            path=Path("corpus.jsonl"),
-            source="corpus.jsonl",
-            content_hash=str(start),
-            size_bytes=0,
-        )
-        chunks = [
-            Chunk(
-                chunk_id=str(row["_id"]),
-                document_id=document.document_id,
-                source="corpus.jsonl",
-                citation=f"corpus.jsonl#id={row['_id']}",
-                content=str(row["text"]),
-                title=str(row["title"]) or None,
-            )
-            for row in corpus[start : start + _BATCH]
-        ]
-        index.replace_document(document, chunks, vectors[start : start + _BATCH].tolist())
-    index.optimize()
+    write_scifact(
+        index,
+        corpus,
+        vectors,
+        lambda row: str(row["text"]),
+        title=lambda row: str(row["title"]) or None,
+    )
     done.write_text("made\n", encoding="utf-8")
     return directory
 
