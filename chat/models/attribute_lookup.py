@@ -6,7 +6,7 @@ does not depend on which of the record's chunks the search happened to return.
 
 Usage::
 
-    pieces = attribute_answer("How heavy is the Bivvy Solo 1 Tent?", products_in(hits))
+    pieces = attribute_answer("How heavy is the Bivvy Solo 1 Tent?", hits)
     # [('The Halvard Bivvy Solo 1 Tent ($229.00), weight: 1.1 kg ("It packs to 1.1 kg.")',
     #   "products.csv#id=1")]
 """
@@ -14,9 +14,11 @@ Usage::
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from chat.models.compose_products import LABELS
-from chat.models.products import Product, named_products
+from chat.models.products import named_products, products_in
+from ridgeline.types import SearchHit
 
 Piece = tuple[str, str]
 
@@ -46,12 +48,14 @@ def asked_attribute(question: str) -> str | None:
     return None
 
 
-def attribute_answer(question: str, products: list[Product]) -> list[Piece] | None:
+def attribute_answer(question: str, sources: Sequence[SearchHit]) -> list[Piece] | None:
     """The asked attribute of the one product the question names, cited; ``None`` when the
     question names no single product, asks no attribute, or the sources do not state it."""
     attribute = asked_attribute(question)
-    named = named_products(question, products)
-    if attribute is None or len(named) != 1:
+    if attribute is None:
+        return None  # before reading the products: most lookups ask no attribute
+    named = named_products(question, products_in(sources))
+    if len(named) != 1:
         return None
     product = named[0]
     value = product.value_of(attribute)

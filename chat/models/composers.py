@@ -60,7 +60,7 @@ def _compose_one(
     if kind.kind == "list":
         return best_list(question, sources)
     if kind.kind == "lookup":
-        return attribute_answer(question, products_in(sources)) or _table(question, sources, kind)
+        return attribute_answer(question, sources) or _table(question, sources, kind)
     if kind.kind not in {"recommend", "superlative", "compare", "identify"}:
         return None
     products = products_in(sources)

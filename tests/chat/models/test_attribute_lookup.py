@@ -1,6 +1,5 @@
 from chat.models.attribute_lookup import asked_attribute, attribute_answer
 from chat.models.composers import compose
-from chat.models.products import products_in
 from tests.chat.models.test_composers import TENTS, _product
 
 PACKS = [
@@ -28,9 +27,9 @@ def test_the_asked_attribute_of_the_named_product_comes_first_with_its_sentence(
 
 
 def test_a_question_naming_no_single_product_or_no_stated_value_is_left_to_the_lookup() -> None:
-    assert attribute_answer("How much does a tent weigh?", products_in(TENTS)) is None
-    assert attribute_answer("How heavy is the Scarp 45 Backpack?", products_in(PACKS)) is None
-    assert attribute_answer("What colour is the Scarp 45 Backpack?", products_in(PACKS)) is None
+    assert attribute_answer("How much does a tent weigh?", TENTS) is None
+    assert attribute_answer("How heavy is the Scarp 45 Backpack?", PACKS) is None
+    assert attribute_answer("What colour is the Scarp 45 Backpack?", PACKS) is None
 
 
 def test_attribute_words_are_read_from_the_question() -> None:
