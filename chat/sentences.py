@@ -21,6 +21,7 @@ _ABBREVIATIONS = frozenset(
 _STANDALONE_LINE = re.compile(r"^\s*(?:[-*•#|]|\d+[.)]\s|[A-Za-z][\w()-]*(?: [\w()-]+){0,3}:\s)")
 _HEADING = re.compile(r"^\s*#{1,6}\s")
 _HEADING_WORDS = 8
+_TITLE_WORDS = 16
 _PROSE_ENDS = (".", "!", "?", ":", ";", ",", ")")
 _LABEL_RUN_TOKENS = 4
 _WORDLIKE = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
@@ -38,13 +39,17 @@ def split_sentences(text: str) -> list[str]:
 
 def is_heading(sentence: str) -> bool:
     """A heading rather than prose: a markdown heading, or a few capitalised words with no
-    end punctuation ("Care and Cleaning", "WARRANTY")."""
+    end punctuation ("Care and Cleaning", "WARRANTY"), or a longer line in title case."""
     if _HEADING.match(sentence):
         return True
     words = sentence.split()
-    if not words or len(words) > _HEADING_WORDS or sentence.rstrip().endswith(_PROSE_ENDS):
+    if not words or len(words) > _TITLE_WORDS or sentence.rstrip().endswith(_PROSE_ENDS):
         return False
     capitalised = sum(word[:1].isupper() or not word[:1].isalpha() for word in words)
+    if len(words) > _HEADING_WORDS:
+        # A longer line is a heading only in title case throughout: "HOW PROVIDERS AFFECT
+        # YOUR COSTS: Benefits For Out-Of-Network Or Non-Contracted" (prose has small words).
+        return capitalised == len(words)
     return capitalised >= max(1, (len(words) + 1) // 2)
 
 

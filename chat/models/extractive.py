@@ -95,7 +95,7 @@ class ExtractiveAnswerer:
         companion_ratio: float = 0.6,
         rank_decay: float = 0.15,
         min_support: int = 2,
-        page_weight: float = 0.0,
+        page_weight: float = 4.0,
     ) -> None:
         self.max_sources = max_sources
         self.max_sentences = max_sentences
