@@ -18,6 +18,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from pathlib import PurePath
 
 from chat.models.composers import compose
 from chat.models.injection import is_planted_instruction
@@ -258,11 +259,15 @@ def _candidates(sources: Sequence[SearchHit]) -> Iterable[_Candidate]:
 
 
 def _with_pages(candidates: Iterable[_Candidate]) -> list[_Candidate]:
-    """The candidates, each knowing every word said on its page by any source."""
+    """The candidates, each knowing every word said on its page by any source, and the words
+    of its document's name ("Northwind_Health_Plus_Benefits.pdf" is about the Plus plan)."""
     listed = list(candidates)
     pages: dict[str, set[str]] = {}
     for candidate in listed:
-        pages.setdefault(candidate.citation, set()).update(candidate.terms)
+        if candidate.citation not in pages:
+            document = candidate.citation.partition("#")[0]
+            pages[candidate.citation] = set(content_terms(PurePath(document).stem))
+        pages[candidate.citation].update(candidate.terms)
     return [replace(c, page_terms=frozenset(pages[c.citation])) for c in listed]
 
 
