@@ -13,7 +13,9 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from chat.citations import on_page
 from chat.models.terms import content_terms
+from ingestion.parsers.anchors import PAGE_LINE
 from ridgeline.types import ChunkKind, SearchHit
 
 _ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+(.*)$")
@@ -74,7 +76,12 @@ def _lists(sources: Sequence[SearchHit]) -> Iterator[_List]:
 
 def _lists_in(text: str, title: str, citation: str, rank: int) -> Iterator[_List]:
     lead, items = title, []
+    page = lead_page = citation
     for line in text.splitlines():
+        if found_page := PAGE_LINE.fullmatch(line.strip()):
+            # A page break does not end a list; the list cites the page its lead-in is on.
+            page = on_page(citation, int(found_page.group(1)))
+            continue
         item = _ITEM.match(line)
         if item:
             items.append(item.group(1).strip())
@@ -85,8 +92,9 @@ def _lists_in(text: str, title: str, citation: str, rank: int) -> Iterator[_List
         if not line.strip():
             continue
         if len(items) >= 2 and lead:
-            yield _List(lead, tuple(items), citation, rank)
+            yield _List(lead, tuple(items), lead_page, rank)
         items = []
+        lead_page = page
         heading = _HEADING.match(line)
         lead = (
             heading.group(1).strip()
@@ -96,7 +104,7 @@ def _lists_in(text: str, title: str, citation: str, rank: int) -> Iterator[_List
             else ""
         )
     if len(items) >= 2 and lead:
-        yield _List(lead, tuple(items), citation, rank)
+        yield _List(lead, tuple(items), lead_page, rank)
 
 
 def _sentence(text: str) -> str:
