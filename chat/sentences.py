@@ -19,6 +19,11 @@ _ABBREVIATIONS = frozenset(
 # A line that stands on its own even inside a paragraph: a list item, a heading, a table row,
 # or a "Key: value" field.
 _STANDALONE_LINE = re.compile(r"^\s*(?:[-*•#|]|\d+[.)]\s|[A-Za-z][\w()-]*(?: [\w()-]+){0,3}:\s)")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)]\s)")
+# A capitalised "Key:" alone on its line ("Qualifications:"): the lead-in of a list when it
+# follows a finished sentence or a list item; after an unfinished line it ends that sentence
+# ("...tips for your coverage with\nNorthwind Health Plus:").
+_LEAD_IN_LINE = re.compile(r"^\s*[A-Z][\w()-]*(?: [\w()-]+){0,3}:$")
 _HEADING = re.compile(r"^\s*#{1,6}\s")
 _HEADING_WORDS = 8
 _TITLE_WORDS = 16
@@ -78,10 +83,12 @@ def _blocks(text: str) -> list[str]:
     for line in text.splitlines():
         # A heading line starts a block: after a blank line, or after a finished sentence.
         after_sentence = not current or current[-1].endswith((".", "!", "?", ":"))
+        after_item = bool(current) and bool(_LIST_ITEM.match(current[0]))
         if (
             not line.strip()
             or _STANDALONE_LINE.match(line)
             or (after_sentence and _is_heading_line(line))
+            or ((after_sentence or after_item) and _LEAD_IN_LINE.match(line))
         ):
             blocks.append(" ".join(current))
             current = []

@@ -79,3 +79,15 @@ def test_a_long_line_of_prose_is_not_a_heading_for_its_capitals():
     from chat.sentences import is_heading
 
     assert not is_heading("Northwind Health Plus covers Out-Of-Network Providers at a Lower Rate")
+
+
+def test_a_capitalised_lead_in_after_a_list_item_starts_its_own_line():
+    text = "• Ensure compliance with all laws\nQualifications:\n• A degree in business"
+    assert split_sentences(text) == [
+        "• Ensure compliance with all laws",
+        "Qualifications:",
+        "• A degree in business",
+    ]
+    # After an unfinished line, a capitalised name with a colon ends that sentence.
+    wrapped = "Here are tips for your cover with\nNorthwind Health Plus:\n1. Ask first."
+    assert split_sentences(wrapped)[0] == "Here are tips for your cover with Northwind Health Plus:"
