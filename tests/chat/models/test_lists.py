@@ -20,3 +20,26 @@ def test_a_list_across_a_page_break_keeps_its_items_and_cites_its_lead_ins_page(
             "plan.pdf#page=3",
         )
     ]
+
+
+def test_a_lead_in_wrapped_over_lines_keeps_its_items_of_several_sentences():
+    content = (
+        "Claims are paid monthly.\n"
+        "Here are some tips for members who may be struggling with\n"
+        "substance use disorder:\n"
+        "• Seek help as soon as possible. Early treatment makes a\n"
+        "difference.\n"
+        "• Use your coverage. Read your plan.\n"
+        "Overall, help is near.\n"
+    )
+    pieces = best_list(
+        "What tips help with substance use disorder?", [make_hit("p.pdf#page=5", content)]
+    )
+    assert pieces == [
+        (
+            "Here are some tips for members who may be struggling with substance use disorder: "
+            "Seek help as soon as possible. Early treatment makes a difference. "
+            "Use your coverage. Read your plan.",
+            "p.pdf#page=5",
+        )
+    ]
