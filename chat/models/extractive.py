@@ -1,9 +1,12 @@
 """The offline, deterministic chat model: answers by quoting the source sentences that fit best.
 
 No LLM is involved. Each sentence (or catalog field) of the top sources is scored by the question's
-content words it contains, weighted by how rare each word is among the candidate sentences (IDF)
-and by the rank of its source. The best one to three sentences are stitched together, each
-followed by its source's citation. When no sentence is relevant enough, it says it does not know.
+content words it contains, weighted by how rare each word is among the candidate sentences (IDF),
+by the rank of its source, and by how much of the question its page (all sources' text on that
+page, and the document's name) covers: the sentence that fits best on the page about the thing
+asked, rather than a matching sentence about a sibling thing. The best one to three sentences are
+stitched together, each followed by its source's citation. When no sentence is relevant enough,
+it says it does not know.
 
 Usage::
 
@@ -53,7 +56,8 @@ class _Candidate:
     terms: frozenset[str]
     context_terms: frozenset[str]
     context_weight: float
-    # Every word the sources say on the sentence's page (all chunks of that page together).
+    # Every word the sources say on the sentence's page (all chunks of that page together), and
+    # the words of its document's name.
     page_terms: frozenset[str] = frozenset()
 
     @property
