@@ -196,6 +196,7 @@ def test_the_sentence_comes_from_the_page_that_covers_the_question():
         make_hit("Plus_Plan.pdf#page=49", plus),
     ]
     question = [ChatMessage(role="user", content="What tips cover psychological testing in Plus?")]
-    without_pages = ExtractiveAnswerer(page_weight=0.0).answer(question, hits)
+    without_pages = ExtractiveAnswerer().answer(question, hits)  # the default: off
     assert without_pages.citations[0] == "Standard_Plan.pdf#page=47"
-    assert ExtractiveAnswerer().answer(question, hits).citations[0] == "Plus_Plan.pdf#page=49"
+    with_pages = ExtractiveAnswerer(page_weight=4.0).answer(question, hits)
+    assert with_pages.citations[0] == "Plus_Plan.pdf#page=49"
