@@ -31,7 +31,7 @@ from bench.refusal_audit import audited_score, load_audit
 from bench.tuning_split import Question, split_half
 from chat.protocol import ChatRequest
 from chat.service import ChatService
-from eval.citations import extract_citations
+from eval.citations import citation_key, extract_citations
 from eval.dataset import QaItem, load_dataset
 from eval.metrics import citations_matched
 from eval.parameters import PARAMETERS_FILE
@@ -101,23 +101,35 @@ def answered(service: ChatService, items: Sequence[QaItem]) -> Iterator[tuple[Qa
 
 
 def score(answers: Sequence[tuple[QaItem, str]]) -> dict[str, float]:
-    refused_dk, refused_qa, matched = [], [], []
+    refused_dk, refused_qa, matched, precise = [], [], [], []
     for item, text in answers:
         refused = is_refusal(text)
         if item.expect_refusal:
             refused_dk.append(refused)
             continue
         refused_qa.append(refused)
-        cited = citations_matched(item.truth_citations, extract_citations(text))
+        given = extract_citations(text)
+        cited = citations_matched(item.truth_citations, given)
         if cited is not None:
             matched.append(cited)
+        if given and item.truth_citations:
+            # Citing more pages raises citations_matched by itself; its precision says
+            # whether the pages cited were the truth's.
+            precise.append(citation_precision(item.truth_citations, given))
     return {
         "refusal_accuracy": _mean(refused_dk),
         "dontknows": len(refused_dk),
         "answerable_refused": _mean(refused_qa),
         "answerable": len(refused_qa),
         "citations_matched": _mean(matched),
+        "citation_precision": _mean(precise),
     }
+
+
+def citation_precision(truth_citations: Sequence[str], given: Sequence[str]) -> float:
+    """Share of an answer's citations that are among the truth's."""
+    truth = {citation_key(ref) for ref in truth_citations}
+    return sum(citation_key(ref) in truth for ref in given) / len(given)
 
 
 def shown(answers: Sequence[tuple[QaItem, str]], show: str) -> Iterator[str]:

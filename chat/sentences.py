@@ -19,8 +19,14 @@ _ABBREVIATIONS = frozenset(
 # A line that stands on its own even inside a paragraph: a list item, a heading, a table row,
 # or a "Key: value" field.
 _STANDALONE_LINE = re.compile(r"^\s*(?:[-*•#|]|\d+[.)]\s|[A-Za-z][\w()-]*(?: [\w()-]+){0,3}:\s)")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)]\s)")
+# A capitalised "Key:" alone on its line ("Qualifications:"): the lead-in of a list when it
+# follows a finished sentence or a list item; after an unfinished line it ends that sentence
+# ("...tips for your coverage with\nNorthwind Health Plus:").
+_LEAD_IN_LINE = re.compile(r"^\s*[A-Z][\w()-]*(?: [\w()-]+){0,3}:$")
 _HEADING = re.compile(r"^\s*#{1,6}\s")
 _HEADING_WORDS = 8
+_TITLE_WORDS = 16
 _PROSE_ENDS = (".", "!", "?", ":", ";", ",", ")")
 _LABEL_RUN_TOKENS = 4
 _WORDLIKE = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
@@ -38,13 +44,17 @@ def split_sentences(text: str) -> list[str]:
 
 def is_heading(sentence: str) -> bool:
     """A heading rather than prose: a markdown heading, or a few capitalised words with no
-    end punctuation ("Care and Cleaning", "WARRANTY")."""
+    end punctuation ("Care and Cleaning", "WARRANTY"), or a longer line in title case."""
     if _HEADING.match(sentence):
         return True
     words = sentence.split()
-    if not words or len(words) > _HEADING_WORDS or sentence.rstrip().endswith(_PROSE_ENDS):
+    if not words or len(words) > _TITLE_WORDS or sentence.rstrip().endswith(_PROSE_ENDS):
         return False
     capitalised = sum(word[:1].isupper() or not word[:1].isalpha() for word in words)
+    if len(words) > _HEADING_WORDS:
+        # A longer line is a heading only in title case throughout: "HOW PROVIDERS AFFECT
+        # YOUR COSTS: Benefits For Out-Of-Network Or Non-Contracted" (prose has small words).
+        return capitalised == len(words)
     return capitalised >= max(1, (len(words) + 1) // 2)
 
 
@@ -73,10 +83,12 @@ def _blocks(text: str) -> list[str]:
     for line in text.splitlines():
         # A heading line starts a block: after a blank line, or after a finished sentence.
         after_sentence = not current or current[-1].endswith((".", "!", "?", ":"))
+        after_item = bool(current) and bool(_LIST_ITEM.match(current[0]))
         if (
             not line.strip()
             or _STANDALONE_LINE.match(line)
             or (after_sentence and _is_heading_line(line))
+            or ((after_sentence or after_item) and _LEAD_IN_LINE.match(line))
         ):
             blocks.append(" ".join(current))
             current = []

@@ -13,7 +13,10 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from chat.citations import on_page
 from chat.models.terms import content_terms
+from chat.sentences import is_heading, split_sentences
+from ingestion.parsers.anchors import PAGE_LINE
 from ridgeline.types import ChunkKind, SearchHit
 
 _ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+(.*)$")
@@ -73,30 +76,89 @@ def _lists(sources: Sequence[SearchHit]) -> Iterator[_List]:
 
 
 def _lists_in(text: str, title: str, citation: str, rank: int) -> Iterator[_List]:
-    lead, items = title, []
+    reader = _Reader(title, citation, rank)
     for line in text.splitlines():
-        item = _ITEM.match(line)
-        if item:
-            items.append(item.group(1).strip())
-            continue
-        if items and line.startswith((" ", "\t")) and line.strip():
-            items[-1] = f"{items[-1]} {line.strip()}"  # a wrapped item goes on
-            continue
-        if not line.strip():
-            continue
-        if len(items) >= 2 and lead:
-            yield _List(lead, tuple(items), citation, rank)
-        items = []
+        if found := reader.read(line):
+            yield found
+    if found := reader.finished():
+        yield found
+
+
+class _Reader:
+    """Reads a chunk line by line, keeping the lead-in, the items under it and the page."""
+
+    def __init__(self, title: str, citation: str, rank: int) -> None:
+        self.citation, self.rank = citation, rank
+        self.lead, self.lead_page, self.page = title, citation, citation
+        self.items: list[str] = []
+        self.prose: list[tuple[str, str]] = []  # the paragraph's lines so far, with their page
+        # Lines after an item: its next sentences if another item follows, else prose.
+        self.pending: list[tuple[str, str]] = []
+
+    def read(self, line: str) -> _List | None:
+        if found_page := PAGE_LINE.fullmatch(line.strip()):
+            # A page break does not end a list; the list cites the page its lead-in is on.
+            self.page = on_page(self.citation, int(found_page.group(1)))
+        elif item := _ITEM.match(line):
+            if self.pending:
+                self.items[-1] = " ".join([self.items[-1], *(t for t, _ in self.pending)])
+            self.items.append(item.group(1).strip())
+            self.prose, self.pending = [], []
+        elif not line.strip():
+            self.prose, self.pending = [], []
+        elif self.items and not self.pending and _continues(self.items[-1], line):
+            self.items[-1] = f"{self.items[-1]} {line.strip()}"  # a wrapped item goes on
+        elif self.items and not _is_lead(line):
+            self.pending.append((line.strip(), self.page))
+        else:
+            return self._starts(line)
+        return None
+
+    def _starts(self, line: str) -> _List | None:
+        """A line after the list (or outside any): it ends the list and may lead the next."""
+        ended = self.finished()
+        self.items = []
+        self.prose = [*self.prose, *self.pending, (line.strip(), self.page)]
+        self.pending = []
         heading = _HEADING.match(line)
-        lead = (
-            heading.group(1).strip()
-            if heading
-            else line.strip()
-            if line.rstrip().endswith(":")
-            else ""
-        )
-    if len(items) >= 2 and lead:
-        yield _List(lead, tuple(items), citation, rank)
+        self.lead, self.lead_page = (heading.group(1).strip() if heading else "", self.page)
+        if not heading and line.rstrip().endswith(":"):
+            self.lead, self.lead_page = _lead_in(self.prose)
+        return ended
+
+    def finished(self) -> _List | None:
+        if len(self.items) >= 2 and self.lead:
+            return _List(self.lead, tuple(self.items), self.lead_page, self.rank)
+        return None
+
+
+def _is_lead(line: str) -> bool:
+    """A line that starts something after a list: a heading, or a lead-in ending in ":"."""
+    return bool(_HEADING.match(line)) or line.rstrip().endswith(":") or is_heading(line.strip())
+
+
+def _lead_in(prose: list[tuple[str, str]]) -> tuple[str, str]:
+    """The last sentence of a paragraph ending in ":" (a lead-in wrapped over several lines:
+    "If you need care, there are a few steps" / "you can take:"), and the page it starts on."""
+    sentence = split_sentences("\n".join(text for text, _ in prose))[-1]
+    if sentence[:1].islower():
+        return "", prose[0][1]  # the chunk starts inside it: a cut lead-in names nothing
+    said = ""
+    for text, page in reversed(prose):
+        said = f"{text} {said}".strip()
+        if len(said) >= len(sentence):
+            return sentence, page
+    return sentence, prose[0][1]
+
+
+def _continues(item: str, line: str) -> bool:
+    """Whether ``line`` wraps ``item`` onto the next line: it is indented, starts in lower case,
+    or finishes the unfinished item's sentence ("...in-network with Northwind Health" / "Plus.").
+    A line such as "Qualifications:" after an unpunctuated item starts something new."""
+    text = line.strip()
+    if line.startswith((" ", "\t")) or text[:1].islower():
+        return True
+    return not item.endswith((".", "!", "?", ":", ";")) and text.endswith((".", "!", "?"))
 
 
 def _sentence(text: str) -> str:

@@ -62,3 +62,32 @@ def test_what_ocr_read_in_a_picture_is_said_as_a_reading_and_prose_is_left_alone
     )
     assert as_reading("Text in the image: SUMMIT 2,410 m") == 'The picture reads "SUMMIT 2,410 m".'
     assert as_reading("The visible text is small.") == "The visible text is small."
+
+
+def test_a_long_heading_in_title_case_does_not_glue_onto_the_sentence_under_it():
+    text = (
+        "HOW PROVIDERS AFFECT YOUR COSTS: Benefits For Out-Of-Network Or Non-Contracted\n"
+        "Providers\n"
+        "The plan covers out-of-network providers; the cover is smaller.\n"
+    )
+    assert split_sentences(text)[-1] == (
+        "The plan covers out-of-network providers; the cover is smaller."
+    )
+
+
+def test_a_long_line_of_prose_is_not_a_heading_for_its_capitals():
+    from chat.sentences import is_heading
+
+    assert not is_heading("Northwind Health Plus covers Out-Of-Network Providers at a Lower Rate")
+
+
+def test_a_capitalised_lead_in_after_a_list_item_starts_its_own_line():
+    text = "• Ensure compliance with all laws\nQualifications:\n• A degree in business"
+    assert split_sentences(text) == [
+        "• Ensure compliance with all laws",
+        "Qualifications:",
+        "• A degree in business",
+    ]
+    # After an unfinished line, a capitalised name with a colon ends that sentence.
+    wrapped = "Here are tips for your cover with\nNorthwind Health Plus:\n1. Ask first."
+    assert split_sentences(wrapped)[0] == "Here are tips for your cover with Northwind Health Plus:"

@@ -184,3 +184,19 @@ def test_a_question_word_no_source_holds_is_not_required_of_the_sentence(sources
     # "long" is in no source: "returns" alone is enough support.
     answer = ask("How long do I have for returns?", sources)
     assert answer.text == "Returns are accepted within 30 days of purchase. [policies.pdf#page=3]"
+
+
+def test_the_sentence_comes_from_the_page_that_covers_the_question():
+    # Each sentence says three of the question's words; the question asks about the Plus plan,
+    # which only the second page (through its document's name) covers.
+    standard = "Our plan covers psychological testing when a doctor orders it."
+    plus = "One tip: talk to your doctor before psychological testing."
+    hits = [
+        make_hit("Standard_Plan.pdf#page=47", standard),
+        make_hit("Plus_Plan.pdf#page=49", plus),
+    ]
+    question = [ChatMessage(role="user", content="What tips cover psychological testing in Plus?")]
+    without_pages = ExtractiveAnswerer().answer(question, hits)  # the default: off
+    assert without_pages.citations[0] == "Standard_Plan.pdf#page=47"
+    with_pages = ExtractiveAnswerer(page_weight=4.0).answer(question, hits)
+    assert with_pages.citations[0] == "Plus_Plan.pdf#page=49"
