@@ -10,7 +10,7 @@ vectors. Each row also scores the passage: a source that holds the truth sentenc
 
 Usage (from the repository root; build the index with ``ridgeline ingest`` first):
     python -m bench.fresh_sets --set eval/sets/northwind-generated-qa.jsonl \
-        --index bench/out/retrieval/northwind-index [--titles]
+        --index bench/out/retrieval/northwind-index [--titles] [--fusion RRF_K BM25_WEIGHT ...]
 """
 
 from __future__ import annotations
@@ -119,9 +119,12 @@ def report(
     asked: Sequence[Question],
     truths: dict[str, str],
     embedder: TextEmbedder,
+    extra: Sequence[tuple[int, float]] = (),
 ) -> None:
     index = LanceDbIndex(index_dir, dimension=embedder.dimension)
-    for name, mode, rrf_k, text in _VARIANTS:
+    added = [(f"hybrid k={k}, BM25 x{w:g}", "hybrid", k, w) for k, w in extra]
+    variants: list[tuple[str, RetrievalMode, int, float]] = [*_VARIANTS, *added]
+    for name, mode, rrf_k, text in variants:
         started = time.perf_counter()
         retriever = chat_retriever(index, embedder, rrf_k, text)
         score = score_set(_ranker(retriever, mode, str), asked)
@@ -141,13 +144,22 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--set", type=Path, required=True, dest="question_set")
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--titles", action="store_true", help="also BM25 over title + content")
+    parser.add_argument(
+        "--fusion",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("RRF_K", "BM25_WEIGHT"),
+        help="another hybrid row with this RRF k and BM25 weight (repeatable)",
+    )
     args = parser.parse_args(argv)
     asked = questions(args.question_set)
     cache = args.index.with_name(args.index.name + "-query-vectors.pkl")
     embedder = DiskQueryEmbedder(SentenceTransformerEmbedder(), cache)
     print(f"{args.question_set.name}: {len(asked)} questions; index {args.index}")
     truths = sentences(args.question_set)
-    report(text_copy(args.index, titles=False), "BM25 content", asked, truths, embedder)
+    extra = [(int(k), float(w)) for k, w in args.fusion]
+    report(text_copy(args.index, titles=False), "BM25 content", asked, truths, embedder, extra)
     if args.titles:
         report(text_copy(args.index, titles=True), "BM25 titles", asked, truths, embedder)
     embedder.save()

@@ -74,9 +74,8 @@ def _attribute_parts(filters: SearchFilters) -> list[str]:
             parts.append(f"{bound.name} >= {_sql_number(bound.min, field=bound.name)}")
         if bound.max is not None:
             parts.append(f"{bound.name} <= {_sql_number(bound.max, field=bound.name)}")
-    for column, word in (("materials", filters.material), ("colours", filters.colour)):
-        if word is not None:
-            parts.append(f"array_has_any({column}, {_sql_list((word.lower(),))})")
+    for column, word in filters.word_constraints():
+        parts.append(f"array_has_any({column}, {_sql_list((word,))})")
     return parts
 
 

@@ -34,6 +34,8 @@ class AttributeField:
     kind: Literal["number", "strings"]
     unit: str
     description: str
+    # A words field: the SearchFilters field that asks for one of its words ("material").
+    filter_name: str | None = None
 
 
 def _number(name: str, attribute: str, description: str) -> AttributeField:
@@ -52,11 +54,13 @@ ATTRIBUTE_FIELDS: tuple[AttributeField, ...] = (
     _number("brightness_lm", "brightness", "brightness in lumens"),
     _number("battery_h", "battery_life", "battery or burn time in hours"),
     _number("warranty_years", "warranty", "warranty length in years (lifetime = 100)"),
-    AttributeField("materials", "materials", "strings", "", "materials named"),
-    AttributeField("colours", "colours", "strings", "", "colours it comes in"),
+    AttributeField("materials", "materials", "strings", "", "materials named", "material"),
+    AttributeField("colours", "colours", "strings", "", "colours it comes in", "colour"),
 )
 NUMERIC_FIELDS = tuple(f.name for f in ATTRIBUTE_FIELDS if f.kind == "number")
 LIST_FIELDS = tuple(f.name for f in ATTRIBUTE_FIELDS if f.kind == "strings")
+# SearchFilters field -> the words field it filters on ("material" -> "materials").
+WORD_FILTERS = {f.filter_name: f.name for f in ATTRIBUTE_FIELDS if f.filter_name is not None}
 # JSON list of every fact with the text and sentence it was read from, for citations.
 SOURCES_FIELD = "attribute_sources"
 STORED_FIELDS = (*(f.name for f in ATTRIBUTE_FIELDS), SOURCES_FIELD)

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ridgeline.attribute_fields import RecordAttributes, attribute_field
+from ridgeline.attribute_fields import WORD_FILTERS, RecordAttributes, attribute_field
 
 
 class ChunkKind(StrEnum):
@@ -167,6 +167,11 @@ class SearchFilters(BaseModel):
     keep_unlabelled: bool = False
     # None: no access filtering (single-user mode). Set: only chunks this scope may read.
     access: AccessScope | None = None
+
+    def word_constraints(self) -> list[tuple[str, str]]:
+        """(stored words field, lower-cased word) for each word filter set: material, colour."""
+        asked = ((field, getattr(self, name)) for name, field in WORD_FILTERS.items())
+        return [(field, word.lower()) for field, word in asked if word is not None]
 
 
 def merge_filters(*parts: SearchFilters | None) -> SearchFilters | None:

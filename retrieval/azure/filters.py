@@ -77,7 +77,6 @@ def _attribute_filters(filters: SearchFilters) -> list[str]:
             parts.append(f"{bound.name} ge {_number(bound.min, field=bound.name)}")
         if bound.max is not None:
             parts.append(f"{bound.name} le {_number(bound.max, field=bound.name)}")
-    for field, word in (("materials", filters.material), ("colours", filters.colour)):
-        if word is not None:
-            parts.append(f"{field}/any(w: w eq {odata_string(word.lower())})")
+    for field, word in filters.word_constraints():
+        parts.append(f"{field}/any(w: w eq {odata_string(word)})")
     return parts

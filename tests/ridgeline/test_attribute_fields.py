@@ -8,6 +8,7 @@ from ridgeline.attribute_fields import (
     ATTRIBUTE_FIELDS,
     SOURCES_FIELD,
     STORED_FIELDS,
+    WORD_FILTERS,
     attribute_field,
     attributes_from_stored,
     record_attributes,
@@ -83,3 +84,15 @@ def test_merged_filters_keep_ranges_on_different_attributes_and_the_later_on_the
         AttributeRange(name="weight_kg", max=2),
         AttributeRange(name="persons", min=2),
     }
+
+
+def test_every_words_field_is_filterable_through_a_search_filters_field() -> None:
+    words_fields = {f.name for f in ATTRIBUTE_FIELDS if f.kind == "strings"}
+    assert set(WORD_FILTERS.values()) == words_fields
+    assert set(WORD_FILTERS) <= set(SearchFilters.model_fields)
+
+
+def test_word_constraints_name_the_stored_field_and_the_lower_cased_word() -> None:
+    filters = SearchFilters(material="Silnylon", colour="Green")
+    assert sorted(filters.word_constraints()) == [("colours", "green"), ("materials", "silnylon")]
+    assert SearchFilters(max_price=10).word_constraints() == []
