@@ -1,7 +1,7 @@
 """Query latency and ANN recall of the chat's retrieval path over the embedded LanceDB index.
 
 Usage: python -m bench.retrieval_latency [N] [--chunks-per-document 1000] [--queries 200]
-       [--rounds 2] [--fresh] [--compare-masked]
+       [--rounds 2] [--fresh] [--compare-masked] [--section-titles]
 
 Loads N chunks (384-d unit vectors, 12 random words, a category, a price and access lists) in
 documents of ``--chunks-per-document`` through ``LanceDbIndex.bulk_load``, then times
@@ -9,7 +9,9 @@ documents of ``--chunks-per-document`` through ``LanceDbIndex.bulk_load``, then 
 page, spelling correction) with precomputed query vectors (so no embedding time) per mode,
 unfiltered, with a category + price filter, and with an access scope. The built index is kept in
 ``bench/out/retrieval_latency/N`` (with the corpus vectors, for recall) and reused by later
-runs; ``--fresh`` rebuilds it.
+runs; ``--fresh`` rebuilds it. ``--section-titles`` gives every chunk a section heading path
+as a manual's chunks have (rankings read titles to tell sections apart: ``ridgeline.places``),
+in its own ``N-perM-titles`` folder; the words, vectors and filters stay the same.
 
 Vectors are drawn around 2,000 random centres (cosine ~0.75 to their centre), as real
 embeddings cluster; uniform random 384-d vectors have no neighbours worth the name and make any
@@ -86,8 +88,11 @@ class Corpus:
         return {"access_groups": tuple(self.rng.choice(GROUPS, size=2, replace=False))}
 
 
-def documents(corpus: Corpus, total: int, per_document: int, sink: list[np.ndarray]) -> Iterator:
-    """``total`` chunks in documents of ``per_document``; their vectors are added to ``sink``."""
+def documents(
+    corpus: Corpus, total: int, per_document: int, sink: list[np.ndarray], *, titles: bool = False
+) -> Iterator:
+    """``total`` chunks in documents of ``per_document``; their vectors are added to ``sink``.
+    With ``titles`` each document has ten sections, each chunk its section's heading path."""
     for start in range(0, total, per_document):
         count = min(per_document, total - start)
         doc_id = f"doc{start // per_document}.csv"
@@ -101,6 +106,7 @@ def documents(corpus: Corpus, total: int, per_document: int, sink: list[np.ndarr
                 source=doc_id,
                 citation=f"{doc_id}#id={n}",
                 content=texts[n],
+                title=_section_title(doc_id, n * 10 // count) if titles else None,
                 category=str(categories[n]),
                 price=float(prices[n]),
                 **corpus.access(),  # type: ignore[arg-type]
@@ -115,7 +121,13 @@ def documents(corpus: Corpus, total: int, per_document: int, sink: list[np.ndarr
         yield NewDocument(document=document, chunks=chunks, vectors=vectors)
 
 
-def load(directory: Path, total: int, per_document: int, *, fresh: bool) -> np.ndarray:
+def _section_title(doc_id: str, section: int) -> str:
+    return f"Owner's manual {doc_id} > Section {section + 1} > Care and Cleaning"
+
+
+def load(
+    directory: Path, total: int, per_document: int, *, fresh: bool, titles: bool = False
+) -> np.ndarray:
     """The corpus vectors; builds the index in ``directory`` unless a finished one is there."""
     marker = directory / BUILT_MARKER
     if marker.exists() and not fresh:
@@ -126,7 +138,7 @@ def load(directory: Path, total: int, per_document: int, *, fresh: bool) -> np.n
     index = LanceDbIndex(directory / "index", dimension=DIMENSION)
     sink: list[np.ndarray] = []
     started, started_cpu = time.perf_counter(), time.process_time()
-    written = index.bulk_load(documents(Corpus(seed=7), total, per_document, sink))
+    written = index.bulk_load(documents(Corpus(seed=7), total, per_document, sink, titles=titles))
     wall, cpu = time.perf_counter() - started, time.process_time() - started_cpu
     vectors = np.concatenate(sink)
     np.save(directory / "vectors.npy", vectors)
@@ -299,10 +311,17 @@ def filtered_recall_at_10(
 
 
 def main(
-    total: int, *, per_document: int, queries: int, rounds: int, fresh: bool, compare: bool
+    total: int,
+    *,
+    per_document: int,
+    queries: int,
+    rounds: int,
+    fresh: bool,
+    compare: bool,
+    titles: bool = False,
 ) -> None:
-    directory = OUT / f"{total}-per{per_document}"
-    corpus_vectors = load(directory, total, per_document, fresh=fresh)
+    directory = OUT / f"{total}-per{per_document}{'-titles' if titles else ''}"
+    corpus_vectors = load(directory, total, per_document, fresh=fresh, titles=titles)
     queries_corpus = Corpus(seed=7, draws=11)  # not corpus rows, same clusters
     # Numbered, so that two queries drawing the same words keep their own vectors.
     texts = [f"{words} q{n}" for n, words in enumerate(queries_corpus.texts(queries, 3))]
@@ -346,6 +365,9 @@ if __name__ == "__main__":
         action="store_true",
         help="also time an index that masks every filtered ranking, query by query in turn",
     )
+    parser.add_argument(
+        "--section-titles", action="store_true", help="chunks carry section heading paths"
+    )
     args = parser.parse_args()
     main(
         args.total,
@@ -354,4 +376,5 @@ if __name__ == "__main__":
         rounds=args.rounds,
         fresh=args.fresh,
         compare=args.compare_masked,
+        titles=args.section_titles,
     )

@@ -66,10 +66,12 @@ def reciprocal_rank(
 
 @dataclass
 class Fused:
-    """A chunk of the fused ranking: its score and its rank in each ranking that held it."""
+    """A chunk of the fused ranking: its score and its rank in each ranking that held it;
+    ``place`` is the page or section it is in (:attr:`ridgeline.ranking.RankedChunk.place`)."""
 
     chunk_id: str
     citation: str
+    place: str
     ranks: dict[RankingField, int] = field(default_factory=dict)
     score: float = 0.0
 
@@ -111,7 +113,8 @@ def _alone(name: RankingField, ranking: Sequence[RankedChunk]) -> list[Fused]:
     for entry in ranking:
         if entry.chunk_id not in seen:
             seen.add(entry.chunk_id)
-            kept.append(Fused(entry.chunk_id, entry.citation, {name: len(kept) + 1}, entry.score))
+            ranks: dict[RankingField, int] = {name: len(kept) + 1}
+            kept.append(Fused(entry.chunk_id, entry.citation, entry.place, ranks, entry.score))
     return kept
 
 
@@ -120,10 +123,10 @@ def _fused(
     k: int,
     weights: Mapping[RankingField, float],
 ) -> list[Fused]:
-    citations: dict[str, str] = {}
+    first: dict[str, RankedChunk] = {}
     for ranking in rankings.values():
         for entry in ranking:
-            citations.setdefault(entry.chunk_id, entry.citation)
+            first.setdefault(entry.chunk_id, entry)
     votes = reciprocal_rank(
         {
             name: ([entry.chunk_id for entry in ranking], weights.get(name, 1.0))
@@ -131,4 +134,6 @@ def _fused(
         },
         k=k,
     )
-    return [Fused(v.key, citations[v.key], v.ranks, v.score) for v in votes]
+    return [
+        Fused(v.key, first[v.key].citation, first[v.key].place, v.ranks, v.score) for v in votes
+    ]

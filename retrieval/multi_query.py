@@ -3,9 +3,10 @@
 A thin layer over any :class:`ridgeline.protocols.Retriever` (in practice the
 :class:`retrieval.retriever.HybridRetriever`): a question the decomposer
 (:mod:`retrieval.query.decompose`) splits into parts is searched as a whole and part by part; the
-rankings are fused by reciprocal rank, one hit per page, and the best page of every part that the
-fused head left out takes one of the last places of the head, so each part has evidence in the
-top sources. A question of one part, or one with a query image, goes straight to the retriever.
+rankings are fused by reciprocal rank, one hit per place (page or section), and the best place of
+every part that the fused head left out takes one of the last places of the head, so each part
+has evidence in the top sources. A question of one part, or one with a query image, goes straight
+to the retriever.
 
 >>> retriever = MultiQueryRetriever(HybridRetriever(index=index, embedder=embedder))
 >>> retriever.search("What is coinsurance and what are the exceptions?", mode="hybrid", top=5)
@@ -97,14 +98,15 @@ def fuse_by_page(
     rankings: Sequence[Sequence[SearchHit]], weights: Sequence[float], *, k: int = DEFAULT_RRF_K
 ) -> list[SearchHit]:
     """Weighted reciprocal-rank fusion (:func:`retrieval.fusion.reciprocal_rank`), one hit per
-    citation: the first hit of that page met, the rankings read in order."""
+    place (page or section, :mod:`ridgeline.places`): the first hit of that place met, the
+    rankings read in order."""
     best: dict[str, SearchHit] = {}
     for ranking in rankings:
         for hit in ranking:
-            best.setdefault(hit.chunk.citation, hit)
+            best.setdefault(hit.chunk.place, hit)
     votes = reciprocal_rank(
         {
-            number: ([hit.chunk.citation for hit in ranking], weight)
+            number: ([hit.chunk.place for hit in ranking], weight)
             for number, (ranking, weight) in enumerate(zip(rankings, weights, strict=True))
         },
         k=k,
@@ -117,17 +119,17 @@ def cover(
 ) -> list[SearchHit]:
     """``fused`` with each required hit missing from its first ``head`` moved into the head's
     last places (the lowest-ranked of the head make room), in the order of ``required``."""
-    shown = {hit.chunk.citation for hit in fused[:head]}
+    shown = {hit.chunk.place for hit in fused[:head]}
     missing: list[str] = []
     for hits in required:
         for hit in hits:
-            if hit.chunk.citation not in shown and hit.chunk.citation not in missing:
-                missing.append(hit.chunk.citation)
+            if hit.chunk.place not in shown and hit.chunk.place not in missing:
+                missing.append(hit.chunk.place)
     missing = missing[:head]
     if not missing:
         return list(fused)
-    by_citation = {hit.chunk.citation: hit for hit in fused}
-    moved = [by_citation[c] for c in missing if c in by_citation]
-    rest = [hit for hit in fused if hit.chunk.citation not in missing]
+    by_place = {hit.chunk.place: hit for hit in fused}
+    moved = [by_place[p] for p in missing if p in by_place]
+    rest = [hit for hit in fused if hit.chunk.place not in missing]
     keep = head - len(moved)
     return rest[:keep] + moved + rest[keep:]

@@ -3,7 +3,7 @@
 The one place where rankings become results, whatever the index backend: the index ranks
 (:meth:`ridgeline.protocols.SearchIndex.rank`, all rankings of a search in one call), and the
 retriever checks prices after ranking (:mod:`retrieval.price_check`), fuses, keeps one hit per
-page and fetches the records of the page it returns.
+place (page or section) and fetches the records of the page it returns.
 
 >>> retriever = HybridRetriever(index=index, embedder=embedder)
 >>> retriever.search("waterproof trail shoes", mode="hybrid", top=5)
@@ -31,7 +31,7 @@ from ridgeline.settings import RetrievalMode
 from ridgeline.types import SearchFilters, SearchHit
 
 _MODES = ("text", "vectors", "hybrid")
-_Cited = TypeVar("_Cited", Fused, SearchHit)
+_Placed = TypeVar("_Placed", Fused, SearchHit)
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,8 @@ class HybridRetriever:
     and, in ``vectors``/``hybrid`` modes, an image-vector ranking (``image_embedder``) fused with
     the others. Each of the three is optional. ``reranker`` re-scores the fused candidates.
     ``drop_stop_words`` sends only content words to BM25; ``distinct_pages`` returns at most one
-    hit per citation (page), so ``top`` hits cover ``top`` places. ``correct_spelling`` replaces
+    hit per place (a page, a record, or a section of a file without pages: see
+    :mod:`ridgeline.places`), so ``top`` hits cover ``top`` places. ``correct_spelling`` replaces
     query words the index does not hold by the closest word it does hold (see
     :mod:`retrieval.query.spelling`) before either ranking sees the query; it needs an index with
     a ``vocabulary()`` (LanceDbIndex has one). ``price_check`` decides when a price range is
@@ -136,10 +137,10 @@ class HybridRetriever:
         if self._reranker is not None and query.text.strip():
             hits = self._reranker.rerank(query.text, self._records(ranked))
             if self._distinct_pages:
-                hits = _one_per_citation(hits)
+                hits = _one_per_place(hits)
             return hits[skip : skip + top]
         if self._distinct_pages:
-            ranked = _one_per_citation(ranked)
+            ranked = _one_per_place(ranked)
         return self._records(ranked[skip : skip + top])
 
     def _records(self, ranked: Sequence[Fused]) -> list[SearchHit]:
@@ -264,12 +265,14 @@ def _vocabulary_source(index: SearchIndex) -> VocabularySource:
     return index
 
 
-def _one_per_citation(hits: Sequence[_Cited]) -> list[_Cited]:
+def _one_per_place(hits: Sequence[_Placed]) -> list[_Placed]:
+    """The best hit of each place: a page, a record, or a section of a file without pages
+    (:mod:`ridgeline.places`), so that several sections of one manual can be sources."""
     seen: set[str] = set()
     kept = []
     for hit in hits:
-        citation = hit.citation if isinstance(hit, Fused) else hit.chunk.citation
-        if citation not in seen:
-            seen.add(citation)
+        place = hit.place if isinstance(hit, Fused) else hit.chunk.place
+        if place not in seen:
+            seen.add(place)
             kept.append(hit)
     return kept

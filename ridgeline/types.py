@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ridgeline.attribute_fields import WORD_FILTERS, RecordAttributes, attribute_field
+from ridgeline.places import place_of
 
 
 class ChunkKind(StrEnum):
@@ -101,6 +102,11 @@ class Chunk(BaseModel):
     # A catalog record's typed attributes, read once at ingestion and carried by each of its
     # chunks; None: never read (not a record, or an index written before attributes existed).
     attributes: RecordAttributes | None = None
+
+    @property
+    def place(self) -> str:
+        """The page, record or section this chunk is in (:func:`ridgeline.places.place_of`)."""
+        return place_of(self.citation, page_number=self.page_number, title=self.title)
 
 
 def indexed_text(chunk: Chunk) -> str:

@@ -182,7 +182,9 @@ class MemoryIndex:
             scored = [(_cosine(query.vector, im), c) for c, _, im in rows if im is not None]
         scored.sort(key=lambda item: (-item[0], item[1].chunk_id))
         return [
-            RankedChunk(chunk.chunk_id, score, chunk.citation, chunk.price)
+            RankedChunk(
+                chunk.chunk_id, score, chunk.citation, chunk.price, chunk.page_number, chunk.title
+            )
             for score, chunk in scored[: query.top]
         ]
 

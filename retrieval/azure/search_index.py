@@ -58,7 +58,8 @@ from ridgeline.ranking import RankedChunk, RankingQuery
 from ridgeline.types import Chunk, NewDocument, SearchFilters, SourceDocument
 
 _PAGE = 1000  # the most documents the service returns per request
-_RANKED_FIELDS = ["chunk_id", "citation", "price"]
+# Page number and title tell the sections of a file without pages apart (ridgeline.places).
+_RANKED_FIELDS = ["chunk_id", "citation", "price", "page_number", "title"]
 _FACET_FIELDS = ("category", "brand", *LIST_FIELDS)
 _MAX_FACET_VALUES = 1000
 
@@ -363,6 +364,8 @@ def _run_ranking(client: SearchClient, request: _Request | None) -> list[RankedC
             score=_score(row, vector=request.vector),
             citation=row["citation"],
             price=row.get("price"),
+            page_number=row.get("page_number"),
+            title=row.get("title"),
         )
         for row in rows
     ]

@@ -1,11 +1,12 @@
 """The index's rankings (BM25 and cosine over the text or image vectors) and fetch by id.
 
 All rankings of a search run at once in lancedb's event loop (:mod:`.internals`); they read
-chunk ids, citations and prices only, and the retriever fetches full records for the page it
-returns (reading every column of 50 candidates per ranking cost more than the rankings: about
-3 ms of 6 for BM25 at 100k). Filters, access lists included, mask each ranking's query
-(lancedb's async queries prefilter by default), except over large tables where ranking more
-rows unfiltered and checking the filter on them is the cheaper way (:mod:`.post_filter`).
+chunk ids, citations, prices, page numbers and titles (a chunk's place: :mod:`ridgeline.places`)
+only, and the retriever fetches full records for the page it returns (reading every column of
+50 candidates per ranking cost more than the rankings: about 3 ms of 6 for BM25 at 100k).
+Filters, access lists included, mask each ranking's query (lancedb's async queries prefilter by
+default), except over large tables where ranking more rows unfiltered and checking the filter
+on them is the cheaper way (:mod:`.post_filter`).
 
 Vectors: cosine distance over unit vectors; ``_distance`` is ``1 - cos``, turned back into a
 similarity. With an ANN index, a ranking whose scores are shown (``exact_scores``) re-scores
@@ -32,7 +33,8 @@ from retrieval.stored_fields import checked_vector
 from ridgeline.errors import FeatureNotAvailableError
 from ridgeline.ranking import RankedChunk, RankingQuery
 
-_RANKED_COLUMNS = ["chunk_id", "citation", "price"]
+# Page number and title tell the sections of a file without pages apart (ridgeline.places).
+_RANKED_COLUMNS = ["chunk_id", "citation", "price", "page_number", "title"]
 
 
 class Rankings:
@@ -158,6 +160,8 @@ def _ranked(rows: list[dict[str, Any]], *, vector: bool) -> list[RankedChunk]:
             score=1.0 - float(row["_distance"]) if vector else float(row["_score"]),
             citation=row["citation"],
             price=row["price"],
+            page_number=row["page_number"],
+            title=row["title"],
         )
         for row in rows
     ]

@@ -161,3 +161,26 @@ def test_the_whole_question_and_its_parts_are_fused_with_the_rrf_k_given(
     hits = multi.search(QUESTION, mode="hybrid", top=2)
     assert multi.rrf_k == rrf_k
     assert hits[0].chunk.chunk_id == first
+
+
+def _section(chunk_id: str, title: str) -> SearchHit:
+    chunk = Chunk(
+        chunk_id=chunk_id,
+        document_id="bag.md",
+        source="bag.md",
+        citation="bag.md",
+        content=chunk_id,
+        title=title,
+    )
+    return SearchHit(chunk=chunk, score=1.0)
+
+
+def test_sections_of_a_manual_are_fused_and_covered_as_places() -> None:
+    """A file without pages has one citation; its sections are still separate places, and
+    the chunks of one section are one place."""
+    care, care_again = _section("care-1", "Bag > Care"), _section("care-2", "Bag > Care")
+    storage, warranty = _section("storage", "Bag > Storage"), _section("warranty", "Bag > Warranty")
+    fused = fuse_by_page([[care, care_again, storage], [storage, warranty]], [1.0, 1.0])
+    assert [h.chunk.chunk_id for h in fused] == ["storage", "care-1", "warranty"]
+    covered = cover(fused, [[warranty]], head=2)
+    assert [h.chunk.chunk_id for h in covered] == ["storage", "warranty", "care-1"]
