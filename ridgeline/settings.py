@@ -102,7 +102,7 @@ class Settings(BaseSettings):
     # Retrieval
     retrieval_mode: RetrievalMode = "hybrid"
     top_k: int = Field(default=5, ge=1, le=50)
-    rrf_k: int = Field(default=60, ge=1)
+    rrf_k: int = Field(default=20, ge=1)  # = retrieval.fusion.DEFAULT_RRF_K
     # Each text ranking's weight in the hybrid fusion (BM25 and the text vectors); a photo
     # question's image weight (image_query_weight) is set per search on top of these.
     # docs/benchmarks.md, "Fusion weights", says how they were chosen.

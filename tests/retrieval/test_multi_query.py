@@ -4,6 +4,7 @@ from collections.abc import Sequence
 
 import pytest
 
+from retrieval.fusion import DEFAULT_RRF_K as K
 from retrieval.fusion import fuse
 from retrieval.lancedb import LanceDbIndex
 from retrieval.multi_query import MultiQueryRetriever, cover, fuse_by_page
@@ -127,7 +128,7 @@ def test_pages_are_fused_exactly_as_the_retriever_fuses_its_rankings() -> None:
     def hits(ids: list[str]) -> list[SearchHit]:
         return [SearchHit(chunk=_chunk(i), score=1.0) for i in ids]
 
-    fused = fuse({"text": chunks(text), "vector": chunks(vector)}, k=60, weights=weights)
+    fused = fuse({"text": chunks(text), "vector": chunks(vector)}, k=K, weights=weights)
     by_page = fuse_by_page([hits(text), hits(vector)], [weights["text"], weights["vector"]])
     assert [h.chunk.citation for h in by_page] == [f.citation for f in fused]
     assert [h.score for h in by_page] == pytest.approx([f.score for f in fused])

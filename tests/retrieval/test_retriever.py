@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from retrieval.fusion import DEFAULT_RRF_K as K
 from retrieval.fusion import fuse
 from retrieval.lancedb import LanceDbIndex
 from retrieval.retriever import HybridRetriever
@@ -77,7 +78,7 @@ def test_hybrid_mode_fuses_the_index_rankings_by_reciprocal_rank(
             RankingQuery(field="vector", vector=vector, top=10),
         ]
     )
-    expected = fuse({"text": text, "vector": vectors}, k=60, top=4)
+    expected = fuse({"text": text, "vector": vectors}, k=K, top=4)
     assert [(h.chunk.chunk_id, h.score) for h in hits] == [(f.chunk_id, f.score) for f in expected]
     assert len(hits) == 4 and hits[0].text_rank is not None and hits[0].vector_rank is not None
     assert hits[0].chunk == index.fetch([hits[0].chunk.chunk_id])[hits[0].chunk.chunk_id]
@@ -98,7 +99,7 @@ def test_default_weights_weigh_the_legs_and_a_search_overrides_only_those_it_nam
     )
 
     def expected(**weights: float) -> list[tuple[str, float]]:
-        fused = fuse({"text": text, "vector": vectors}, k=60, top=4, weights=weights)
+        fused = fuse({"text": text, "vector": vectors}, k=K, top=4, weights=weights)
         return [(f.chunk_id, f.score) for f in fused]
 
     def searched(**weights: float) -> list[tuple[str, float]]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
+from retrieval.fusion import DEFAULT_RRF_K
 from ridgeline.settings import Settings
 
 
@@ -18,3 +19,8 @@ def test_the_fusion_weights_are_read_from_the_environment(monkeypatch: pytest.Mo
 def test_a_fusion_weight_must_be_above_zero(name: str, weight: float):
     with pytest.raises(ValidationError, match=name):
         Settings(_env_file=None, **{name: weight})  # type: ignore[arg-type]
+
+
+def test_the_settings_and_the_retriever_share_one_default_rrf_k(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("RIDGELINE_RRF_K", raising=False)
+    assert Settings().rrf_k == DEFAULT_RRF_K == 20

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from retrieval.fusion import DEFAULT_RRF_K as K
 from retrieval.fusion import fuse
 from retrieval.price_check import PriceCheck
 from retrieval.query.spelling import VocabularySource
@@ -43,7 +44,7 @@ def test_hybrid_fuses_text_and_vector_ranks_by_rrf(corpus_index: SearchIndex) ->
     first = hits[0]
     assert first.chunk.chunk_id == "products.csv-0"
     assert first.text_rank is not None and first.vector_rank is not None
-    assert first.score == pytest.approx(1 / (60 + first.text_rank) + 1 / (60 + first.vector_rank))
+    assert first.score == pytest.approx(1 / (K + first.text_rank) + 1 / (K + first.vector_rank))
     assert hits[0].score >= hits[1].score >= hits[2].score
 
 

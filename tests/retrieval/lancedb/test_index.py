@@ -9,6 +9,7 @@ import pyarrow as pa
 import pytest
 from lancedb.index import IvfPq
 
+from retrieval.fusion import DEFAULT_RRF_K as K
 from retrieval.lancedb import LanceDbIndex
 from retrieval.price_check import PriceCheck
 from ridgeline.errors import ConfigError, FeatureNotAvailableError
@@ -76,7 +77,7 @@ def test_hybrid_search_fuses_both_rankings(
     assert len(hits) == 3
     assert all(h.text_rank is not None and h.vector_rank is not None for h in hits)
     assert hits[0].score == pytest.approx(
-        1 / (60 + hits[0].text_rank) + 1 / (60 + hits[0].vector_rank)
+        1 / (K + hits[0].text_rank) + 1 / (K + hits[0].vector_rank)
     )
 
 
@@ -437,7 +438,7 @@ def test_image_vector_joins_the_hybrid_fusion(
     )
     by_id = {h.chunk.chunk_id: h for h in hits}
     assert by_id["cat.csv-1"].image_rank == 1 and by_id["cat.csv-0"].image_rank == 2
-    assert by_id["cat.csv-0"].score == pytest.approx(1 / 61 + 1 / 61 + 1 / 62)
+    assert by_id["cat.csv-0"].score == pytest.approx(1 / (K + 1) + 1 / (K + 1) + 1 / (K + 2))
     assert hits[0].chunk.chunk_id == "cat.csv-0"
 
 
