@@ -82,10 +82,13 @@ def corpus_index(corpus: Path, directory: Path, size: int | None) -> tuple[Path,
     return directory, float(done.read_text(encoding="utf-8"))
 
 
-def chat_retriever(index: LanceDbIndex, embedder: TextEmbedder, size: int | None) -> Retriever:
+def chat_retriever(
+    index: LanceDbIndex, embedder: TextEmbedder, size: int | None, candidates: int = 50
+) -> Retriever:
     hybrid = HybridRetriever(
         index=index,
         embedder=embedder,
+        candidates=candidates,
         drop_stop_words=True,
         distinct_pages=True,
         correct_spelling=True,
@@ -117,7 +120,7 @@ def northwind(args: argparse.Namespace) -> None:
         name = "northwind-index" if size is None else f"northwind-window{size}-index"
         built, ingest_s = corpus_index(args.data / "northwind", args.cache / name, size)
         index = LanceDbIndex(built, dimension=384)
-        retriever = chat_retriever(index, embedder, size)
+        retriever = chat_retriever(index, embedder, size, args.candidates)
         for mode in args.modes:
             started = time.perf_counter()
             cells = [
@@ -266,6 +269,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[60], help="window tokens")
     parser.add_argument("--no-passage", dest="passage", action="store_false")
     parser.add_argument("--modes", nargs="+", default=["hybrid", "text", "vectors"])
+    parser.add_argument("--candidates", type=int, default=50, help="northwind: per ranking")
     parser.add_argument("--set", type=Path, dest="question_set", help="fresh: the question set")
     parser.add_argument("--corpus", type=Path, help="fresh: the folder the set was written on")
     parser.add_argument("--name", default="fresh", help="fresh: the indexes' name in --cache")

@@ -18,3 +18,16 @@ def test_the_fusion_weights_are_read_from_the_environment(monkeypatch: pytest.Mo
 def test_a_fusion_weight_must_be_above_zero(name: str, weight: float):
     with pytest.raises(ValidationError, match=name):
         Settings(_env_file=None, **{name: weight})  # type: ignore[arg-type]
+
+
+def test_sentence_windows_are_chosen_from_the_environment_and_passages_stay_the_default(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    assert Settings(_env_file=None).chunking == "passage"  # type: ignore[call-arg]
+    monkeypatch.setenv("RIDGELINE_CHUNKING", "sentence-window")
+    monkeypatch.setenv("RIDGELINE_WINDOW_TOKENS", "48")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert (settings.chunking, settings.window_tokens) == ("sentence-window", 48)
+    monkeypatch.setenv("RIDGELINE_CHUNKING", "sentences")
+    with pytest.raises(ValidationError, match="chunking"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
