@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from ingestion.page_flow import PageFlow, page_images, page_runs
 from ingestion.parsers.anchors import FIGURE_LINE, timestamp_anchor
+from ridgeline.chunk_ids import chunk_id
 from ridgeline.errors import ConfigError
 from ridgeline.protocols import Tokenizer
 from ridgeline.types import (
@@ -90,6 +91,10 @@ class _Unit:
 class TokenSplitter:
     """Splits pages into chunks of at most ``chunk_tokens`` tokens (title included).
 
+    ``windows``: the chunks are sentence windows (``chunk_tokens`` small, no overlap, catalog
+    records whole up to ``max_tokens``), with window ids (:mod:`ridgeline.chunk_ids`), which
+    ``retrieval/windows.py`` grows back into passages around the windows it finds.
+
     >>> splitter = TokenSplitter(tokenizer=TiktokenTokenizer(), chunk_tokens=200)  # doctest: +SKIP
     >>> chunks = splitter.split(pages, document)  # doctest: +SKIP
     >>> chunks[0].chunk_id, chunks[0].citation  # doctest: +SKIP
@@ -104,6 +109,7 @@ class TokenSplitter:
         overlap_tokens: int = 20,
         max_tokens: int | None = None,
         flow_across_pages: bool = True,
+        windows: bool = False,
     ) -> None:
         if chunk_tokens < 16:
             raise ConfigError(f"chunk_tokens must be at least 16 (got {chunk_tokens})")
@@ -114,11 +120,15 @@ class TokenSplitter:
             )
         if max_tokens is not None and max_tokens < chunk_tokens:
             raise ConfigError(f"max_tokens ({max_tokens}) must be >= chunk_tokens ({chunk_tokens})")
+        if windows and overlap_tokens:
+            # Windows are stitched back into passages at read time: shared words would repeat.
+            raise ConfigError(f"sentence windows do not overlap (got overlap {overlap_tokens})")
         self._tokenizer = tokenizer
         self.chunk_tokens = chunk_tokens
         self.overlap_tokens = overlap_tokens
         self.max_tokens = chunk_tokens if max_tokens is None else max_tokens
         self.flow_across_pages = flow_across_pages
+        self.windows = windows
 
     def split(self, pages: Sequence[Page], document: SourceDocument) -> list[Chunk]:
         """All chunks of a document, numbered in reading order."""
@@ -131,7 +141,9 @@ class TokenSplitter:
             else:
                 pieces = self.split_flow(PageFlow.join(run))
             for page, content, images in pieces:
-                chunks.append(_chunk(page, content, document, images, index=len(chunks)))
+                chunks.append(
+                    _chunk(page, content, document, images, index=len(chunks), window=self.windows)
+                )
         return chunks
 
     def split_flow(self, flow: PageFlow) -> list[tuple[Page, str, tuple[ImageAsset, ...]]]:
@@ -353,9 +365,10 @@ def _chunk(
     images: tuple[ImageAsset, ...],
     *,
     index: int,
+    window: bool,
 ) -> Chunk:
     return Chunk(
-        chunk_id=f"{document.document_id}:{index:05d}",
+        chunk_id=chunk_id(document.document_id, index, window=window),
         document_id=document.document_id,
         source=page.source,
         citation=citation_for_page(page),

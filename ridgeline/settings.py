@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from ridgeline.chunk_ids import Chunking
 from ridgeline.errors import ConfigError
 
 RetrievalMode = Literal["text", "vectors", "hybrid"]
@@ -46,6 +47,12 @@ class Settings(BaseSettings):
     chunk_overlap_tokens: int = Field(default=20, ge=0, le=500)
     # PDF chunks may run on across a page break and cite the page where they start.
     chunks_cross_pdf_pages: bool = True
+    # "sentence-window": index windows of a few sentences (at most window_tokens, title
+    # included, no overlap) and answer with the passage around each window found, up to
+    # chunk_tokens, from the window's own page (retrieval/windows.py). Chosen when the index
+    # is written: an index cut the other way is refused at search. docs/retrieval.md.
+    chunking: Chunking = "passage"
+    window_tokens: int = Field(default=60, ge=16, le=400)
 
     # Ingestion limits
     max_file_bytes: int = Field(default=100 * 1024 * 1024, gt=0)

@@ -32,6 +32,16 @@ def build_ocr(settings: Settings) -> OcrEngine:
 
 
 def build_splitter(settings: Settings) -> TokenSplitter:
+    if settings.chunking == "sentence-window":
+        return TokenSplitter(
+            tokenizer=TiktokenTokenizer(settings.tokenizer_encoding),
+            chunk_tokens=settings.window_tokens,
+            overlap_tokens=0,
+            # A catalog record stays whole, as in a passage index.
+            max_tokens=max(settings.chunk_tokens, settings.window_tokens),
+            flow_across_pages=settings.chunks_cross_pdf_pages,
+            windows=True,
+        )
     return TokenSplitter(
         tokenizer=TiktokenTokenizer(settings.tokenizer_encoding),
         chunk_tokens=settings.chunk_tokens,

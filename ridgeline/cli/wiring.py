@@ -35,6 +35,7 @@ from retrieval.query.facet_cache import CachedFacets
 from retrieval.query.planner import QueryPlanner
 from retrieval.query.spelling import VocabularySource
 from retrieval.retriever import HybridRetriever
+from retrieval.windows import PassageRetriever
 from ridgeline.cli import stages
 from ridgeline.errors import ConfigError
 from ridgeline.plugins.registry import plugin_registry
@@ -49,6 +50,7 @@ from ridgeline.protocols import (
 )
 from ridgeline.providers.llm_settings import build_llm_client
 from ridgeline.providers.llm_types import LlmClient
+from ridgeline.providers.tokenizer import TiktokenTokenizer
 from ridgeline.settings import Settings
 
 
@@ -134,7 +136,14 @@ def _matching_index(
 
 def build_retriever(settings: Settings, index: SearchIndex) -> Retriever:
     """The retriever ``/chat`` uses, with its tuned settings (the Python API's search too)."""
-    return _decomposing(settings, _hybrid_retriever(settings, index))
+    return PassageRetriever(
+        _decomposing(settings, _hybrid_retriever(settings, index)),
+        index=index,
+        chunking=settings.chunking,
+        tokenizer=TiktokenTokenizer(settings.tokenizer_encoding),
+        passage_tokens=settings.chunk_tokens,
+        window_tokens=settings.window_tokens,
+    )
 
 
 def _decomposing(settings: Settings, retriever: HybridRetriever) -> Retriever:

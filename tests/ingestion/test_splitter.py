@@ -1,5 +1,6 @@
 import itertools
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,7 @@ DOCUMENT = SourceDocument(
 SENTENCES = [f"Sentence {n} says the tent number {n} is green." for n in range(1, 41)]
 
 
-def splitter(chunk_tokens: int = 50, overlap_tokens: int = 10, **kw: int) -> TokenSplitter:
+def splitter(chunk_tokens: int = 50, overlap_tokens: int = 10, **kw: Any) -> TokenSplitter:
     return TokenSplitter(
         tokenizer=TOKENIZER, chunk_tokens=chunk_tokens, overlap_tokens=overlap_tokens, **kw
     )
@@ -307,3 +308,22 @@ def test_a_chunk_across_a_page_break_marks_where_the_next_page_begins() -> None:
     flow = PageFlow.join(pages)
     marked = flow.marked(0, len(flow.text), flow.text)
     assert marked == "First page ends here.\n[Page 2]\nSecond page starts here."
+
+
+def test_sentence_windows_are_small_disjoint_and_numbered_as_windows() -> None:
+    text = " ".join(SENTENCES[:12])
+    page = Page(source="a.pdf", page_number=2, text=text)
+
+    windows = splitter(chunk_tokens=30, overlap_tokens=0, windows=True).split([page], DOCUMENT)
+
+    assert [c.chunk_id for c in windows] == [f"doc1:w{i:05d}" for i in range(len(windows))]
+    assert len(windows) >= 4 and all(TOKENIZER.count(c.content) <= 30 for c in windows)
+    assert all(c.content.endswith(".") for c in windows)  # cut at sentence ends
+    # No overlap: the windows put back together are the page, each word once.
+    assert " ".join(c.content for c in windows) == text
+    assert {c.citation for c in windows} == {"a.pdf#page=2"}
+
+
+def test_sentence_windows_refuse_an_overlap() -> None:
+    with pytest.raises(ConfigError, match="do not overlap"):
+        splitter(chunk_tokens=30, overlap_tokens=5, windows=True)

@@ -13,8 +13,10 @@ import pytest
 import ridgeline
 from retrieval.multi_query import MultiQueryRetriever
 from retrieval.retriever import HybridRetriever
+from retrieval.windows import PassageRetriever
 from ridgeline.errors import ConfigError
 from ridgeline.library import Ridgeline, as_filters
+from ridgeline.protocols import Retriever
 from ridgeline.settings import Settings
 from ridgeline.types import AttributeRange, SearchFilters
 from tests.retrieval.searching import search
@@ -63,8 +65,17 @@ def test_ingest_search_and_ask_with_citations(rl: Ridgeline, corpus: Path):
     assert "250" in reply.output_text and "[products.csv#id=1]" in reply.output_text
 
 
+def inner(rl: Ridgeline) -> Retriever:
+    """The retriever inside the one that grows windows into passages (a no-op for passages)."""
+    passages = rl.retriever
+    assert isinstance(passages, PassageRetriever)
+    return passages.inner
+
+
 def test_search_uses_the_chat_retrievers_tuned_settings(rl: Ridgeline):
-    multi = rl.retriever
+    passages = rl.retriever
+    assert isinstance(passages, PassageRetriever)  # chunking="passage": hits as they are
+    multi = passages.inner
     assert isinstance(multi, MultiQueryRetriever)  # query_decomposition="rules" by default
     retriever = multi.retriever
     assert isinstance(retriever, HybridRetriever)
@@ -83,7 +94,7 @@ def test_the_fusion_weights_of_the_settings_reach_the_chat_retriever(
         fusion_text_weight=1.5,
         fusion_vector_weight=0.5,
     )
-    retriever = ridgeline.open(tmp_path / "index", settings=settings).retriever
+    retriever = inner(ridgeline.open(tmp_path / "index", settings=settings))
     assert isinstance(retriever, HybridRetriever)
     assert retriever._weights == {"text": 1.5, "vector": 0.5}
 
@@ -92,7 +103,7 @@ def test_the_rrf_k_of_the_settings_fuses_the_parts_of_a_question_too(
     tmp_path: Path, hashing_plugin: str
 ):
     settings = Settings(_env_file=None, text_embedder=hashing_plugin, rrf_k=20)
-    multi = ridgeline.open(tmp_path / "index", settings=settings).retriever
+    multi = inner(ridgeline.open(tmp_path / "index", settings=settings))
     assert isinstance(multi, MultiQueryRetriever)
     assert multi.rrf_k == 20
     assert isinstance(multi.retriever, HybridRetriever) and multi.retriever._rrf_k == 20
@@ -105,7 +116,7 @@ def test_decomposition_can_be_turned_off_and_needs_an_llm_to_use_one(
         settings = Settings(_env_file=None, text_embedder=hashing_plugin, **options)  # type: ignore[arg-type]
         return ridgeline.open(tmp_path / "index", settings=settings)
 
-    assert isinstance(opened(query_decomposition="off").retriever, HybridRetriever)
+    assert isinstance(inner(opened(query_decomposition="off")), HybridRetriever)
     with pytest.raises(ConfigError, match="query_decomposition=llm needs an LLM chat model"):
         opened(query_decomposition="llm").retriever  # noqa: B018
 
@@ -147,3 +158,26 @@ def test_the_langchain_retriever_ranks_as_the_library(rl: Ridgeline, corpus: Pat
         (document,) = retriever.invoke("how many days for returns")
         assert document.metadata["citation"] == "kb.jsonl#id=returns"
         assert document.metadata["title"] == "Returns"
+
+
+def test_sentence_windows_are_ingested_and_found_as_passages(tmp_path: Path, hashing_plugin: str):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    sentences = [f"Step {n} of pitching the tent uses peg number {n}." for n in range(1, 13)]
+    (folder / "pitching.txt").write_text(" ".join(sentences), encoding="utf-8")
+    settings = Settings(
+        _env_file=None, text_embedder=hashing_plugin, chunking="sentence-window", window_tokens=32
+    )
+    rl = ridgeline.open(tmp_path / "index", settings=settings)
+
+    report = rl.ingest([folder])
+    (hit,) = rl.search("step 7 peg", top=1, mode="text")
+
+    assert report.total_chunks >= 4  # windows of two or three sentences
+    assert sentences[6] in hit.chunk.content and len(hit.chunk.content) > 3 * len(sentences[6])
+    assert hit.chunk.citation == "pitching.txt" and ":w" in hit.chunk.chunk_id
+    as_passages = ridgeline.open(
+        tmp_path / "index", settings=Settings(_env_file=None, text_embedder=hashing_plugin)
+    )
+    with pytest.raises(ConfigError, match="holds sentence-window chunks"):
+        as_passages.search("step 7 peg", top=1, mode="text")

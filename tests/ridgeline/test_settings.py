@@ -24,3 +24,16 @@ def test_a_fusion_weight_must_be_above_zero(name: str, weight: float):
 def test_the_settings_and_the_retriever_share_one_default_rrf_k(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delenv("RIDGELINE_RRF_K", raising=False)
     assert Settings().rrf_k == DEFAULT_RRF_K == 20
+
+
+def test_sentence_windows_are_chosen_from_the_environment_and_passages_stay_the_default(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    assert Settings(_env_file=None).chunking == "passage"  # type: ignore[call-arg]
+    monkeypatch.setenv("RIDGELINE_CHUNKING", "sentence-window")
+    monkeypatch.setenv("RIDGELINE_WINDOW_TOKENS", "48")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert (settings.chunking, settings.window_tokens) == ("sentence-window", 48)
+    monkeypatch.setenv("RIDGELINE_CHUNKING", "sentences")
+    with pytest.raises(ValidationError, match="chunking"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
