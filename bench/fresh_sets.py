@@ -24,7 +24,8 @@ from pathlib import Path
 
 import lancedb
 
-from bench.retrieval import DiskQueryEmbedder, _ranker, _read_jsonl, truth_pages
+from bench.corpus_io import read_jsonl
+from bench.retrieval import DiskQueryEmbedder, _ranker, truth_pages
 from bench.tuning_split import Question, score_set
 from retrieval import schema
 from retrieval.lancedb import LanceDbIndex
@@ -46,13 +47,13 @@ _VARIANTS: tuple[tuple[str, RetrievalMode, int, float], ...] = (
 
 
 def questions(path: Path) -> list[Question]:
-    rows = _read_jsonl(path)
+    rows = read_jsonl(path)
     return [Question(str(r["question"]), truth_citations(str(r["truth"]))) for r in rows]
 
 
 def sentences(path: Path) -> dict[str, str]:
     """Each question's truth sentence (its citation taken off), whitespace collapsed."""
-    rows = _read_jsonl(path)
+    rows = read_jsonl(path)
     return {
         str(r["question"]): " ".join(_LAST_CITATION.sub("", str(r["truth"])).split()) for r in rows
     }

@@ -20,6 +20,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from bench.corpus_io import read_jsonl
 from bench.exact_terms import ExactTermWeighting
 from bench.retrieval import (
     _FORMS,
@@ -27,7 +28,6 @@ from bench.retrieval import (
     DiskQueryEmbedder,
     _northwind_index,
     _ranker,
-    _read_jsonl,
     _row,
     truth_pages,
 )
@@ -44,7 +44,7 @@ def northwind_sets(data: Path, seed: int) -> dict[str, list[Question]]:
     """The two halves and their pairs, as :func:`bench.retrieval.northwind` scores them."""
     questions = [
         Question(text=str(r["question"]), pages=tuple(truth_pages(str(r["truth"]))))
-        for r in _read_jsonl(data / "eval" / "northwind-qa.jsonl")
+        for r in read_jsonl(data / "eval" / "northwind-qa.jsonl")
     ]
     tune, untouched = split_half(questions, seed=seed)
     return {

@@ -34,7 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.retrieval import _northwind_index, _read_jsonl, truth_pages
+from bench.corpus_io import read_jsonl
+from bench.retrieval import _northwind_index, truth_pages
 from bench.tuning_split import SPLIT_SEED, Question, paired, score_set, split_half
 from ingestion.splitter import embedding_text
 from retrieval.lancedb import LanceDbIndex
@@ -242,7 +243,7 @@ def main() -> None:
     args = parser.parse_args()
     questions = [
         Question(text=str(r["question"]), pages=tuple(truth_pages(str(r["truth"]))))
-        for r in _read_jsonl(args.data / "eval" / "northwind-qa.jsonl")
+        for r in read_jsonl(args.data / "eval" / "northwind-qa.jsonl")
     ]
     _, untouched = split_half(questions, seed=args.seed)
     sets = {"untouched": untouched, "pairs-untouched": paired(untouched, seed=args.seed)}

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.corpus_io import read_jsonl
 from bench.fresh_sets import _VARIANTS, chat_retriever, text_copy
-from bench.retrieval import (
+from bench.scifact import (
     _cached_vectors,
     _doc_text,
     _print_scifact_row,
-    _read_jsonl,
     scifact_qrels,
     write_scifact,
 )
@@ -51,7 +51,7 @@ def titled_index(directory: Path, corpus: list[dict[str, object]], vectors: np.n
 
 
 def report(index_dir: Path, label: str, embedder: TextEmbedder, root: Path) -> None:
-    queries = {str(q["_id"]): str(q["text"]) for q in _read_jsonl(root / "queries.jsonl")}
+    queries = {str(q["_id"]): str(q["text"]) for q in read_jsonl(root / "queries.jsonl")}
     splits = scifact_qrels(root)
     index = LanceDbIndex(index_dir, dimension=embedder.dimension)
     for name, mode, rrf_k, text in _VARIANTS:
@@ -67,7 +67,7 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path("bench/out/retrieval"))
     args = parser.parse_args()
     root = args.data / "beir-scifact"
-    corpus = _read_jsonl(root / "corpus.jsonl")
+    corpus = read_jsonl(root / "corpus.jsonl")
     texts = [_doc_text(row, titles=True) for row in corpus]
     vectors = _cached_vectors(texts, args.cache / "scifact-vectors-titles1.npy")
     directory = titled_index(args.cache / "scifact-index-chunk-titles", corpus, vectors)

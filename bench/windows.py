@@ -32,19 +32,11 @@ from pathlib import Path
 import numpy as np
 
 import ridgeline
+from bench.corpus_io import read_jsonl
 from bench.fresh_sets import passage_scores, questions, sentences, text_copy
 from bench.fusion_grid import northwind_sets
-from bench.retrieval import (
-    _FORMS,
-    _HEADER,
-    DiskQueryEmbedder,
-    _cached_vectors,
-    _ranker,
-    _read_jsonl,
-    _row,
-    ndcg_at_k,
-    scifact_qrels,
-)
+from bench.retrieval import _FORMS, _HEADER, DiskQueryEmbedder, _ranker, _row
+from bench.scifact import _cached_vectors, ndcg_at_k, scifact_qrels
 from bench.tuning_split import SPLIT_SEED, score_set
 from ingestion.splitter import TokenSplitter
 from retrieval.lancedb import LanceDbIndex
@@ -167,8 +159,8 @@ def fresh(args: argparse.Namespace) -> None:
 
 def scifact(args: argparse.Namespace) -> None:
     root = args.data / "beir-scifact"
-    corpus = _read_jsonl(root / "corpus.jsonl")
-    queries = {str(q["_id"]): str(q["text"]) for q in _read_jsonl(root / "queries.jsonl")}
+    corpus = read_jsonl(root / "corpus.jsonl")
+    queries = {str(q["_id"]): str(q["text"]) for q in read_jsonl(root / "queries.jsonl")}
     splits = scifact_qrels(root)
     embedder = DiskQueryEmbedder(SentenceTransformerEmbedder(), args.cache / "scifact-queries.pkl")
     for size in args.sizes:
