@@ -62,6 +62,18 @@ def test_a_heading_that_starts_a_window_keeps_its_own_line_in_the_passage() -> N
     assert hit.chunk.content == "Stake the corners before the wind rises.\n" + page[1]
 
 
+def test_a_passage_never_grows_into_windows_with_other_readers_or_another_section() -> None:
+    index = MemoryIndex()
+    before, found, private, after = window_chunks(pages=[(1, PAGE_1)])
+    private = private.model_copy(update={"access_users": ("hr",)})
+    write_windows(index, [before.model_copy(update={"title": "Setup"}), found, private, after])
+
+    (hit,) = passages(index, "sentence-window").search("raise poles", mode="text", top=1)
+
+    # The window between stops the passage: it never reaches the readable one past it either.
+    assert hit.chunk.chunk_id == found.chunk_id and hit.chunk.content == found.content
+
+
 def test_a_passage_index_searched_as_windows_is_refused_and_so_is_the_other_way() -> None:
     passage_index, window_index = MemoryIndex(), MemoryIndex()
     write_manual(passage_index, window=False)
