@@ -27,6 +27,8 @@ from ridgeline.settings import RetrievalMode
 from ridgeline.types import Chunk, ImageAsset, SearchFilters, SearchHit
 
 _LINE_START = re.compile(r"\s*(?:\||\[Figure |[-*+] |\d+[.)] |#)")
+_SENTENCE_ENDS = (".", "!", "?", ":")
+_PROSE_ENDS = (*_SENTENCE_ENDS, ";", ",", ")")
 
 
 class PassageRetriever:
@@ -157,12 +159,29 @@ def _same_place(chunk: Chunk, window: Chunk) -> bool:
 
 
 def _joined(contents: Sequence[str]) -> str:
-    """Windows were cut at spaces; tables and figure lines keep a line of their own."""
+    """Windows were cut at spaces or line breaks, which they do not keep; tables, figure lines
+    and a heading line that starts a window keep a line of their own."""
     text = contents[0]
     for content in contents[1:]:
-        apart = _own_line(text.rsplit("\n", 1)[-1]) or _own_line(content)
+        apart = (
+            _own_line(text.rsplit("\n", 1)[-1])
+            or _own_line(content)
+            or _opens_with_line(text, content)
+        )
         text += ("\n" if apart else " ") + content
     return text
+
+
+def _opens_with_line(text: str, content: str) -> bool:
+    """A window after a finished sentence whose first line is a whole line that ends no
+    sentence ("Care and Cleaning\nWash by hand."): a heading or label, which a space would glue
+    onto the sentence under it. A reader still joins a prose line to its paragraph."""
+    first, newline, _ = content.partition("\n")
+    return (
+        bool(newline)
+        and text.rstrip().endswith(_SENTENCE_ENDS)
+        and not first.rstrip().endswith(_PROSE_ENDS)
+    )
 
 
 def _own_line(line: str) -> bool:

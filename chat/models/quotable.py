@@ -32,12 +32,13 @@ _SENTENCE_ENDS = (".", "!", "?", ":", ";")
 class QuotedSentence:
     text: str
     citation: str  # the page (or figure) the sentence starts on
+    figure: bool = False  # a figure line's words: never cut, so never a chunk-start fragment
 
 
 def quotable_sentences(content: str, citation: str) -> Iterator[QuotedSentence]:
     """The quotable sentences of a chunk's ``content`` in reading order."""
     sentences = _joined_across_pages(content, citation)
-    if sentences and _starts_inside_sentence(sentences[0].text):
+    if sentences and not sentences[0].figure and _starts_inside_sentence(sentences[0].text):
         sentences = sentences[1:]
     for sentence in sentences:
         text = sentence.text
@@ -54,7 +55,7 @@ def _joined_across_pages(content: str, citation: str) -> list[QuotedSentence]:
         pieces = split_sentences(segment.text)
         if segment.figure is not None:
             # A figure's words are their own text: nothing runs into or out of them.
-            sentences += [QuotedSentence(piece, segment.citation) for piece in pieces]
+            sentences += [QuotedSentence(piece, segment.citation, figure=True) for piece in pieces]
             continues = False
             continue
         if not pieces:

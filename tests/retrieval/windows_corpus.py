@@ -3,6 +3,7 @@ two on page 2, ids numbered through the document (shared by the unit and contrac
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from ridgeline.chunk_ids import chunk_id
@@ -22,8 +23,9 @@ MANUAL = SourceDocument(
 )
 
 
-def window_chunks(*, window: bool = True) -> list[Chunk]:
-    pages = [(1, PAGE_1), (2, PAGE_2)]
+def window_chunks(
+    *, window: bool = True, pages: Sequence[tuple[int, Sequence[str]]] = ((1, PAGE_1), (2, PAGE_2))
+) -> list[Chunk]:
     texts = [(page, text) for page, texts in pages for text in texts]
     return [
         Chunk(
@@ -39,6 +41,10 @@ def window_chunks(*, window: bool = True) -> list[Chunk]:
 
 
 def write_manual(index: SearchIndex, *, window: bool = True, dimension: int = 64) -> None:
-    chunks = window_chunks(window=window)
+    write_windows(index, window_chunks(window=window), dimension=dimension)
+
+
+def write_windows(index: SearchIndex, chunks: Sequence[Chunk], *, dimension: int = 64) -> None:
+    """``chunks`` as the manual's whole content."""
     vectors = HashingEmbedder(dimension=dimension).embed_documents([c.content for c in chunks])
     index.replace_document(MANUAL, chunks, vectors)

@@ -35,3 +35,12 @@ def test_a_figures_words_are_never_joined_to_prose():
     content = "Sales rose in\n[Figure figure3_1.png] growth by region\nthe north."
     texts = [(s.text, s.citation) for s in quoted(content)]
     assert ("growth by region", "plan.pdf#page=3(figure3_1.png)") in texts
+
+
+def test_a_figure_line_that_opens_a_chunk_is_quoted_though_its_words_start_in_lower_case():
+    # The splitter never cuts a figure line, so it is no tail of a sentence begun before.
+    content = "[Figure figure3_1.png] a bar chart of claims by month\nClaims rose in May."
+    assert [s.text for s in quoted(content)] == [
+        "a bar chart of claims by month",
+        "Claims rose in May.",
+    ]
