@@ -41,7 +41,7 @@ _LAST_CITATION = re.compile(r"\[([^\[\]]+)\]\s*$")
 _VARIANTS: tuple[tuple[str, RetrievalMode, int, float], ...] = (
     ("BM25 leg", "text", 60, 1.0),
     ("vectors leg", "vectors", 60, 1.0),
-    ("hybrid default (k=60, BM25 x1)", "hybrid", 60, 1.0),
+    ("hybrid k=60, BM25 x1 (default until 2026-12-08)", "hybrid", 60, 1.0),
     ("candidate (k=20, BM25 x1.25)", "hybrid", 20, 1.25),
 )
 
@@ -132,7 +132,7 @@ def report(
         passage_hit, passage_mrr = passage_scores(retriever, mode, truths)
         seconds = time.perf_counter() - started
         print(
-            f"{label:14s} {name:32s} hit@5 {score.hit5:.3f} MRR {score.mrr:.3f} | passage"
+            f"{label:14s} {name:48s} hit@5 {score.hit5:.3f} MRR {score.mrr:.3f} | passage"
             f" hit@5 {passage_hit:.3f} MRR {passage_mrr:.3f}  ({seconds:.0f} s)",
             flush=True,
         )

@@ -88,13 +88,13 @@ class MultiQueryRetriever:
         whole = search(text, weights=weights)
         each = [search(part, weights=weights) for part in parts]
         weighed = [self._whole_weight] + [1.0] * len(each)
-        fused = fuse_by_page([whole, *each], weighed, k=self._rrf_k)
+        fused = fuse_by_place([whole, *each], weighed, k=self._rrf_k)
         if self._cover_parts:
             fused = cover(fused, [ranking[:1] for ranking in each], head=top)
         return fused[skip:wanted]
 
 
-def fuse_by_page(
+def fuse_by_place(
     rankings: Sequence[Sequence[SearchHit]], weights: Sequence[float], *, k: int = DEFAULT_RRF_K
 ) -> list[SearchHit]:
     """Weighted reciprocal-rank fusion (:func:`retrieval.fusion.reciprocal_rank`), one hit per

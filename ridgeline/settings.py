@@ -190,6 +190,18 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("window_tokens", mode="after")
+    @classmethod
+    def _window_below_passage(cls, value: int, info: ValidationInfo) -> int:
+        # A window as long as its passage never grows: the setting would do nothing.
+        passage = info.data.get("chunk_tokens")
+        if info.data.get("chunking") == "sentence-window" and passage and value >= passage:
+            raise ValueError(
+                f"a sentence window ({value} tokens) must be shorter than the passage it "
+                f"grows into (RIDGELINE_CHUNK_TOKENS={passage})"
+            )
+        return value
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _parse_origins(cls, value: Any) -> Any:

@@ -148,7 +148,7 @@ class ExtractiveAnswerer:
         # Instructions planted in a source are never quoted as the answer (docs/security.md).
         candidates = [
             c
-            for c in _with_pages(_candidates(sources[: self.max_sources]))
+            for c in self._with_pages(_candidates(sources[: self.max_sources]))
             if not is_planted_instruction(c.text)
         ]
         terms = question_terms(question)
@@ -166,6 +166,10 @@ class ExtractiveAnswerer:
         if detect_kind(question, has_image=has_image).kind == "yesno":
             return yes_no(terms, pieces, said, negated=is_negated(question))
         return pieces
+
+    def _with_pages(self, candidates: Iterable[_Candidate]) -> list[_Candidate]:
+        # Page words are only read when they count (the page weight is off by default).
+        return _with_pages(candidates) if self.page_weight else list(candidates)
 
     def _score(self, question: QuestionTerms, candidates: list[_Candidate]) -> list[_Scored]:
         idf = _idf(question.all, candidates)

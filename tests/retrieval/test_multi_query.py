@@ -7,7 +7,7 @@ import pytest
 from retrieval.fusion import DEFAULT_RRF_K as K
 from retrieval.fusion import fuse
 from retrieval.lancedb import LanceDbIndex
-from retrieval.multi_query import MultiQueryRetriever, cover, fuse_by_page
+from retrieval.multi_query import MultiQueryRetriever, cover, fuse_by_place
 from retrieval.retriever import HybridRetriever
 from ridgeline.protocols import Retriever
 from ridgeline.ranking import RankedChunk
@@ -129,7 +129,7 @@ def test_pages_are_fused_exactly_as_the_retriever_fuses_its_rankings() -> None:
         return [SearchHit(chunk=_chunk(i), score=1.0) for i in ids]
 
     fused = fuse({"text": chunks(text), "vector": chunks(vector)}, k=K, weights=weights)
-    by_page = fuse_by_page([hits(text), hits(vector)], [weights["text"], weights["vector"]])
+    by_page = fuse_by_place([hits(text), hits(vector)], [weights["text"], weights["vector"]])
     assert [h.chunk.citation for h in by_page] == [f.citation for f in fused]
     assert [h.score for h in by_page] == pytest.approx([f.score for f in fused])
 
@@ -181,7 +181,7 @@ def test_sections_of_a_manual_are_fused_and_covered_as_places() -> None:
     the chunks of one section are one place."""
     care, care_again = _section("care-1", "Bag > Care"), _section("care-2", "Bag > Care")
     storage, warranty = _section("storage", "Bag > Storage"), _section("warranty", "Bag > Warranty")
-    fused = fuse_by_page([[care, care_again, storage], [storage, warranty]], [1.0, 1.0])
+    fused = fuse_by_place([[care, care_again, storage], [storage, warranty]], [1.0, 1.0])
     assert [h.chunk.chunk_id for h in fused] == ["storage", "care-1", "warranty"]
     covered = cover(fused, [[warranty]], head=2)
     assert [h.chunk.chunk_id for h in covered] == ["storage", "warranty", "care-1"]

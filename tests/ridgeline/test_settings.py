@@ -37,3 +37,12 @@ def test_sentence_windows_are_chosen_from_the_environment_and_passages_stay_the_
     monkeypatch.setenv("RIDGELINE_CHUNKING", "sentences")
     with pytest.raises(ValidationError, match="chunking"):
         Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def test_a_sentence_window_must_be_shorter_than_its_passage(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("RIDGELINE_CHUNKING", "sentence-window")
+    monkeypatch.setenv("RIDGELINE_CHUNK_TOKENS", "60")
+    with pytest.raises(ValidationError, match="shorter than the passage"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
+    monkeypatch.setenv("RIDGELINE_CHUNKING", "passage")  # windows unused: no complaint
+    assert Settings(_env_file=None).chunk_tokens == 60  # type: ignore[call-arg]
