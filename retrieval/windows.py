@@ -19,7 +19,7 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from ridgeline.chunk_ids import ChunkId, Chunking, chunking_of, parse_chunk_id
+from ridgeline.chunk_ids import ChunkId, Chunking, chunk_id, chunking_of, parse_chunk_id
 from ridgeline.errors import ConfigError
 from ridgeline.protocols import Retriever, SearchIndex, Tokenizer
 from ridgeline.ranking import RankingField
@@ -132,6 +132,17 @@ class PassageRetriever:
         return window.model_copy(
             update={"content": _joined([p.content for p in pieces]), "images": _images(pieces)}
         )
+
+
+def stored_chunking(index: SearchIndex) -> Chunking | None:
+    """How the index's chunks were cut, read off its first document's first chunk id (every
+    backend fetches by id); None for an empty index or ids written another way."""
+    documents = index.list_documents()
+    if not documents:
+        return None
+    first = documents[0].document_id
+    found = index.fetch([chunk_id(first, 0), chunk_id(first, 0, window=True)])
+    return next((chunking_of(key) for key in found), None)
 
 
 def refuse_other_chunking(hits: Sequence[SearchHit], *, expected: Chunking) -> None:

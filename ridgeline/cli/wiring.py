@@ -35,7 +35,7 @@ from retrieval.query.facet_cache import CachedFacets
 from retrieval.query.planner import QueryPlanner
 from retrieval.query.spelling import VocabularySource
 from retrieval.retriever import HybridRetriever
-from retrieval.windows import PassageRetriever
+from retrieval.windows import PassageRetriever, stored_chunking
 from ridgeline.cli import stages
 from ridgeline.errors import ConfigError
 from ridgeline.plugins.registry import plugin_registry
@@ -78,6 +78,7 @@ def build_pipeline(settings: Settings, index: SearchIndex) -> IngestionPipeline:
     ocr = cached_ocr(settings, build_ocr(settings))
     # Every SearchIndex stores image vectors (replace_document's image_vectors).
     image_embedder = _matching_index(build_image_embedder(settings), index, settings.index_dir)
+    _same_chunking(settings, index)
     return IngestionPipeline(
         registry=stages.build_parser_registry(settings, ocr=ocr),
         splitter=stages.build_splitter(settings),
@@ -132,6 +133,19 @@ def _matching_index(
         "--index NEW_DIR`), or set RIDGELINE_IMAGE_EMBEDDER to the embedder the index was built "
         "with (or to none: no image vectors)"
     )
+
+
+def _same_chunking(settings: Settings, index: SearchIndex) -> None:
+    """Refuse to add chunks cut one way to an index cut the other: every search would fail."""
+    if not settings.index_dir.exists():
+        return  # not opened: a new index takes the settings' chunking
+    stored = stored_chunking(index)
+    if stored is not None and stored != settings.chunking:
+        raise ConfigError(
+            f"the index in {settings.index_dir} holds {stored} chunks but RIDGELINE_CHUNKING is "
+            f"{settings.chunking}: ingest with RIDGELINE_CHUNKING={stored}, or into a new index "
+            "directory (`ridgeline ingest --reprocess PATHS --index NEW_DIR`)"
+        )
 
 
 def build_retriever(settings: Settings, index: SearchIndex) -> Retriever:

@@ -181,3 +181,23 @@ def test_sentence_windows_are_ingested_and_found_as_passages(tmp_path: Path, has
     )
     with pytest.raises(ConfigError, match="holds sentence-window chunks"):
         as_passages.search("step 7 peg", top=1, mode="text")
+
+
+def test_ingesting_passages_into_a_window_index_is_refused_and_changes_nothing(
+    tmp_path: Path, hashing_plugin: str
+):
+    folder, more = tmp_path / "docs", tmp_path / "more"
+    folder.mkdir()
+    more.mkdir()
+    (folder / "pitching.txt").write_text("Peg the corners first. Then raise the poles.", "utf-8")
+    (more / "packing.txt").write_text("Roll the tent from the door end.", encoding="utf-8")
+    windows = Settings(_env_file=None, text_embedder=hashing_plugin, chunking="sentence-window")
+    ridgeline.open(tmp_path / "index", settings=windows).ingest([folder])
+    passages = Settings(_env_file=None, text_embedder=hashing_plugin)
+    as_passages = ridgeline.open(tmp_path / "index", settings=passages)
+    chunks_before = as_passages.index.count_chunks()
+
+    with pytest.raises(ConfigError, match="holds sentence-window chunks but RIDGELINE_CHUNKING"):
+        as_passages.ingest([more])
+
+    assert as_passages.index.count_chunks() == chunks_before
