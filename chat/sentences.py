@@ -127,6 +127,11 @@ def _ends_with_abbreviation(sentence: str) -> bool:
 _READING = re.compile(r"^(?:Visible text|Text in the image|Figure text):\s*(?P<text>.+?)\.?$", re.S)
 
 
+def is_reading(sentence: str) -> bool:
+    """Whether ``sentence`` is what OCR read in a picture ("Text in the image: ...")."""
+    return _READING.match(sentence.strip()) is not None
+
+
 def as_reading(sentence: str) -> str:
     """A machine reading of a picture said as one: "Visible text: TENTS $389.00." becomes
     'The picture reads "TENTS $389.00".', so OCR output is never passed off as prose."""

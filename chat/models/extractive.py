@@ -18,6 +18,7 @@ Usage::
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -28,9 +29,9 @@ from chat.models.injection import is_planted_instruction
 from chat.models.kinds import detect_kind
 from chat.models.lists import items_after
 from chat.models.quotable import quotable_sentences
-from chat.models.terms import QuestionTerms, content_terms, question_terms
+from chat.models.terms import QuestionTerms, content_terms, normalise, question_terms
 from chat.models.yesno import is_negated, yes_no
-from chat.sentences import as_reading, split_fields, split_sentences
+from chat.sentences import as_reading, is_reading, split_fields, split_sentences
 from ridgeline.errors import ModelError
 from ridgeline.types import Answer, ChatMessage, ChunkKind, SearchHit
 
@@ -146,12 +147,12 @@ class ExtractiveAnswerer:
         if composed and not any(is_planted_instruction(text) for text, _ in composed):
             return composed
         # Instructions planted in a source are never quoted as the answer (docs/security.md).
+        terms = question_terms(question)
         candidates = [
             c
             for c in self._with_pages(_candidates(sources[: self.max_sources]))
-            if not is_planted_instruction(c.text)
+            if not is_planted_instruction(c.text) and (not is_reading(c.text) or _answers(terms, c))
         ]
-        terms = question_terms(question)
         said = frozenset(term for c in candidates for term in c.terms | c.context_terms)
         # Words no source holds ("long" in "How long do I have?") cannot be asked of a sentence.
         needed = min(self.min_support, len(terms.all & said))
@@ -212,6 +213,20 @@ class ExtractiveAnswerer:
                 seen.add(key)
                 chosen.append(item.candidate)
         return chosen
+
+
+_AMOUNT = re.compile(r"[$€£]\s?\d")
+_PRICE_WORDS = frozenset(normalise(word) for word in ("cost", "costs", "price", "prices", "pay"))
+
+
+def _answers(question: QuestionTerms, reading: _Candidate) -> bool:
+    """Whether a picture's reading holds every word the question asks (a price asked of a label
+    that shows one counts). A reading is a label, not a statement: "Dormouse 20 Sleeping Bag
+    $379.00" answers what the bag costs, not how to care for it, whatever words it shares."""
+    missing = question.asked - reading.terms
+    if _AMOUNT.search(reading.text) and question.implied & _PRICE_WORDS:
+        missing -= _PRICE_WORDS
+    return not missing
 
 
 def _cited(sentence: str, citation: str) -> str:

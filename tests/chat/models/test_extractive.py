@@ -158,6 +158,16 @@ def test_a_price_read_off_a_product_photo_is_quoted_as_the_pictures_words():
     )
 
 
+def test_a_picture_label_does_not_answer_what_it_only_shares_the_subject_of():
+    photo = (
+        "[Image p09.png] Offline description (no vision model): mostly green. "
+        "Visible text: Dormouse 20 Sleeping Bag SLEEPING BAGS $379.00."
+    )
+    hits = [make_hit("p09.png", photo), make_hit("p11.png", photo.replace("Dormouse 20", "Drift"))]
+    assert ask("What should I do to care for my sleeping bag?", hits).text == DONT_KNOW
+    assert "$379.00" in ask("What does the Dormouse 20 Sleeping Bag cost?", hits).text
+
+
 def test_words_that_frame_the_question_need_not_be_in_the_answer(sources):
     question = "What are the key points to consider regarding returns according to the text?"
     answer = ask(question, sources)
