@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import Any
 
 import bench.retrieval_latency as latency
 import retrieval.lancedb.rankings as rankings
 from retrieval.lancedb import LanceDbIndex
-from ridgeline.ranking import RankedChunk
 from ridgeline.settings import RetrievalMode
 from ridgeline.types import SearchFilters
 
@@ -33,23 +31,7 @@ _FILTERS: dict[str, SearchFilters | None] = {
 }
 
 
-def _ranked(rows: list[dict[str, Any]], *, vector: bool) -> list[RankedChunk]:
-    """The rankings' rows as RankedChunks, with or without the place columns."""
-    return [
-        RankedChunk(
-            chunk_id=row["chunk_id"],
-            score=1.0 - float(row["_distance"]) if vector else float(row["_score"]),
-            citation=row["citation"],
-            price=row["price"],
-            page_number=row.get("page_number"),
-            title=row.get("title"),
-        )
-        for row in rows
-    ]
-
-
 def main(folder: str, queries: int) -> None:
-    rankings._ranked = _ranked  # reads rows with or without the place columns
     drawn = latency.Corpus(seed=7, draws=11)
     texts = [f"{words} q{n}" for n, words in enumerate(drawn.texts(queries, 3))]
     embedder = latency.PrecomputedEmbedder(texts, drawn.vectors(queries))

@@ -160,8 +160,9 @@ def _ranked(rows: list[dict[str, Any]], *, vector: bool) -> list[RankedChunk]:
             score=1.0 - float(row["_distance"]) if vector else float(row["_score"]),
             citation=row["citation"],
             price=row["price"],
-            page_number=row["page_number"],
-            title=row["title"],
+            # .get: bench.ranked_columns times rankings that read fewer columns.
+            page_number=row.get("page_number"),
+            title=row.get("title"),
         )
         for row in rows
     ]
