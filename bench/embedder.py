@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.corpus_io import read_qrels
 from eval.retrieval_metrics import ndcg_at_k
 from ridgeline.protocols import TextEmbedder
 from ridgeline.providers.embedder_registry import build_text_embedder
@@ -41,15 +42,6 @@ def read_jsonl(path: Path) -> list[dict[str, object]]:
 
 def document_text(row: dict[str, object]) -> str:
     return f"{row['title']} {row['text']}".strip()  # as BEIR's own dense evaluation joins them
-
-
-def read_qrels(path: Path) -> dict[str, set[str]]:
-    qrels: dict[str, set[str]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
-        query_id, doc_id, score = line.split("\t")
-        if int(score) > 0:
-            qrels.setdefault(query_id, set()).add(doc_id)
-    return qrels
 
 
 def measure_throughput(

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.corpus_io import current_text_index, read_jsonl
+from bench.corpus_io import current_text_index, read_jsonl, read_qrels
 from bench.no_text import NoTextEmbedder
 from bench.tuning_split import (
     SPLIT_SEED,
@@ -33,15 +33,6 @@ from ridgeline.types import Chunk, SearchHit, SourceDocument
 
 Search = Callable[[str, RetrievalMode, int], list[SearchHit]]
 _ALL_MODES: tuple[RetrievalMode, ...] = ("text", "vectors", "hybrid")
-
-
-def _read_qrels(path: Path) -> dict[str, set[str]]:
-    qrels: dict[str, set[str]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
-        query_id, doc_id, score = line.split("\t")
-        if int(score) > 0:
-            qrels.setdefault(query_id, set()).add(doc_id)
-    return qrels
 
 
 def ndcg_at_k(ranked: Sequence[str], relevant: set[str], k: int = 10) -> float:
@@ -85,9 +76,27 @@ def write_scifact(
     *,
     title: Callable[[dict[str, object]], str | None] = lambda row: None,
 ) -> None:
-    """Write the SciFact abstracts as documents of 1,000 chunks each, then optimise."""
-    batch = 1000
-    for start in range(0, len(corpus), batch):
+    """Write the SciFact abstracts as chunks (one each), then optimise."""
+    chunks = [
+        Chunk(
+            chunk_id=str(row["_id"]),
+            document_id="",
+            source="corpus.jsonl",
+            citation=f"corpus.jsonl#id={row['_id']}",
+            content=content(row),
+            title=title(row),
+        )
+        for row in corpus
+    ]
+    write_chunks(index, chunks, vectors, batch=1000)
+
+
+def write_chunks(
+    index: LanceDbIndex, chunks: Sequence[Chunk], vectors: np.ndarray, *, batch: int
+) -> None:
+    """Write ``chunks`` as documents of ``batch`` chunks each (ids scifact-0, -1000, ...), then
+    optimise: the corpus is one file, and one document per chunk would cost a commit each."""
+    for start in range(0, len(chunks), batch):
         document = SourceDocument(
             document_id=f"scifact-{start}",
             path=Path("corpus.jsonl"),
@@ -95,18 +104,11 @@ def write_scifact(
             content_hash=str(start),
             size_bytes=0,
         )
-        chunks = [
-            Chunk(
-                chunk_id=str(row["_id"]),
-                document_id=document.document_id,
-                source="corpus.jsonl",
-                citation=f"corpus.jsonl#id={row['_id']}",
-                content=content(row),
-                title=title(row),
-            )
-            for row in corpus[start : start + batch]
+        part = [
+            c.model_copy(update={"document_id": document.document_id})
+            for c in chunks[start : start + batch]
         ]
-        index.replace_document(document, chunks, vectors[start : start + batch].tolist())
+        index.replace_document(document, part, vectors[start : start + batch].tolist())
     index.optimize()
 
 
@@ -150,11 +152,11 @@ def _scifact_bm25_only(
 def scifact_qrels(root: Path, *, seed: int = SPLIT_SEED) -> dict[str, dict[str, set[str]]]:
     """{"train": ..., "test": ...}: the train qrels tune (a seeded sample of
     :data:`SCIFACT_TUNE_QUERIES`, to keep a run short), the test qrels only report."""
-    train = _read_qrels(root / "qrels" / "train.tsv")
+    train = read_qrels(root / "qrels" / "train.tsv")
     sample = sorted(train)
     random.Random(seed).shuffle(sample)
     kept = sorted(sample[:SCIFACT_TUNE_QUERIES])
-    return {"train": {q: train[q] for q in kept}, "test": _read_qrels(root / "qrels" / "test.tsv")}
+    return {"train": {q: train[q] for q in kept}, "test": read_qrels(root / "qrels" / "test.tsv")}
 
 
 SCIFACT_TUNE_QUERIES = 300

@@ -37,7 +37,7 @@ from bench.corpus_io import read_jsonl
 from bench.fresh_sets import passage_scores, questions, sentences, text_copy
 from bench.fusion_grid import northwind_sets
 from bench.retrieval import _FORMS, _HEADER, DiskQueryEmbedder, _ranker, _row
-from bench.scifact import _cached_vectors, ndcg_at_k, scifact_qrels
+from bench.scifact import _cached_vectors, ndcg_at_k, scifact_qrels, write_chunks
 from bench.tuning_split import SPLIT_SEED, score_set
 from ingestion.splitter import TokenSplitter
 from retrieval.lancedb import LanceDbIndex
@@ -49,7 +49,7 @@ from ridgeline.protocols import Retriever, TextEmbedder
 from ridgeline.providers.embedder import SentenceTransformerEmbedder
 from ridgeline.providers.tokenizer import TiktokenTokenizer
 from ridgeline.settings import RetrievalMode, Settings
-from ridgeline.types import Chunk, Page, SourceDocument, indexed_text
+from ridgeline.types import Chunk, Page, indexed_text
 
 PASSAGE_TOKENS = 200
 
@@ -206,19 +206,7 @@ def scifact_index(cache: Path, corpus: list[dict[str, object]], size: int | None
     suffix = "titles1" if size is None else f"window{size}"
     vectors = _cached_vectors(texts, cache / f"scifact-vectors-{suffix}.npy")
     index = LanceDbIndex(directory, dimension=vectors.shape[1])
-    batch = 2000
-    for start in range(0, len(chunks), batch):
-        document = SourceDocument(
-            document_id=f"scifact{start}",
-            path=Path("corpus.jsonl"),
-            source="corpus.jsonl",
-            content_hash=str(start),
-            size_bytes=0,
-        )
-        part = chunks[start : start + batch]
-        part = [c.model_copy(update={"document_id": document.document_id}) for c in part]
-        index.replace_document(document, part, vectors[start : start + batch].tolist())
-    index.optimize()
+    write_chunks(index, chunks, vectors, batch=2000)
     (directory / "done").write_text(f"{time.perf_counter() - started:.1f}\n", encoding="utf-8")
     print(
         f"{label(size)}: {len(chunks)} chunks, embedded and written in "
