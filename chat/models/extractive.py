@@ -150,7 +150,7 @@ class ExtractiveAnswerer:
         terms = question_terms(question)
         candidates = [
             c
-            for c in self._with_pages(_candidates(sources[: self.max_sources]))
+            for c in self._paged(_candidates(sources[: self.max_sources]))
             if not is_planted_instruction(c.text) and (not is_reading(c.text) or _answers(terms, c))
         ]
         said = frozenset(term for c in candidates for term in c.terms | c.context_terms)
@@ -168,7 +168,7 @@ class ExtractiveAnswerer:
             return yes_no(terms, pieces, said, negated=is_negated(question))
         return pieces
 
-    def _with_pages(self, candidates: Iterable[_Candidate]) -> list[_Candidate]:
+    def _paged(self, candidates: Iterable[_Candidate]) -> list[_Candidate]:
         # Page words are only read when they count (the page weight is off by default).
         return _with_pages(candidates) if self.page_weight else list(candidates)
 
