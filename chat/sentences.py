@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from ridgeline.text_lines import is_heading as is_heading
+
 # A sentence ends at . ! or ? (optionally followed by closing quotes or brackets) and whitespace,
 # when the next sentence starts like one. "$250.00" and "v1.2" never split: no space follows.
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"')\]]))\s+(?=[\"'(\[]?[A-Z0-9])")
@@ -25,9 +27,6 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)]\s)")
 # ("...tips for your coverage with\nNorthwind Health Plus:").
 _LEAD_IN_LINE = re.compile(r"^\s*[A-Z][\w()-]*(?: [\w()-]+){0,3}:$")
 _HEADING = re.compile(r"^\s*#{1,6}\s")
-_HEADING_WORDS = 8
-_TITLE_WORDS = 16
-_PROSE_ENDS = (".", "!", "?", ":", ";", ",", ")")
 _LABEL_RUN_TOKENS = 4
 _WORDLIKE = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 # A catalog field starts with one capitalised word (or snake_case key) and a colon.
@@ -40,22 +39,6 @@ def split_sentences(text: str) -> list[str]:
     for block in _blocks(text):
         sentences.extend(_split_block(block))
     return sentences
-
-
-def is_heading(sentence: str) -> bool:
-    """A heading rather than prose: a markdown heading, or a few capitalised words with no
-    end punctuation ("Care and Cleaning", "WARRANTY"), or a longer line in title case."""
-    if _HEADING.match(sentence):
-        return True
-    words = sentence.split()
-    if not words or len(words) > _TITLE_WORDS or sentence.rstrip().endswith(_PROSE_ENDS):
-        return False
-    capitalised = sum(word[:1].isupper() or not word[:1].isalpha() for word in words)
-    if len(words) > _HEADING_WORDS:
-        # A longer line is a heading only in title case throughout: "HOW PROVIDERS AFFECT
-        # YOUR COSTS: Benefits For Out-Of-Network Or Non-Contracted" (prose has small words).
-        return capitalised == len(words)
-    return capitalised >= max(1, (len(words) + 1) // 2)
 
 
 def is_label_run(sentence: str) -> bool:

@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from retrieval.list_tails import continue_lists
 from ridgeline.chunk_ids import ChunkId, Chunking, chunk_id, chunking_of, parse_chunk_id
 from ridgeline.errors import ConfigError
 from ridgeline.protocols import Retriever, SearchIndex, Tokenizer
@@ -35,10 +36,11 @@ class PassageRetriever:
     """A :class:`ridgeline.protocols.Retriever` that returns passages whatever the index holds.
 
     ``chunking`` is how the index is expected to be cut: ``passage`` returns ``inner``'s hits
-    as they are; ``sentence-window`` grows each window hit into a passage of at most
-    ``passage_tokens`` content tokens. A hit cut the other way raises ConfigError: windows read
-    as passages would be answered from a sentence or two, and passages grown as windows would
-    repeat their overlaps.
+    as they are, except that a passage ending inside a list is followed by the list's rest from
+    the next chunk (:mod:`retrieval.list_tails`); ``sentence-window`` grows each window hit
+    into a passage of at most ``passage_tokens`` content tokens. A hit cut the other way raises
+    ConfigError: windows read as passages would be answered from a sentence or two, and passages
+    grown as windows would repeat their overlaps.
     """
 
     def __init__(
@@ -82,7 +84,8 @@ class PassageRetriever:
         )
         refuse_other_chunking(hits, expected=self._chunking)
         if self._chunking == "passage":
-            return hits
+            # A passage cut inside a list gets the list's rest from the next chunk.
+            return continue_lists(hits, self._index)
         return self.passages(hits)
 
     def passages(self, hits: Sequence[SearchHit]) -> list[SearchHit]:

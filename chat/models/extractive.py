@@ -27,7 +27,7 @@ from pathlib import PurePath
 from chat.models.composers import compose
 from chat.models.injection import is_planted_instruction
 from chat.models.kinds import detect_kind
-from chat.models.lists import items_after
+from chat.models.lists import cited_list, items_after
 from chat.models.quotable import quotable_sentences
 from chat.models.terms import QuestionTerms, content_terms, normalise, question_terms
 from chat.models.yesno import is_negated, yes_no
@@ -60,6 +60,10 @@ class _Candidate:
     # Every word the sources say on the sentence's page (all chunks of that page together), and
     # the words of its document's name.
     page_terms: frozenset[str] = frozenset()
+    # Words of the heading of the section the sentence is in (its title path's last part): what
+    # the section is about, which its sentences need not repeat ("Care and Cleaning" above
+    # "Store the bag loose").
+    heading_terms: frozenset[str] = frozenset()
 
     @property
     def own_terms(self) -> frozenset[str]:
@@ -67,6 +71,10 @@ class _Candidate:
         if self.context_weight < _CATALOG_CONTEXT_WEIGHT:
             return self.terms
         return self.terms - self.context_terms
+
+    def supports(self, term: str) -> bool:
+        """Whether the sentence says ``term`` itself, or its section's heading does."""
+        return term in self.heading_terms or self.weight_of(term) == 1.0
 
     def weight_of(self, term: str) -> float:
         if term in self.terms:
@@ -79,7 +87,8 @@ class _Scored:
     candidate: _Candidate
     score: float
     coverage: float
-    # How many of the question's words the sentence itself says (or its catalog record names).
+    # How many of the question's words the sentence itself says (or its catalog record names,
+    # or its section's heading).
     support: int
 
     @property
@@ -159,11 +168,12 @@ class ExtractiveAnswerer:
         chosen = self._choose(self._score(terms, candidates), needed)
         pieces = []
         for candidate in chosen:
-            # A lead-in ending in ":" is quoted with its items, not alone.
+            # A lead-in ending in ":" is quoted with its items (each cited where it is), not alone.
             items = items_after(candidate.text, sources[candidate.rank])
-            text = " ".join([candidate.text, *items]) if items else _as_sentence(candidate.text)
-            text = as_reading(text)
-            pieces.append((text, candidate.citation))
+            if items:
+                pieces += cited_list(candidate.text, candidate.citation, items)
+            else:
+                pieces.append((as_reading(_as_sentence(candidate.text)), candidate.citation))
         if detect_kind(question, has_image=has_image).kind == "yesno":
             return yes_no(terms, pieces, said, negated=is_negated(question))
         return pieces
@@ -184,7 +194,7 @@ class ExtractiveAnswerer:
             asked = sum(idf[t] * candidate.weight_of(t) for t in question.asked)
             implied = sum(idf[t] * candidate.weight_of(t) for t in question.implied)
             rank_weight = 1.0 / (1.0 + self.rank_decay * candidate.rank)
-            support = sum(candidate.weight_of(t) == 1.0 for t in question.all)
+            support = sum(candidate.supports(t) for t in question.all)
             page = sum(idf[t] for t in question.asked if t in candidate.page_terms) / asked_mass
             score = (asked + implied) * rank_weight * (1.0 + self.page_weight * page)
             scored.append(_Scored(candidate, score, asked / asked_mass, support))
@@ -280,7 +290,16 @@ def _candidates(sources: Sequence[SearchHit]) -> Iterable[_Candidate]:
                     content_terms(sentence.text),
                     context,
                     _TEXT_CONTEXT_WEIGHT,
+                    heading_terms=_section_heading(chunk.title),
                 )
+
+
+def _section_heading(title: str | None) -> frozenset[str]:
+    """The words of a section's own heading: the last part of a heading path ("Manual > Care
+    and Cleaning"); none for a title that is only a document's name."""
+    if not title or ">" not in title:
+        return frozenset()
+    return content_terms(title.rsplit(">", 1)[-1])
 
 
 def _with_pages(candidates: Iterable[_Candidate]) -> list[_Candidate]:

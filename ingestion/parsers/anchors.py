@@ -1,23 +1,17 @@
 """How parsed text points at places: figure lines in page text, and time anchors for audio.
 
-Parsers write these and the splitter reads them, so both sides share one definition.
+Parsers write these and the splitter reads them, so both sides share one definition. Page lines
+live in the kernel (:mod:`ridgeline.text_lines`): the retriever writes them too.
 """
 
 from __future__ import annotations
 
 import re
 
+from ridgeline.text_lines import PAGE_LINE as PAGE_LINE
+from ridgeline.text_lines import page_marker as page_marker
+
 FIGURE_LINE = re.compile(r"^\[Figure [^\]\n]+\][^\n]*$", re.MULTILINE)
-
-
-# Where a chunk that runs across a PDF page break crosses onto the next page, so that a sentence
-# quoted from it cites the page it is on, not the page the chunk starts on.
-PAGE_LINE = re.compile(r"^\[Page (\d+)\]$", re.MULTILINE)
-
-
-def page_marker(page_number: int) -> str:
-    """The line a cross-page chunk carries where page ``page_number`` begins: ``[Page 8]``."""
-    return f"[Page {page_number}]"
 
 
 def figure_marker(figure_name: str) -> str:
