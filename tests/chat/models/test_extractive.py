@@ -210,3 +210,37 @@ def test_the_sentence_comes_from_the_page_that_covers_the_question():
     assert without_pages.citations[0] == "Standard_Plan.pdf#page=47"
     with_pages = ExtractiveAnswerer(page_weight=4.0).answer(question, hits)
     assert with_pages.citations[0] == "Plus_Plan.pdf#page=49"
+
+
+def test_a_section_heading_names_what_its_sentences_are_about():
+    # "warranty" is only in the heading: its sentences answer, though they never repeat it.
+    warranty = make_hit(
+        "lamp.md",
+        "Fernhollow repairs defects in materials for five years from purchase. Zips for two.",
+        title="Fernhollow Lamp: Owner's Manual > Warranty",
+    )
+    storage = make_hit(
+        "lamp.md", "Store the lamp dry, with its battery out.", title="Fernhollow Lamp > Storage"
+    )
+
+    answer = ask("Fernhollow lamp warranty length?", [storage, warranty])
+
+    assert answer.text.startswith(
+        "Fernhollow repairs defects in materials for five years from purchase. [lamp.md]"
+    )
+
+
+def test_a_lead_in_is_quoted_with_its_items_each_cited_on_its_page():
+    content = (
+        "Members pay less in-network. Here are a few tips for your hospital coverage:\n"
+        "• Check that the hospital is in-network.\n"
+        "[Page 36]\n"
+        "• Keep your hospital bills.\n"
+    )
+
+    answer = ask("Hospital coverage advice?", [make_hit("b.pdf#page=35", content)])
+
+    assert answer.text == (
+        "Here are a few tips for your hospital coverage: Check that the hospital is in-network. "
+        "[b.pdf#page=35] Keep your hospital bills. [b.pdf#page=36]"
+    )
