@@ -78,4 +78,3 @@ def test_the_section_of_the_thing_asked_wins_over_the_same_section_of_another():
     pieces = best_list("How do I care for my sleeping bag?", [tent, bag])
 
     assert pieces is not None and pieces[0][1] == "bag.md"
-
