@@ -44,7 +44,7 @@ class _List:
 
 def best_list(question: str, sources: Sequence[SearchHit]) -> list[Piece] | None:
     """The list whose lead-in (or heading) shares most words with ``question``, with its
-    items; ``None`` when no list's lead-in shares any."""
+    items; ``None`` when no list's lead-in (with its heading path) names enough of it."""
     asked = content_terms(question)
     scored = []
     for found in _lists(sources[:_LIST_SOURCES]):

@@ -78,3 +78,14 @@ def test_the_section_of_the_thing_asked_wins_over_the_same_section_of_another():
     pieces = best_list("How do I care for my sleeping bag?", [tent, bag])
 
     assert pieces is not None and pieces[0][1] == "bag.md"
+
+
+def test_a_lead_in_whose_items_all_lie_on_the_next_page_cites_each_page_apart():
+    content = "To file an appeal:\n[Page 4]\n• Write to the plan.\n• Send it within 60 days.\n"
+
+    pieces = best_list("How do I file an appeal?", [make_hit("plan.pdf#page=3", content)])
+
+    assert pieces == [
+        ("To file an appeal:", "plan.pdf#page=3"),
+        ("Write to the plan. Send it within 60 days.", "plan.pdf#page=4"),
+    ]
