@@ -29,7 +29,12 @@ from chat.models.injection import is_planted_instruction
 from chat.models.kinds import detect_kind
 from chat.models.lists import items_after
 from chat.models.quotable import quotable_sentences
-from chat.models.terms import QuestionTerms, content_terms, normalise, question_terms
+from chat.models.terms import (
+    PRICE_WORDS,
+    QuestionTerms,
+    content_terms,
+    question_terms,
+)
 from chat.models.yesno import is_negated, yes_no
 from chat.sentences import as_reading, is_reading, split_fields, split_sentences
 from ridgeline.errors import ModelError
@@ -216,7 +221,6 @@ class ExtractiveAnswerer:
 
 
 _AMOUNT = re.compile(r"[$€£]\s?\d")
-_PRICE_WORDS = frozenset(normalise(word) for word in ("cost", "costs", "price", "prices", "pay"))
 
 
 def _answers(question: QuestionTerms, reading: _Candidate) -> bool:
@@ -224,8 +228,8 @@ def _answers(question: QuestionTerms, reading: _Candidate) -> bool:
     that shows one counts). A reading is a label, not a statement: "Dormouse 20 Sleeping Bag
     $379.00" answers what the bag costs, not how to care for it, whatever words it shares."""
     missing = question.asked - reading.terms
-    if _AMOUNT.search(reading.text) and question.implied & _PRICE_WORDS:
-        missing -= _PRICE_WORDS
+    if _AMOUNT.search(reading.text) and question.asks_price:
+        missing -= PRICE_WORDS
     return not missing
 
 
