@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from chat.models.products import (
     Product,
+    asked_kind,
     in_asked_category,
     named_products,
     size_attribute,
@@ -135,6 +136,9 @@ def compare(
 @dataclass(frozen=True)
 class _Needs:
     category: str | None
+    # The kind of product asked for by the last word of product names ("a jacket"), when the
+    # question names no category: "Hiking Clothing" also holds pants.
+    kind: str | None
     max_price: float | None
     min_price: float | None
     persons: float | None
@@ -153,8 +157,10 @@ def _needs(question: str, products: list[Product], default_category: str | None)
     # People are counted by _PEOPLE above, which also reads "for a family".
     ranges = tuple(c.range for c in found.matched if c.range and c.range.name != "persons")
     category = values.get("category")
+    category = str(category) if category is not None else default_category
     return _Needs(
-        category=str(category) if category is not None else default_category,
+        category=category,
+        kind=None if category else asked_kind(question, products),
         max_price=_float(values.get("max_price")),
         min_price=_float(values.get("min_price")),
         persons=persons,
@@ -171,6 +177,8 @@ def _misses(product: Product, needs: _Needs) -> list[str]:
     misses = []
     if needs.category and product.category != needs.category:
         misses.append(f"it is not in {needs.category}")
+    if needs.kind and product.kind != needs.kind:
+        misses.append(f"it is not a {needs.kind}")
     if needs.max_price is not None and (product.price is None or product.price > needs.max_price):
         over = f"${product.price - needs.max_price:,.2f} over" if product.price else "unpriced"
         misses.append(f"it costs {product.shown_price}, {over} the ${needs.max_price:,.0f} budget")
@@ -214,9 +222,14 @@ def recommend(
         pieces: list[Piece] = [(lead, "")]
         pieces += [_cite(p, _recommendation(p, needs)) for p in fitting[:3]]
         return pieces
-    in_category = [p for p in products if not needs.category or p.category == needs.category]
+    in_category = [
+        p
+        for p in products
+        if (not needs.category or p.category == needs.category)
+        and (not needs.kind or p.kind == needs.kind)
+    ]
     closest = min(in_category or products, key=lambda p: _distance(p, needs))
-    what = (needs.category or "product").lower()
+    what = (needs.category or (f"{needs.kind}s" if needs.kind else "products")).lower()
     return [
         (f"None of the {what} found meets every constraint.", ""),
         _cite(

@@ -151,3 +151,28 @@ def test_the_closest_miss_on_a_measure_is_the_one_nearest_to_it() -> None:
     assert pieces is not None
     assert pieces[1][0].startswith("The closest is the Ptarmigan 2 Tent")
     assert "its weight is 1.62 kg, above the 1 kg asked" in pieces[1][0]
+
+
+CLOTHING = [
+    _product(10, "Trail Pants", 75.0, "Hiking Clothing", "Khaki pants. They weigh 400 g."),
+    _product(17, "RainGuard Hiking Jacket", 110.0, "Hiking Clothing", "A waterproof jacket."),
+    _product(3, "Summit Breeze Jacket", 120.0, "Hiking Clothing", "A light jacket."),
+    _product(2, "Adventurer Pack", 90.0, "Backpacks", "A 40 L pack."),
+]
+
+
+def test_a_kind_of_product_named_by_its_name_is_a_constraint_when_no_category_names_it() -> None:
+    # "Hiking Clothing" holds pants too: a jacket is what the question asks for.
+    pieces = compose("Recommend a jacket for rain under $100", CLOTHING, has_image=False)
+    assert pieces is not None
+    text = " ".join(t for t, _ in pieces)
+    assert text.startswith("None of the jackets found meets every constraint.")
+    assert "closest is the RainGuard Hiking Jacket ($110.00)" in text and "$10.00 over" in text
+    assert "Pants" not in text and "Pack" not in text
+
+
+def test_a_superlative_over_a_kind_of_product_ranks_only_that_kind() -> None:
+    pieces = compose("What is the cheapest jacket?", CLOTHING, has_image=False)
+    assert pieces is not None
+    assert pieces[0][0].startswith("The cheapest of the 2 jackets found is the RainGuard")
+    assert not any("Pants" in text or "Pack" in text for text, _ in pieces)
