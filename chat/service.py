@@ -153,7 +153,7 @@ class ChatService:
         weights = self._weights(plan)
         hits = self._search(plan.query, image_url, mode=mode, top=top, filters=filters, **weights)
         relaxed = relaxed_prices(filters, plan.filters, _override_filters(overrides))
-        if relaxed is not None and not asked_kinds(request.question, hits):
+        if relaxed is not None and (not hits or _kind_missing(request.question, hits, filters)):
             # A budget that leaves nothing, or nothing of the kind asked ("a jacket under $100"
             # found only pants): search without it; the answer names the closest and its misses.
             wider = self._search(
@@ -336,6 +336,12 @@ class ChatService:
         return DataPoints(
             text=text, images=list(dict.fromkeys(images)), citations=_citations(sources)
         )
+
+
+def _kind_missing(question: str, hits: list[SearchHit], filters: SearchFilters | None) -> bool:
+    """Whether no product found is of the kind the question names by name ("a jacket"), when
+    no category filter says what kind is wanted (a "Backpacks" filter lets a daypack through)."""
+    return not (filters and filters.include_category) and not asked_kinds(question, hits)
 
 
 def _override_filters(overrides: Overrides) -> SearchFilters | None:

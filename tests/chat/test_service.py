@@ -346,6 +346,33 @@ def test_a_budget_that_leaves_only_other_kinds_of_product_is_relaxed_for_the_kin
     assert "Rain Jacket ($110.00)" in response.output_text and "Pants" not in response.output_text
 
 
+def test_a_category_named_says_the_kind_so_a_daypack_under_budget_answers_for_backpacks():
+    from retrieval.query.planner import QueryPlanner
+
+    def pack(number: int, name: str, price: float) -> SearchHit:
+        hit = make_hit(
+            f"products.csv#id={number}",
+            f"{name}\nCategory: Backpacks\nPrice: ${price:.2f}\nFor the trail.",
+            kind=ChunkKind.CATALOG,
+            category="Backpacks",
+            title=name,
+        )
+        return hit.model_copy(update={"chunk": hit.chunk.model_copy(update={"price": price})})
+
+    retriever = FakeRetriever(
+        hits=[pack(16, "TrailLite Daypack", 60.0), pack(2, "Pro Backpack", 90.0)]
+    )
+    service = ChatService(
+        retriever=retriever,
+        model=ExtractiveAnswerer(),
+        planner=QueryPlanner(categories=["Backpacks"]).plan,
+    )
+    response = service.chat(request("Do you have a backpack under $61?"))
+
+    assert [call.filters.max_price for call in retriever.calls] == [61.0]
+    assert "TrailLite Daypack ($60.00)" in response.output_text
+
+
 def test_followups_of_a_later_turn_skip_what_the_user_asked_before():
     tents = [
         make_hit(
