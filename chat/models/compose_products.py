@@ -41,6 +41,7 @@ LABELS = {
     "volume": "capacity",
     "floor_area": "floor area",
     "dimensions": "size",
+    "materials": "materials",
 }
 _WORDS = {
     ("weight", "min"): "lightest",
@@ -112,16 +113,18 @@ def superlative(
 def compare(
     products: list[Product], question: str, attribute: str | None, direction: str | None
 ) -> list[Piece] | None:
-    """The named products side by side on the attribute asked (or price and weight)."""
+    """The named products side by side on the attribute asked, or, when none is asked, on
+    price and every measure and material either of them states."""
     named = named_products(question, products)
     if len(named) < 2:
         return None
-    attributes = [attribute] if attribute else ["price", "weight"]
+    named = named[:3]
+    attributes = [attribute] if attribute else _stated(named)
     if attribute == "size":
         attributes = [size_attribute(named)]
     pieces = []
-    for product in named[:3]:
-        facts = [f"{LABELS.get(a, a)} {v.text}" for a in attributes if (v := product.value_of(a))]
+    for product in named:
+        facts = [f"{LABELS.get(a, a)} {fact}" for a in attributes if (fact := _shown(product, a))]
         shown = "; ".join(facts) if facts else "none of the compared facts is given"
         pieces.append(_cite(product, f"The {product.name}: {shown}."))
     if attribute and direction and attribute != "size":
@@ -130,7 +133,36 @@ def compare(
             winner = sorted(valued, key=lambda pv: float(pv[1].value), reverse=direction == "max")
             word = _WORDS.get((attribute, direction), "first")
             pieces.insert(0, _cite(winner[0][0], f"The {winner[0][0].name} is the {word}."))
+    for label, lacking in _lacking(named, attributes):
+        pieces.append((f"The sources found give no {label} for the {lacking}.", ""))
     return pieces
+
+
+def _stated(products: list[Product]) -> list[str]:
+    """Price, then each measure (in :data:`LABELS` order) and materials that any of
+    ``products`` states: what a comparison with no attribute asked shows."""
+    measures = [a for a in LABELS if a != "price" and any(p.value_of(a) for p in products)]
+    words = ["materials"] if any(p.attributes.get("materials") for p in products) else []
+    return ["price", *measures, *words]
+
+
+def _shown(product: Product, attribute: str) -> str | None:
+    """The product's value of ``attribute`` as written (materials listed), or None."""
+    if attribute == "materials":
+        names = dict.fromkeys(str(a.value) for a in product.attributes.get("materials", []))
+        return ", ".join(names) or None
+    value = product.value_of(attribute)
+    return value.text if value is not None else None
+
+
+def _lacking(products: list[Product], attributes: list[str]) -> list[tuple[str, str]]:
+    """(label, names) for each compared attribute some of ``products`` do not state."""
+    found = []
+    for attribute in attributes:
+        lacking = [p.name for p in products if _shown(p, attribute) is None]
+        if lacking and len(lacking) < len(products):
+            found.append((LABELS.get(attribute, attribute), " or the ".join(lacking)))
+    return found
 
 
 @dataclass(frozen=True)

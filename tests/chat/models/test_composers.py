@@ -176,3 +176,25 @@ def test_a_superlative_over_a_kind_of_product_ranks_only_that_kind() -> None:
     assert pieces is not None
     assert pieces[0][0].startswith("The cheapest of the 2 jackets found is the RainGuard")
     assert not any("Pants" in text or "Pack" in text for text, _ in pieces)
+
+
+def test_a_comparison_with_no_attribute_asked_shows_every_fact_either_product_states() -> None:
+    bags = [
+        _product(7, "CozyNights Sleeping Bag", 100.0, "Sleeping Bags", "A polyester bag."),
+        _product(14, "MountainDream Sleeping Bag", 130.0, "Sleeping Bags", "Rated to 15°F."),
+    ]
+    pieces = compose(
+        "Compare the CozyNights and MountainDream sleeping bags.", bags, has_image=False
+    )
+    assert pieces is not None
+    assert pieces[0] == (
+        "The CozyNights Sleeping Bag: price $100.00; materials polyester.",
+        "products.csv#id=7",
+    )
+    assert pieces[1][0].startswith(
+        "The MountainDream Sleeping Bag: price $130.00; temperature rating 15°F"
+    )
+    assert (
+        "The sources found give no temperature rating for the CozyNights Sleeping Bag.",
+        "",
+    ) in pieces
