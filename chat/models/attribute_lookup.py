@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 
 from chat.models.compose_products import LABELS
-from chat.models.products import named_products, products_in
+from chat.models.products import Product, asked_kind, named_products, products_in
 from ridgeline.types import SearchHit
 
 Piece = tuple[str, str]
@@ -49,20 +49,32 @@ def asked_attribute(question: str) -> str | None:
 
 
 def attribute_answer(question: str, sources: Sequence[SearchHit]) -> list[Piece] | None:
-    """The asked attribute of the one product the question names, cited; ``None`` when the
-    question names no single product, asks no attribute, or the sources do not state it."""
+    """The asked attribute of the product the question names, cited, or of the one product of
+    the kind it names ("how much are the sandals?" with one pair found); ``None`` when it names
+    neither, asks no attribute, or the sources do not state it."""
     attribute = asked_attribute(question)
     if attribute is None:
         return None  # before reading the products: most lookups ask no attribute
-    named = named_products(question, products_in(sources))
-    if len(named) != 1:
+    products = products_in(sources)
+    named = named_products(question, products)
+    if len(named) > 1:
         return None
-    product = named[0]
+    if not named:
+        kind = asked_kind(question, products)
+        named = [p for p in products if kind and p.kind == kind]
+    if len(named) != 1:
+        return None  # "how much does a tent weigh?" over three tents: the lookup quotes
+    piece = _stated(named[0], attribute)
+    return [piece] if piece else None
+
+
+def _stated(product: Product, attribute: str) -> Piece | None:
     value = product.value_of(attribute)
     if value is None:
         return None
     if attribute == "price":
-        return [(f"The {product.name} costs {product.shown_price}.", product.citation)]
+        verb = "cost" if re.search(r"[^s]s$", product.name) else "costs"  # "Hiking Sandals"
+        return f"The {product.name} {verb} {product.shown_price}.", product.citation
     label = LABELS.get(attribute, attribute)
     said = f'The {product.name} ({product.shown_price}), {label}: {value.text} ("{value.sentence}")'
-    return [(said, product.citation)]
+    return said, product.citation

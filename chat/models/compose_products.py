@@ -299,8 +299,10 @@ def _recommendation(product: Product, needs: _Needs) -> str:
     for bound in needs.ranges:
         if value := product.value_of(attribute_field(bound.name).attribute):
             facts.append(value.text)
-    summary = _first_sentence(product.description)
     extra = f"; {', '.join(facts)}" if facts else ""
+    if not product.description:  # only the record's picture was found: no prose to quote
+        return f"The {product.name} ({product.shown_price}){extra}."
+    summary = _first_sentence(product.description)
     return f"The {product.name} ({product.shown_price}){extra}: {summary}"
 
 

@@ -198,3 +198,12 @@ def test_a_comparison_with_no_attribute_asked_shows_every_fact_either_product_st
         "The sources found give no temperature rating for the CozyNights Sleeping Bag.",
         "",
     ) in pieces
+
+
+def test_a_recommended_product_found_only_by_its_picture_is_named_without_an_empty_summary() -> (
+    None
+):
+    record = _product(18, "TrekStar Hiking Sandals", 70.0, "Hiking Footwear", "")
+    pieces = compose("Which sandals do you sell?", [record], has_image=False)
+    assert pieces is not None
+    assert ("The TrekStar Hiking Sandals ($70.00).", "products.csv#id=18") in pieces
