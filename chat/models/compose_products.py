@@ -84,7 +84,7 @@ def superlative(
         attribute = size_attribute(pool)
     valued = [(p, a) for p in pool if (a := p.value_of(attribute)) is not None]
     if not valued:
-        return None
+        return _unranked(pool, category, attribute)
     ordered = sorted(valued, key=lambda pa: float(pa[1].value), reverse=direction == "max")
     best, fact = ordered[0]
     word = _WORDS.get((attribute, direction), f"{'largest' if direction == 'max' else 'smallest'}")
@@ -108,6 +108,17 @@ def superlative(
         note = f"The sources found give no {label} for the {', '.join(lacking)}."
         pieces.append((note, ""))
     return pieces
+
+
+def _unranked(pool: list[Product], category: str | None, attribute: str) -> list[Piece] | None:
+    """Says that none of the products found states the attribute ranked by, naming them, so
+    the reader knows what was looked at; None for fewer than two (nothing to rank)."""
+    if len(pool) < 2:
+        return None
+    what = (category or "products").lower()
+    label = LABELS.get(attribute, attribute)
+    lead = f"None of the {len(pool)} {what} found states its {label}, so none can be named:"
+    return [(lead, ""), *(_cite(p, f"The {p.name} ({p.shown_price}).") for p in pool[:5])]
 
 
 def compare(

@@ -207,3 +207,16 @@ def test_a_recommended_product_found_only_by_its_picture_is_named_without_an_emp
     pieces = compose("Which sandals do you sell?", [record], has_image=False)
     assert pieces is not None
     assert ("The TrekStar Hiking Sandals ($70.00).", "products.csv#id=18") in pieces
+
+
+def test_a_superlative_no_product_states_says_so_and_names_what_was_looked_at() -> None:
+    tents = [
+        _product(1, "Ridge Tent", 250.0, "Tents", "A tent for four."),
+        _product(15, "SkyView Tent", 200.0, "Tents", "A tent for two."),
+    ]
+    pieces = compose("Which is the lightest tent?", tents, has_image=False)
+    assert pieces == [
+        ("None of the 2 tents found states its weight, so none can be named:", ""),
+        ("The Ridge Tent ($250.00).", "products.csv#id=1"),
+        ("The SkyView Tent ($200.00).", "products.csv#id=15"),
+    ]
