@@ -35,6 +35,7 @@ _ASKED: tuple[tuple[str, str], ...] = (
     ("power", r"\bhow (?:many watts|powerful)\b|\bpower output\b|\bwattage\b"),
     ("floor_area", r"\bfloor (?:area|space)\b"),
     ("dimensions", r"\bdimensions\b|\bpacked size\b"),
+    ("materials", r"\bmade (?:of|from|out of)\b|\bmaterials?\b|\bfabrics?\b"),
     # Last: "how much does it weigh" asks a weight, "how much does it cost" a price.
     ("price", r"\bcosts?\b|\bprice[ds]?\b|\bhow much (?:is|are|does|do)\b(?!.*\b(?:last|run))"),
 )
@@ -69,6 +70,8 @@ def attribute_answer(question: str, sources: Sequence[SearchHit]) -> list[Piece]
 
 
 def _stated(product: Product, attribute: str) -> Piece | None:
+    if attribute == "materials":
+        return _materials(product)
     value = product.value_of(attribute)
     if value is None:
         return None
@@ -77,4 +80,14 @@ def _stated(product: Product, attribute: str) -> Piece | None:
         return f"The {product.name} {verb} {product.shown_price}.", product.citation
     label = LABELS.get(attribute, attribute)
     said = f'The {product.name} ({product.shown_price}), {label}: {value.text} ("{value.sentence}")'
+    return said, product.citation
+
+
+def _materials(product: Product) -> Piece | None:
+    """The materials the record names, with the first sentence that names one."""
+    found = product.attributes.get("materials", [])
+    if not found:
+        return None
+    names = ", ".join(dict.fromkeys(str(a.value) for a in found))
+    said = f'The {product.name} ({product.shown_price}), materials: {names} ("{found[0].sentence}")'
     return said, product.citation
