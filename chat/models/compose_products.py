@@ -149,6 +149,15 @@ def compare(
     return pieces
 
 
+def facts_of(named: list[Product]) -> list[Piece] | None:
+    """The one named product's price, measures and materials, cited; None unless exactly one."""
+    if len(named) != 1:
+        return None
+    product = named[0]
+    facts = [f"{LABELS.get(a, a)} {fact}" for a in _stated(named) if (fact := _shown(product, a))]
+    return [_cite(product, f"The {product.name}: {'; '.join(facts)}.")]
+
+
 def _stated(products: list[Product]) -> list[str]:
     """Price, then each measure (in :data:`LABELS` order) and materials that any of
     ``products`` states: what a comparison with no attribute asked shows."""

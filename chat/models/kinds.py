@@ -21,7 +21,8 @@ Kind = Literal["lookup", "recommend", "superlative", "compare", "identify", "lis
 _RECOMMEND = re.compile(
     r"\b(?:recommend|suggest|do you (?:have|sell|carry|stock)|looking for|like this|similar to|"
     r"i need|i want|what (?:should|would|could) i (?:buy|get|take|bring)|good for|best \w+ for|"
-    r"any \w+ (?:under|below|for))\b",
+    r"any \w+ (?:under|below|for)|what(?:'s| is) a good|(?:a|any) good \w+ (?:under|below|for)|"
+    r"which \w+ should i (?:buy|get|take|bring|choose))\b",
     re.IGNORECASE,
 )
 _COMPARE = re.compile(r"\bcompare\b|\bvs\.?\b|\bversus\b|\bdifference between\b", re.IGNORECASE)

@@ -164,15 +164,20 @@ def size_attribute(products: list[Product]) -> str:
 
 
 def named_products(question: str, products: list[Product]) -> list[Product]:
-    """Products the question names by a distinctive part of their name ("Ptarmigan 2")."""
+    """Products the question names by a distinctive part of their name ("Ptarmigan 2"); else
+    the one product with a word of its own that the question uses ("the GPS" for the
+    "Pathfinder GPS Handheld"), when no other product found has one."""
     asked = content_terms(question)
     common = _common_terms(products)
     named = []
+    touched = []
     for product in products:
         own = product.name_terms - common
         if own and len(own & asked) >= max(1, (len(own) + 1) // 2):
             named.append(product)
-    return named
+        elif own & asked:
+            touched.append(product)
+    return named or (touched if len(touched) == 1 else [])
 
 
 def _common_terms(products: list[Product]) -> frozenset[str]:

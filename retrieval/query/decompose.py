@@ -44,6 +44,12 @@ _COMPARE = re.compile(
     r"\s+(?P<b>.+?)[\s?.!]*$",
     re.IGNORECASE,
 )
+# "What is the difference between A and B?": the sides of a comparison too.
+_DIFFERENCE = re.compile(
+    r"^\s*(?:what(?:'s| is| are)|how (?:do|does))\s+(?:the\s+)?(?:main\s+|key\s+)?differences?"
+    r"\s+between\s+(?:the\s+)?(?P<a>.+?)\s+and\s+(?:the\s+)?(?P<b>.+?)[\s?.!]*$",
+    re.IGNORECASE,
+)
 # "A vs B", "A versus B" with nothing before A but a question word and a verb or article.
 _VERSUS = re.compile(
     r"^\s*(?:(?:which|what)(?:'s| is| are)?\s+(?:better|cheaper|lighter|warmer|the difference)"
@@ -80,7 +86,8 @@ def compared_sides(text: str) -> list[str]:
     """The two sides of a comparison ("Compare the X and the Y tents" -> X, Y tents); [] when
     ``text`` is not one. A side may be one word: a product's name often is. Searched apart
     (each side's evidence among the sources), but answered as one question: a comparison."""
-    found = _COMPARE.match(text.strip()) or _VERSUS.match(text.strip())
+    text = text.strip()
+    found = _COMPARE.match(text) or _DIFFERENCE.match(text) or _VERSUS.match(text)
     if found is None:
         return []
     sides = [re.sub(r"^(?:the|a|an)\s+", "", found[name].strip(" ,"), flags=re.I) for name in "ab"]

@@ -33,6 +33,7 @@ SUPERLATIVES: Table = (
     (r"longest warranty|best warranty", "warranty", "max"),
     (r"most powerful|highest (?:power|output)", "power", "max"),
     (r"sleeps the most|most people|most persons", "persons", "max"),
+    (r"most floor (?:space|area)|largest floor|biggest floor", "floor_area", "max"),
     (
         r"largest|biggest|roomiest|most spacious|holds the most|most (?:space|room|capacity)",
         "size",

@@ -1,6 +1,7 @@
 from chat.models.composers import compose
+from chat.models.extractive import ExtractiveAnswerer
 from chat.models.kinds import detect_kind
-from ridgeline.types import Chunk, ChunkKind, SearchHit
+from ridgeline.types import ChatMessage, Chunk, ChunkKind, SearchHit
 
 
 def _product(number: int, name: str, price: float, category: str, prose: str) -> SearchHit:
@@ -83,8 +84,6 @@ def test_a_list_question_gets_the_items_not_the_lead_in() -> None:
 
 
 def test_a_sentence_after_a_page_line_cites_its_own_page() -> None:
-    from chat.models.extractive import ExtractiveAnswerer
-    from ridgeline.types import ChatMessage
 
     chunk = Chunk(
         chunk_id="p",
@@ -102,8 +101,6 @@ def test_a_sentence_after_a_page_line_cites_its_own_page() -> None:
 
 
 def test_a_quoted_lead_in_brings_its_items() -> None:
-    from chat.models.extractive import ExtractiveAnswerer
-    from ridgeline.types import ChatMessage
 
     chunk = Chunk(
         chunk_id="l",
@@ -220,3 +217,28 @@ def test_a_superlative_no_product_states_says_so_and_names_what_was_looked_at() 
         ("The Ridge Tent ($250.00).", "products.csv#id=1"),
         ("The SkyView Tent ($200.00).", "products.csv#id=15"),
     ]
+
+
+def test_a_comparison_with_one_side_found_only_in_its_manual_answers_each_side() -> None:
+
+    scarp = _product(5, "Halvard Scarp 45 Backpack", 199.0, "Backpacks", "A 45-litre pack.")
+    manual = SearchHit(
+        chunk=Chunk(
+            chunk_id="m1",
+            document_id="longhaul",
+            source="longhaul65_manual.md",
+            citation="longhaul65_manual.md",
+            content="The Longhaul 65 is a 65-litre expedition backpack. Adjust the hip belt first.",
+        ),
+        score=0.5,
+    )
+    question = "What's the difference between the Scarp 45 and the Longhaul 65?"
+    answer = ExtractiveAnswerer().answer(
+        [ChatMessage(role="user", content=question)], [scarp, manual]
+    )
+    assert answer.text.startswith(
+        "The Halvard Scarp 45 Backpack: price $199.00; capacity 45-litre."
+    )
+    assert (
+        "The Longhaul 65 is a 65-litre expedition backpack. [longhaul65_manual.md]" in answer.text
+    )
