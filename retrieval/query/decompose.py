@@ -106,11 +106,13 @@ def _with_subject(part: str, first: str) -> str:
 
 
 class RuleDecomposer:
-    """The sides of a comparison (:func:`compared_sides`), else :func:`decompose_with_rules`,
-    behind the :class:`Decomposer` protocol."""
+    """:func:`decompose_with_rules`, or for a question of one part the sides of a comparison
+    (:func:`compared_sides`), behind the :class:`Decomposer` protocol."""
 
     def decompose(self, question: str) -> list[str]:
-        return compared_sides(question) or decompose_with_rules(question)
+        parts = decompose_with_rules(question)
+        # A comparison is one of the parts' shapes, never the whole of several questions.
+        return parts if len(parts) > 1 else compared_sides(question) or parts
 
 
 _INSTRUCTIONS = (

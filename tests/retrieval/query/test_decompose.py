@@ -105,3 +105,9 @@ def test_a_comparison_is_still_one_question_to_answer_and_other_questions_are_no
         "Compare prices of tents",
     ]:
         assert compared_sides(question) == []
+
+
+def test_a_comparison_followed_by_another_question_is_split_into_the_questions():
+    question = "What is the difference between the Ridge and the Meadow? How do I pitch the Ridge?"
+    assert RuleDecomposer().decompose(question) == decompose_with_rules(question)
+    assert len(decompose_with_rules(question)) == 2
