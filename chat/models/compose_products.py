@@ -21,6 +21,7 @@ from chat.models.products import (
     named_products,
     size_attribute,
 )
+from chat.models.terms import content_terms, normalise
 from retrieval.query.constraints import extract_constraints
 from ridgeline.attribute_fields import attribute_field
 from ridgeline.attributes import Attribute
@@ -268,7 +269,7 @@ def recommend(
     if not products:
         return None
     needs = _needs(question, products, like_category)
-    fitting = [p for p in products if not _misses(p, needs)]
+    fitting = _for_the_use(question, [p for p in products if not _misses(p, needs)])
     if fitting:
         lead = "These match your request:" if len(fitting) > 1 else "This matches your request:"
         pieces: list[Piece] = [(lead, "")]
@@ -290,6 +291,30 @@ def recommend(
             f"{' and '.join(_misses(closest, needs))}.",
         ),
     ]
+
+
+# Words that ask for a recommendation or name a budget, not what the product is for.
+_ASKING_TEXT = """
+    recommend suggest need want looking look like buy get got good best any have sell carry
+    stock after something anything one product thing item budget cheap price under below less
+    than dollar
+"""
+_ASKING = frozenset(normalise(word) for word in _ASKING_TEXT.split())
+
+
+def _for_the_use(question: str, fitting: list[Product]) -> list[Product]:
+    """The fitting products whose record says most of what the question wants them for ("a
+    stove for car camping": the one whose description says car camping), best first; all of
+    them when none says any of it."""
+    names = frozenset(term for p in fitting for term in p.name_terms | {p.kind})
+    categories = frozenset(t for p in fitting if p.category for t in content_terms(p.category))
+    # Numbers are budgets and measures, checked as constraints ("under $70" is not "70 hours").
+    use = {t for t in content_terms(question) - _ASKING - names - categories if not t.isdigit()}
+    if not use or not fitting:
+        return fitting
+    said = {id(p): len(use & content_terms(f"{p.name} {p.description}")) for p in fitting}
+    best = max(said.values())
+    return fitting if best == 0 else [p for p in fitting if said[id(p)] == best]
 
 
 def _distance(product: Product, needs: _Needs) -> tuple[int, float, int]:

@@ -106,9 +106,19 @@ _SUFFIXES = (
 
 
 def content_terms(text: str) -> frozenset[str]:
-    """The normalised words of ``text`` that carry meaning (no stop words)."""
-    words = (word for word in _WORD.findall(text.lower()) if word not in _STOP_WORDS)
-    return frozenset(normalise(word) for word in words)
+    """The normalised words of ``text`` that carry meaning (no stop words), and the plain word
+    a rating code stands for ("IPX7" also says "waterproof")."""
+    words = [word for word in _WORD.findall(text.lower()) if word not in _STOP_WORDS]
+    said = {normalise(word) for word in words}
+    said.update(meaning for word in words for meaning in _CODE_MEANINGS.get(word, ()))
+    return frozenset(said)
+
+
+# Ingress-protection codes (IEC 60529): 7 and 8 survive immersion, 4 to 6 splashes and jets.
+_CODE_MEANINGS = {
+    **dict.fromkeys(("ipx7", "ipx8", "ip67", "ip68"), ("waterproof", "submersible")),
+    **dict.fromkeys(("ipx4", "ipx5", "ipx6", "ip54", "ip65", "ip66"), ("water", "resistant")),
+}
 
 
 def question_terms(question: str) -> QuestionTerms:
