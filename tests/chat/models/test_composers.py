@@ -242,3 +242,28 @@ def test_a_comparison_with_one_side_found_only_in_its_manual_answers_each_side()
     assert (
         "The Longhaul 65 is a 65-litre expedition backpack. [longhaul65_manual.md]" in answer.text
     )
+
+
+STOVES = [
+    _product(12, "Pipsqueak Canister Stove", 49.0, "Stoves", "An ultralight screw-on stove."),
+    _product(14, "Cookhouse 2-Burner Stove", 179.0, "Stoves", "A camp stove for car camping."),
+]
+
+
+def test_a_recommendation_keeps_the_products_whose_record_says_what_they_are_wanted_for() -> None:
+    pieces = compose("Can you suggest a stove for car camping?", STOVES, has_image=False)
+    assert pieces is not None
+    text = " ".join(t for t, _ in pieces)
+    assert "Cookhouse" in text and "Pipsqueak" not in text
+
+
+def test_a_budget_is_not_a_use_the_record_must_state() -> None:
+    # "under $70" must not pick the record that says "70 hours".
+    lights = [
+        _product(15, "Glowworm Headlamp", 39.0, "Lighting", "It runs 60 hours on low."),
+        _product(16, "Beacon 600 Headlamp", 69.0, "Lighting", "It lasts 70 hours on low."),
+    ]
+    pieces = compose("Do you have a lighting under $70?", lights, has_image=False)
+    assert pieces is not None
+    text = " ".join(t for t, _ in pieces)
+    assert "Glowworm" in text and "Beacon" in text
