@@ -278,8 +278,25 @@ def _warranty(sentence: str) -> Iterator[tuple[float | str, str]]:
         yield (count if unit.lower() == "year" else count / 12.0), match.group(0)
 
 
+# Words of a vocabulary that are also common English ("folds down into a stuff sack"), found
+# only where they name the material: "down" filled, insulated, feathered, or its fill power.
+_MATERIAL_SENSES = {
+    "down": re.compile(
+        r"\bdown(?=[\s-]+(?:fill|insulat|feather|cluster|blend|proof|sleeping|jacket|parka|"
+        r"quilt|bag|hood|vest|coat|pillow|duvet))"
+        r"|\b(?:\d+[- ]?fill(?:[- ]power)?|fill[- ]power|premium|hydrophobic|treated|ethical|"
+        r"responsibly[- ]sourced|with|of|and|or)\s+down\b"
+        r"(?![\s-]+(?:to|into|the|a|an|when|from)\b)",
+        re.IGNORECASE,
+    ),
+}
+
+
 def _words(vocabulary: tuple[str, ...], context: re.Pattern[str] | None = None) -> Extractor:
-    patterns = [(word, re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE)) for word in vocabulary]
+    patterns = [
+        (word, _MATERIAL_SENSES.get(word) or re.compile(rf"\b{re.escape(word)}\b", re.I))
+        for word in vocabulary
+    ]
 
     def extract(sentence: str) -> Iterator[tuple[float | str, str]]:
         if context is not None and not context.search(sentence):

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from ingestion.pipeline import IngestionPipeline
     from ingestion.report import IngestProgress, IngestReport
     from retrieval.langchain import RidgelineRetriever
+    from ridgeline.cli.wiring import ChunkingCheck
     from ridgeline.protocols import Retriever, SearchIndex
 
 FilterInput = SearchFilters | Mapping[str, Any] | None
@@ -73,11 +74,17 @@ class Ridgeline:
 
         return wiring.build_chat_service(self.settings, self.index)
 
+    @cached_property
+    def _chunking_check(self) -> ChunkingCheck:
+        from ridgeline.cli import wiring
+
+        return wiring.ChunkingCheck(self.settings, self.index)
+
     def pipeline(self) -> IngestionPipeline:
         """A fresh ingestion pipeline writing into :attr:`index`."""
         from ridgeline.cli import wiring
 
-        return wiring.build_pipeline(self.settings, self.index)
+        return wiring.build_pipeline(self.settings, self.index, chunking_check=self._chunking_check)
 
     def ingest(
         self,

@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 
 from chat.models.compose_products import LABELS
-from chat.models.products import named_products, products_in
+from chat.models.products import Product, asked_kind, named_products, products_in
 from ridgeline.types import SearchHit
 
 Piece = tuple[str, str]
@@ -35,6 +35,7 @@ _ASKED: tuple[tuple[str, str], ...] = (
     ("power", r"\bhow (?:many watts|powerful)\b|\bpower output\b|\bwattage\b"),
     ("floor_area", r"\bfloor (?:area|space)\b"),
     ("dimensions", r"\bdimensions\b|\bpacked size\b"),
+    ("materials", r"\bmade (?:of|from|out of)\b|\bmaterials?\b|\bfabrics?\b"),
     # Last: "how much does it weigh" asks a weight, "how much does it cost" a price.
     ("price", r"\bcosts?\b|\bprice[ds]?\b|\bhow much (?:is|are|does|do)\b(?!.*\b(?:last|run))"),
 )
@@ -49,20 +50,44 @@ def asked_attribute(question: str) -> str | None:
 
 
 def attribute_answer(question: str, sources: Sequence[SearchHit]) -> list[Piece] | None:
-    """The asked attribute of the one product the question names, cited; ``None`` when the
-    question names no single product, asks no attribute, or the sources do not state it."""
+    """The asked attribute of the product the question names, cited, or of the one product of
+    the kind it names ("how much are the sandals?" with one pair found); ``None`` when it names
+    neither, asks no attribute, or the sources do not state it."""
     attribute = asked_attribute(question)
     if attribute is None:
         return None  # before reading the products: most lookups ask no attribute
-    named = named_products(question, products_in(sources))
-    if len(named) != 1:
+    products = products_in(sources)
+    named = named_products(question, products)
+    if len(named) > 1:
         return None
-    product = named[0]
+    if not named:
+        kind = asked_kind(question, products)
+        named = [p for p in products if kind and p.kind == kind]
+    if len(named) != 1:
+        return None  # "how much does a tent weigh?" over three tents: the lookup quotes
+    piece = _stated(named[0], attribute)
+    return [piece] if piece else None
+
+
+def _stated(product: Product, attribute: str) -> Piece | None:
+    if attribute == "materials":
+        return _materials(product)
     value = product.value_of(attribute)
     if value is None:
         return None
     if attribute == "price":
-        return [(f"The {product.name} costs {product.shown_price}.", product.citation)]
+        verb = "cost" if re.search(r"[^s]s$", product.name) else "costs"  # "Hiking Sandals"
+        return f"The {product.name} {verb} {product.shown_price}.", product.citation
     label = LABELS.get(attribute, attribute)
     said = f'The {product.name} ({product.shown_price}), {label}: {value.text} ("{value.sentence}")'
-    return [(said, product.citation)]
+    return said, product.citation
+
+
+def _materials(product: Product) -> Piece | None:
+    """The materials the record names, with the first sentence that names one."""
+    found = product.attributes.get("materials", [])
+    if not found:
+        return None
+    names = ", ".join(dict.fromkeys(str(a.value) for a in found))
+    said = f'The {product.name} ({product.shown_price}), materials: {names} ("{found[0].sentence}")'
+    return said, product.citation

@@ -16,10 +16,12 @@ from dataclasses import dataclass
 
 from chat.models.products import (
     Product,
+    asked_kind,
     in_asked_category,
     named_products,
     size_attribute,
 )
+from chat.models.terms import content_terms, normalise
 from retrieval.query.constraints import extract_constraints
 from ridgeline.attribute_fields import attribute_field
 from ridgeline.attributes import Attribute
@@ -40,6 +42,7 @@ LABELS = {
     "volume": "capacity",
     "floor_area": "floor area",
     "dimensions": "size",
+    "materials": "materials",
 }
 _WORDS = {
     ("weight", "min"): "lightest",
@@ -82,7 +85,7 @@ def superlative(
         attribute = size_attribute(pool)
     valued = [(p, a) for p in pool if (a := p.value_of(attribute)) is not None]
     if not valued:
-        return None
+        return _unranked(pool, category, attribute)
     ordered = sorted(valued, key=lambda pa: float(pa[1].value), reverse=direction == "max")
     best, fact = ordered[0]
     word = _WORDS.get((attribute, direction), f"{'largest' if direction == 'max' else 'smallest'}")
@@ -108,19 +111,32 @@ def superlative(
     return pieces
 
 
+def _unranked(pool: list[Product], category: str | None, attribute: str) -> list[Piece] | None:
+    """Says that none of the products found states the attribute ranked by, naming them, so
+    the reader knows what was looked at; None for fewer than two (nothing to rank)."""
+    if len(pool) < 2:
+        return None
+    what = (category or "products").lower()
+    label = LABELS.get(attribute, attribute)
+    lead = f"None of the {len(pool)} {what} found states its {label}, so none can be named:"
+    return [(lead, ""), *(_cite(p, f"The {p.name} ({p.shown_price}).") for p in pool[:5])]
+
+
 def compare(
     products: list[Product], question: str, attribute: str | None, direction: str | None
 ) -> list[Piece] | None:
-    """The named products side by side on the attribute asked (or price and weight)."""
+    """The named products side by side on the attribute asked, or, when none is asked, on
+    price and every measure and material either of them states."""
     named = named_products(question, products)
     if len(named) < 2:
         return None
-    attributes = [attribute] if attribute else ["price", "weight"]
+    named = named[:3]
+    attributes = [attribute] if attribute else _stated(named)
     if attribute == "size":
         attributes = [size_attribute(named)]
     pieces = []
-    for product in named[:3]:
-        facts = [f"{LABELS.get(a, a)} {v.text}" for a in attributes if (v := product.value_of(a))]
+    for product in named:
+        facts = [f"{LABELS.get(a, a)} {fact}" for a in attributes if (fact := _shown(product, a))]
         shown = "; ".join(facts) if facts else "none of the compared facts is given"
         pieces.append(_cite(product, f"The {product.name}: {shown}."))
     if attribute and direction and attribute != "size":
@@ -129,12 +145,53 @@ def compare(
             winner = sorted(valued, key=lambda pv: float(pv[1].value), reverse=direction == "max")
             word = _WORDS.get((attribute, direction), "first")
             pieces.insert(0, _cite(winner[0][0], f"The {winner[0][0].name} is the {word}."))
+    for label, lacking in _lacking(named, attributes):
+        pieces.append((f"The sources found give no {label} for the {lacking}.", ""))
     return pieces
+
+
+def facts_of(named: list[Product]) -> list[Piece] | None:
+    """The one named product's price, measures and materials, cited; None unless exactly one."""
+    if len(named) != 1:
+        return None
+    product = named[0]
+    facts = [f"{LABELS.get(a, a)} {fact}" for a in _stated(named) if (fact := _shown(product, a))]
+    return [_cite(product, f"The {product.name}: {'; '.join(facts)}.")]
+
+
+def _stated(products: list[Product]) -> list[str]:
+    """Price, then each measure (in :data:`LABELS` order) and materials that any of
+    ``products`` states: what a comparison with no attribute asked shows."""
+    measures = [a for a in LABELS if a != "price" and any(p.value_of(a) for p in products)]
+    words = ["materials"] if any(p.attributes.get("materials") for p in products) else []
+    return ["price", *measures, *words]
+
+
+def _shown(product: Product, attribute: str) -> str | None:
+    """The product's value of ``attribute`` as written (materials listed), or None."""
+    if attribute == "materials":
+        names = dict.fromkeys(str(a.value) for a in product.attributes.get("materials", []))
+        return ", ".join(names) or None
+    value = product.value_of(attribute)
+    return value.text if value is not None else None
+
+
+def _lacking(products: list[Product], attributes: list[str]) -> list[tuple[str, str]]:
+    """(label, names) for each compared attribute some of ``products`` do not state."""
+    found = []
+    for attribute in attributes:
+        lacking = [p.name for p in products if _shown(p, attribute) is None]
+        if lacking and len(lacking) < len(products):
+            found.append((LABELS.get(attribute, attribute), " or the ".join(lacking)))
+    return found
 
 
 @dataclass(frozen=True)
 class _Needs:
     category: str | None
+    # The kind of product asked for by the last word of product names ("a jacket"), when the
+    # question names no category: "Hiking Clothing" also holds pants.
+    kind: str | None
     max_price: float | None
     min_price: float | None
     persons: float | None
@@ -153,8 +210,10 @@ def _needs(question: str, products: list[Product], default_category: str | None)
     # People are counted by _PEOPLE above, which also reads "for a family".
     ranges = tuple(c.range for c in found.matched if c.range and c.range.name != "persons")
     category = values.get("category")
+    category = str(category) if category is not None else default_category
     return _Needs(
-        category=str(category) if category is not None else default_category,
+        category=category,
+        kind=None if category else asked_kind(question, products),
         max_price=_float(values.get("max_price")),
         min_price=_float(values.get("min_price")),
         persons=persons,
@@ -171,6 +230,8 @@ def _misses(product: Product, needs: _Needs) -> list[str]:
     misses = []
     if needs.category and product.category != needs.category:
         misses.append(f"it is not in {needs.category}")
+    if needs.kind and product.kind != needs.kind:
+        misses.append(f"it is not a {needs.kind}")
     if needs.max_price is not None and (product.price is None or product.price > needs.max_price):
         over = f"${product.price - needs.max_price:,.2f} over" if product.price else "unpriced"
         misses.append(f"it costs {product.shown_price}, {over} the ${needs.max_price:,.0f} budget")
@@ -208,15 +269,20 @@ def recommend(
     if not products:
         return None
     needs = _needs(question, products, like_category)
-    fitting = [p for p in products if not _misses(p, needs)]
+    fitting = _for_the_use(question, [p for p in products if not _misses(p, needs)])
     if fitting:
         lead = "These match your request:" if len(fitting) > 1 else "This matches your request:"
         pieces: list[Piece] = [(lead, "")]
         pieces += [_cite(p, _recommendation(p, needs)) for p in fitting[:3]]
         return pieces
-    in_category = [p for p in products if not needs.category or p.category == needs.category]
+    in_category = [
+        p
+        for p in products
+        if (not needs.category or p.category == needs.category)
+        and (not needs.kind or p.kind == needs.kind)
+    ]
     closest = min(in_category or products, key=lambda p: _distance(p, needs))
-    what = (needs.category or "product").lower()
+    what = (needs.category or (f"{needs.kind}s" if needs.kind else "products")).lower()
     return [
         (f"None of the {what} found meets every constraint.", ""),
         _cite(
@@ -225,6 +291,30 @@ def recommend(
             f"{' and '.join(_misses(closest, needs))}.",
         ),
     ]
+
+
+# Words that ask for a recommendation or name a budget, not what the product is for.
+_ASKING_TEXT = """
+    recommend suggest need want looking look like buy get got good best any have sell carry
+    stock after something anything one product thing item budget cheap price under below less
+    than dollar
+"""
+_ASKING = frozenset(normalise(word) for word in _ASKING_TEXT.split())
+
+
+def _for_the_use(question: str, fitting: list[Product]) -> list[Product]:
+    """The fitting products whose record says most of what the question wants them for ("a
+    stove for car camping": the one whose description says car camping), best first; all of
+    them when none says any of it."""
+    names = frozenset(term for p in fitting for term in p.name_terms | {p.kind})
+    categories = frozenset(t for p in fitting if p.category for t in content_terms(p.category))
+    # Numbers are budgets and measures, checked as constraints ("under $70" is not "70 hours").
+    use = {t for t in content_terms(question) - _ASKING - names - categories if not t.isdigit()}
+    if not use or not fitting:
+        return fitting
+    said = {id(p): len(use & content_terms(f"{p.name} {p.description}")) for p in fitting}
+    best = max(said.values())
+    return fitting if best == 0 else [p for p in fitting if said[id(p)] == best]
 
 
 def _distance(product: Product, needs: _Needs) -> tuple[int, float, int]:
@@ -254,8 +344,10 @@ def _recommendation(product: Product, needs: _Needs) -> str:
     for bound in needs.ranges:
         if value := product.value_of(attribute_field(bound.name).attribute):
             facts.append(value.text)
-    summary = _first_sentence(product.description)
     extra = f"; {', '.join(facts)}" if facts else ""
+    if not product.description:  # only the record's picture was found: no prose to quote
+        return f"The {product.name} ({product.shown_price}){extra}."
+    summary = _first_sentence(product.description)
     return f"The {product.name} ({product.shown_price}){extra}: {summary}"
 
 

@@ -22,9 +22,10 @@ from chat.models.charts import chart_answer
 from chat.models.kinds import QuestionKind, detect_kind
 from chat.models.lists import best_list
 from chat.models.parts import Lookup, answer_parts
-from chat.models.products import products_in
+from chat.models.products import named_products, products_in
 from chat.models.table_answers import asks_to_rank, cell_answer, ranked_answer
 from chat.models.tables import tables_in
+from retrieval.query.decompose import compared_sides
 from ridgeline.types import ChunkKind, SearchHit
 
 Piece = tuple[str, str]
@@ -47,7 +48,28 @@ def compose(
         )
         if parts is not None:
             return parts
-    return _compose_one(question, sources, has_image=has_image)
+    composed = _compose_one(question, sources, has_image=has_image)
+    if composed is None and not has_image:
+        return _side_by_side(question, sources, lookup)
+    return composed
+
+
+def _side_by_side(
+    question: str, sources: Sequence[SearchHit], lookup: Lookup | None
+) -> list[Piece] | None:
+    """A comparison of products that are not all among the catalog records found (one side
+    found only in its manual): each side answered on its own, a product by its facts."""
+    sides = compared_sides(question)
+    products = products_in(sources)
+    if len(sides) != 2 or not named_products(question, products):
+        return None  # not a comparison of products: the lookup quotes sentences
+    return answer_parts(
+        question,
+        sources,
+        compose_one=lambda side: compose_products.facts_of(named_products(side, products)),
+        lookup=lookup,
+        parts=sides,
+    )
 
 
 def _compose_one(

@@ -28,8 +28,14 @@ from chat.models.composers import compose
 from chat.models.injection import is_planted_instruction
 from chat.models.kinds import detect_kind
 from chat.models.lists import cited_list, items_after
+from chat.models.products import named_products, products_in
 from chat.models.quotable import quotable_sentences
-from chat.models.terms import QuestionTerms, content_terms, normalise, question_terms
+from chat.models.terms import (
+    PRICE_WORDS,
+    QuestionTerms,
+    content_terms,
+    question_terms,
+)
 from chat.models.yesno import is_negated, yes_no
 from chat.sentences import as_reading, is_reading, split_fields, split_sentences
 from ridgeline.errors import ModelError
@@ -162,6 +168,7 @@ class ExtractiveAnswerer:
             for c in self._paged(_candidates(sources[: self.max_sources]))
             if not is_planted_instruction(c.text) and (not is_reading(c.text) or _answers(terms, c))
         ]
+        candidates = _about_the_named_product(question, sources, candidates)
         said = frozenset(term for c in candidates for term in c.terms | c.context_terms)
         # Words no source holds ("long" in "How long do I have?") cannot be asked of a sentence.
         needed = min(self.min_support, len(terms.all & said))
@@ -226,7 +233,6 @@ class ExtractiveAnswerer:
 
 
 _AMOUNT = re.compile(r"[$€£]\s?\d")
-_PRICE_WORDS = frozenset(normalise(word) for word in ("cost", "costs", "price", "prices", "pay"))
 
 
 def _answers(question: QuestionTerms, reading: _Candidate) -> bool:
@@ -234,9 +240,25 @@ def _answers(question: QuestionTerms, reading: _Candidate) -> bool:
     that shows one counts). A reading is a label, not a statement: "Dormouse 20 Sleeping Bag
     $379.00" answers what the bag costs, not how to care for it, whatever words it shares."""
     missing = question.asked - reading.terms
-    if _AMOUNT.search(reading.text) and question.implied & _PRICE_WORDS:
-        missing -= _PRICE_WORDS
+    if _AMOUNT.search(reading.text) and question.asks_price:
+        missing -= PRICE_WORDS
     return not missing
+
+
+def _about_the_named_product(
+    question: str, sources: Sequence[SearchHit], candidates: list[_Candidate]
+) -> list[_Candidate]:
+    """Without the catalog records of other products when the question names one: "Is the
+    Glowworm waterproof?" is not answered by the Beacon 600's rating."""
+    named = named_products(question, products_in(sources))
+    if len(named) != 1:
+        return candidates
+    return [
+        c
+        for c in candidates
+        if sources[c.rank].chunk.kind != ChunkKind.CATALOG
+        or sources[c.rank].chunk.title in (None, named[0].name)
+    ]
 
 
 def _cited(sentence: str, citation: str) -> str:

@@ -34,14 +34,16 @@ def answer_parts(
     *,
     compose_one: ComposeOne,
     lookup: Lookup | None,
+    parts: Sequence[str] | None = None,
 ) -> list[Piece] | None:
     """Each part's cited answer in order, or ``None`` for a question of one part (or when no
-    part is answered: the whole question is then answered as one).
+    part is answered: the whole question is then answered as one). ``parts``: the parts to
+    answer, when the caller split the question itself (the sides of a comparison).
 
     Without ``lookup`` (an LLM writes the answer) only the parts a composer computes facts
     for are given, and unanswered parts are not noted: the model reads the sources itself.
     """
-    parts = decompose_with_rules(question)
+    parts = list(parts) if parts is not None else decompose_with_rules(question)
     if len(parts) < 2 or _inside_part.get():
         return None
     token = _inside_part.set(True)

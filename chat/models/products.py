@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from chat.models.terms import content_terms
+from chat.models.terms import content_terms, normalise
 from retrieval.query.constraints import match_facet_value
 from ridgeline.attribute_fields import RecordAttributes
 from ridgeline.attributes import Attribute, extract_attributes, first_value
@@ -51,6 +51,10 @@ class Product:
     @property
     def name_terms(self) -> frozenset[str]:
         return content_terms(self.name)
+
+    @property
+    def kind(self) -> str:
+        return kind_of(self.name)
 
 
 def products_in(hits: Sequence[SearchHit]) -> list[Product]:
@@ -119,13 +123,38 @@ def _image_ranks(hits: Sequence[SearchHit]) -> dict[str, int]:
 
 
 def in_asked_category(question: str, products: list[Product]) -> tuple[str | None, list[Product]]:
-    """The category the question names (among the products' own) and its products; all
-    products when it names none."""
+    """The category the question names (among the products' own) and its products; else the
+    kind of product it names by the last word of their names ("a jacket": the "... Jacket"
+    products, whatever their category); all products when it names neither."""
     categories = sorted({p.category for p in products if p.category})
     found = match_facet_value(question, categories)
-    if found is None:
-        return None, products
-    return found[0], [p for p in products if p.category == found[0]]
+    if found is not None:
+        return found[0], [p for p in products if p.category == found[0]]
+    kind = asked_kind(question, products)
+    if kind is not None:
+        return f"{kind}s", [p for p in products if p.kind == kind]
+    return None, products
+
+
+def asked_kind(question: str, products: Sequence[Product]) -> str | None:
+    """The kind of product ``question`` asks for, as the last word of some products' names
+    ("jacket" for "RainGuard Hiking Jacket"); None when it names no such word. When it names
+    several ("tent or tarp"), the one of the best-ranked product."""
+    asked = content_terms(question)
+    return next((p.kind for p in products if p.kind in asked), None)
+
+
+def asked_kinds(question: str, hits: Sequence[SearchHit]) -> frozenset[str]:
+    """The kinds of product among ``hits``' catalog records that ``question`` asks for."""
+    asked = content_terms(question)
+    names = (h.chunk.title for h in hits if h.chunk.kind == ChunkKind.CATALOG and h.chunk.title)
+    return frozenset(kind for name in names if (kind := kind_of(name)) in asked)
+
+
+def kind_of(name: str) -> str:
+    """The normalised last word of a product name: what it is ("Jacket", "Tent", "Bag")."""
+    words = re.findall(r"[A-Za-z]+", name)
+    return normalise(words[-1]) if words else ""
 
 
 def size_attribute(products: list[Product]) -> str:
@@ -135,15 +164,20 @@ def size_attribute(products: list[Product]) -> str:
 
 
 def named_products(question: str, products: list[Product]) -> list[Product]:
-    """Products the question names by a distinctive part of their name ("Ptarmigan 2")."""
+    """Products the question names by a distinctive part of their name ("Ptarmigan 2"); else
+    the one product with a word of its own that the question uses ("the GPS" for the
+    "Pathfinder GPS Handheld"), when no other product found has one."""
     asked = content_terms(question)
     common = _common_terms(products)
     named = []
+    touched = []
     for product in products:
         own = product.name_terms - common
         if own and len(own & asked) >= max(1, (len(own) + 1) // 2):
             named.append(product)
-    return named
+        elif own & asked:
+            touched.append(product)
+    return named or (touched if len(touched) == 1 else [])
 
 
 def _common_terms(products: list[Product]) -> frozenset[str]:

@@ -25,6 +25,9 @@ _STOP_WORDS_TEXT = """
 """
 _STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
+# The catalog fields a price question asks for.
+_PRICE_FIELDS = ("price", "cost")
+
 # Words a question uses for a catalog field that the record names differently ("how much" asks
 # for the "Price:" field). Kept small on purpose: it only bridges question phrasing to field keys.
 _QUESTION_SYNONYMS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
@@ -36,9 +39,9 @@ _QUESTION_SYNONYMS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
             r"capacity|volume|power|battery|light|time|data))|\bcosts?\b|\bcheap|"
             r"\bexpensive\b|\bpay\b"
         ),
-        ("price", "cost"),
+        _PRICE_FIELDS,
     ),
-    (re.compile(r"\bprices?\b|\bpriced\b"), ("price", "cost")),
+    (re.compile(r"\bprices?\b|\bpriced\b"), _PRICE_FIELDS),
     (re.compile(r"\bwho makes\b|\bmanufactur|\bmade by\b|\bmaker\b"), ("brand",)),
     (re.compile(r"\bwhat kind\b|\bwhat type\b|\btype of\b"), ("category",)),
     (re.compile(r"\bhow heavy\b|\bweigh"), ("weight",)),
@@ -66,6 +69,11 @@ class QuestionTerms:
     @property
     def all(self) -> frozenset[str]:
         return self.asked | self.implied
+
+    @property
+    def asks_price(self) -> bool:
+        """Whether the phrasing asks what something costs ("how much", "price", "pay")."""
+        return bool(self.implied & PRICE_WORDS)
 
 
 def normalise(word: str) -> str:
@@ -98,9 +106,19 @@ _SUFFIXES = (
 
 
 def content_terms(text: str) -> frozenset[str]:
-    """The normalised words of ``text`` that carry meaning (no stop words)."""
-    words = (word for word in _WORD.findall(text.lower()) if word not in _STOP_WORDS)
-    return frozenset(normalise(word) for word in words)
+    """The normalised words of ``text`` that carry meaning (no stop words), and the plain word
+    a rating code stands for ("IPX7" also says "waterproof")."""
+    words = [word for word in _WORD.findall(text.lower()) if word not in _STOP_WORDS]
+    said = {normalise(word) for word in words}
+    said.update(meaning for word in words for meaning in _CODE_MEANINGS.get(word, ()))
+    return frozenset(said)
+
+
+# Ingress-protection codes (IEC 60529): 7 and 8 survive immersion, 4 to 6 splashes and jets.
+_CODE_MEANINGS = {
+    **dict.fromkeys(("ipx7", "ipx8", "ip67", "ip68"), ("waterproof", "submersible")),
+    **dict.fromkeys(("ipx4", "ipx5", "ipx6", "ip54", "ip65", "ip66"), ("water", "resistant")),
+}
 
 
 def question_terms(question: str) -> QuestionTerms:
@@ -116,4 +134,6 @@ def question_terms(question: str) -> QuestionTerms:
     return QuestionTerms(asked=asked, implied=frozenset(implied - asked))
 
 
+# The words of a price question: its fields, and the verb that asks for them.
+PRICE_WORDS = frozenset(normalise(word) for word in (*_PRICE_FIELDS, "pay"))
 _FRAMING_TERMS = frozenset(normalise(word) for word in _FRAMING_TEXT.split())

@@ -178,7 +178,8 @@ def match_facet_value(text: str, values: Sequence[str]) -> tuple[str, str] | Non
     """The facet value named in ``text`` (longest name first) and the words that named it.
 
     "two backpacks" matches "Backpacks"; "hiking footwear" matches "Hiking Footwear". A value
-    of several words matches only when all its words appear together, in order.
+    of several words matches only when all its words appear together, in order; a value's last
+    word alone matches too, or its end ("a pack" names "Backpacks"), when no other value ends so.
     """
     words = _words(text)
     for value in sorted(values, key=lambda v: (-len(_words(v)), v)):
@@ -192,6 +193,8 @@ def match_facet_value(text: str, values: Sequence[str]) -> tuple[str, str] | Non
             heads.setdefault(_words(value)[-1], []).append(value)
     for head, owners in sorted(heads.items()):
         found = _find(words, [head])
+        if found is None:  # the last part of a compound head: "pack" names "Backpacks"
+            found = next((i for i, w in enumerate(words) if len(w) >= 4 and head.endswith(w)), None)
         if found is not None and len(owners) == 1:
             return owners[0], _original_words(text, found, 1)
     return None

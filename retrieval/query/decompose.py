@@ -5,10 +5,11 @@ two things, often on two pages; one search for the whole question tends to find 
 matches most of its words and miss the other. Offline, :func:`decompose_with_rules` cuts at
 question marks and semicolons, and at "and" / "also" / "as well as" / commas when a new question
 starts there (a question word or an auxiliary verb follows), so "in-network and out-of-network
-providers" stays one part. A part that names too little of its own ("how much is it?", "what
-are the exceptions?") gets the content words of the question's first part, so that it still says
-what it is about. With an LLM configured, :class:`LlmDecomposer` asks the model for the parts
-and falls back to the rules when it fails or answers something unusable.
+providers" stays one part. The retrieval's :class:`RuleDecomposer` also searches the two sides
+of "compare A and B" / "A vs B" apart. A part that names too little of its own ("how much is
+it?", "what are the exceptions?") gets the content words of the question's first part, so that
+it still says what it is about. With an LLM configured, :class:`LlmDecomposer` asks the model
+for the parts and falls back to the rules when it fails or answers something unusable.
 
     >>> decompose_with_rules("What is balance billing and how does the plan protect against it?")
     ['What is balance billing', 'how does the plan protect against it balance billing']
@@ -16,6 +17,8 @@ and falls back to the rules when it fails or answers something unusable.
     ['What does the plan cover', 'what are the exceptions plan cover']
     >>> decompose_with_rules("What are the differences between in-network and out-of-network?")
     ['What are the differences between in-network and out-of-network?']
+    >>> compared_sides("Compare the CozyNights and MountainDream sleeping bags.")
+    ['CozyNights', 'MountainDream sleeping bags']
 """
 
 from __future__ import annotations
@@ -35,6 +38,24 @@ _OPENERS = (
 _JOINERS = r"(?:,\s*(?:and\s+|but\s+)?|\s+(?:and|but|also|as well as|plus)\s+(?:also\s+)?)"
 _CUT_BEFORE_OPENER = re.compile(rf"{_JOINERS}(?=(?:{_OPENERS})\b)", re.IGNORECASE)
 _HARD_CUT = re.compile(r"(?<=\?)\s+|;\s*|\.\s+(?=[A-Z])")
+# "Compare A and B", "compare A with B": each side is a thing to find (two products, two plans).
+_COMPARE = re.compile(
+    r"^\s*(?:please\s+)?(?:compare|contrast)\s+(?P<a>.+?)\s+(?:and|with|to|against|vs\.?|versus)"
+    r"\s+(?P<b>.+?)[\s?.!]*$",
+    re.IGNORECASE,
+)
+# "What is the difference between A and B?": the sides of a comparison too.
+_DIFFERENCE = re.compile(
+    r"^\s*(?:what(?:'s| is| are)|how (?:do|does))\s+(?:the\s+)?(?:main\s+|key\s+)?differences?"
+    r"\s+between\s+(?:the\s+)?(?P<a>.+?)\s+and\s+(?:the\s+)?(?P<b>.+?)[\s?.!]*$",
+    re.IGNORECASE,
+)
+# "A vs B", "A versus B" with nothing before A but a question word and a verb or article.
+_VERSUS = re.compile(
+    r"^\s*(?:(?:which|what)(?:'s| is| are)?\s+(?:better|cheaper|lighter|warmer|the difference)"
+    r"[\s,:]+)?(?:the\s+)?(?P<a>.+?)\s+(?:vs\.?|versus)\s+(?P<b>.+?)[\s?.!]*$",
+    re.IGNORECASE,
+)
 _PRONOUNS = {"it", "its", "they", "them", "their", "this", "that", "these", "those"}
 _MAX_PARTS = 4
 _MIN_PART_WORDS = 2
@@ -61,6 +82,18 @@ def decompose_with_rules(question: str) -> list[str]:
     return [parts[0], *(_with_subject(p, parts[0]) for p in parts[1:])]
 
 
+def compared_sides(text: str) -> list[str]:
+    """The two sides of a comparison ("Compare the X and the Y tents" -> X, Y tents); [] when
+    ``text`` is not one. A side may be one word: a product's name often is. Searched apart
+    (each side's evidence among the sources), but answered as one question: a comparison."""
+    text = text.strip()
+    found = _COMPARE.match(text) or _DIFFERENCE.match(text) or _VERSUS.match(text)
+    if found is None:
+        return []
+    sides = [re.sub(r"^(?:the|a|an)\s+", "", found[name].strip(" ,"), flags=re.I) for name in "ab"]
+    return sides if all(sides) else []
+
+
 def _with_subject(part: str, first: str) -> str:
     """``part`` plus the first part's content words when it names too little on its own
     (a pronoun, or a single content word as in "what are the exceptions?")."""
@@ -73,10 +106,13 @@ def _with_subject(part: str, first: str) -> str:
 
 
 class RuleDecomposer:
-    """:func:`decompose_with_rules` behind the :class:`Decomposer` protocol."""
+    """:func:`decompose_with_rules`, or for a question of one part the sides of a comparison
+    (:func:`compared_sides`), behind the :class:`Decomposer` protocol."""
 
     def decompose(self, question: str) -> list[str]:
-        return decompose_with_rules(question)
+        parts = decompose_with_rules(question)
+        # A comparison is one of the parts' shapes, never the whole of several questions.
+        return parts if len(parts) > 1 else compared_sides(question) or parts
 
 
 _INSTRUCTIONS = (

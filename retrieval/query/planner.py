@@ -14,6 +14,7 @@ only the words that add to the image reach the text query (:mod:`retrieval.query
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal, Protocol
 
@@ -155,10 +156,18 @@ class QueryPlanner:
 RANKING_TOP = 20
 
 
+# "The cheapest thing you sell": a ranking over the whole catalog, no category named.
+_ANY_PRODUCT = re.compile(
+    r"\b(?:things?|products?|items?|gear|you (?:sell|have|stock|carry)|in stock)\b", re.IGNORECASE
+)
+
+
 def _wants_top(question: str, matched: Sequence[MatchedConstraint]) -> int | None:
-    """More sources when the question ranks the products of a category it names."""
+    """More sources when the question ranks the products of a category it names, or of the
+    whole catalog."""
     names_category = any(c.kind == "category" for c in matched)
-    return RANKING_TOP if names_category and asks_to_rank(question) else None
+    ranks_products = names_category or bool(_ANY_PRODUCT.search(question))
+    return RANKING_TOP if ranks_products and asks_to_rank(question) else None
 
 
 def _carries_an_image(messages: Sequence[ChatMessage]) -> bool:

@@ -29,10 +29,15 @@ SUPERLATIVES: Table = (
     ),
     (r"warmest|lowest temperature|coldest (?:rating|temperature)", "temperature", "min"),
     (r"brightest|most lumens|most light", "brightness", "max"),
-    (r"longest battery|longest[- ]lasting|longest run", "battery_life", "max"),
+    (
+        r"longest battery|longest[- ]lasting|longest run|lasts? (?:the )?longest",
+        "battery_life",
+        "max",
+    ),
     (r"longest warranty|best warranty", "warranty", "max"),
     (r"most powerful|highest (?:power|output)", "power", "max"),
     (r"sleeps the most|most people|most persons", "persons", "max"),
+    (r"most floor (?:space|area)|largest floor|biggest floor", "floor_area", "max"),
     (
         r"largest|biggest|roomiest|most spacious|holds the most|most (?:space|room|capacity)",
         "size",
@@ -43,8 +48,8 @@ SUPERLATIVES: Table = (
 COMPARATIVES: Table = (
     (r"lighter", "weight", "min"),
     (r"heavier", "weight", "max"),
-    (r"cheaper|less expensive|more affordable", "price", "min"),
-    (r"more expensive|pricier", "price", "max"),
+    (r"cheaper|less expensive|more affordable|costs? less", "price", "min"),
+    (r"more expensive|pricier|costs? more", "price", "max"),
     (r"more waterproof", "waterproof", "max"),
     (r"warmer", "temperature", "min"),
     (r"brighter", "brightness", "max"),

@@ -74,11 +74,15 @@ def build_index(settings: Settings, index_dir: Path | None = None) -> SearchInde
     return factory(settings, index_dir=index_dir or settings.index_dir, dimension=dimension)
 
 
-def build_pipeline(settings: Settings, index: SearchIndex) -> IngestionPipeline:
+def build_pipeline(
+    settings: Settings, index: SearchIndex, *, chunking_check: ChunkingCheck | None = None
+) -> IngestionPipeline:
+    """A pipeline writing into ``index``; ``chunking_check`` is one kept by a caller that builds
+    a pipeline per upload, so the index is read once, not once per file."""
     ocr = cached_ocr(settings, build_ocr(settings))
     # Every SearchIndex stores image vectors (replace_document's image_vectors).
     image_embedder = _matching_index(build_image_embedder(settings), index, settings.index_dir)
-    _same_chunking(settings, index)
+    (chunking_check or ChunkingCheck(settings, index))()
     return IngestionPipeline(
         registry=stages.build_parser_registry(settings, ocr=ocr),
         splitter=stages.build_splitter(settings),
@@ -135,17 +139,31 @@ def _matching_index(
     )
 
 
-def _same_chunking(settings: Settings, index: SearchIndex) -> None:
-    """Refuse to add chunks cut one way to an index cut the other: every search would fail."""
-    if not settings.index_dir.exists():
-        return  # not opened: a new index takes the settings' chunking
-    stored = stored_chunking(index)
-    if stored is not None and stored != settings.chunking:
-        raise ConfigError(
-            f"the index in {settings.index_dir} holds {stored} chunks but RIDGELINE_CHUNKING is "
-            f"{settings.chunking}: ingest with RIDGELINE_CHUNKING={stored}, or into a new index "
-            "directory (`ridgeline ingest --reprocess PATHS --index NEW_DIR`)"
-        )
+class ChunkingCheck:
+    """Refuses to add chunks cut one way to an index cut the other: every search would fail.
+
+    Reading how the index is cut lists its documents (one query on Azure), so the answer is
+    kept once the index holds chunks cut the expected way: nothing can change it after, since
+    every writer runs this check. An empty index is read again next time.
+    """
+
+    def __init__(self, settings: Settings, index: SearchIndex) -> None:
+        self._settings = settings
+        self._index = index
+        self._confirmed = False
+
+    def __call__(self) -> None:
+        if self._confirmed or not self._settings.index_dir.exists():
+            return  # not opened: a new index takes the settings' chunking
+        stored = stored_chunking(self._index)
+        if stored is not None and stored != self._settings.chunking:
+            raise ConfigError(
+                f"the index in {self._settings.index_dir} holds {stored} chunks but "
+                f"RIDGELINE_CHUNKING is {self._settings.chunking}: ingest with "
+                f"RIDGELINE_CHUNKING={stored}, or into a new index directory "
+                "(`ridgeline ingest --reprocess PATHS --index NEW_DIR`)"
+            )
+        self._confirmed = stored is not None
 
 
 def build_retriever(settings: Settings, index: SearchIndex) -> Retriever:
@@ -236,11 +254,14 @@ def _rewrite_llm(settings: Settings) -> LlmClient | None:
 def build_chat_app(settings: Settings, index: SearchIndex) -> FastAPI:
     """The HTTP app of ``ridgeline serve``: chat, content, uploads, history, the web page."""
     data_dir = settings.chat_data_dir or settings.index_dir.parent / "chat"
+    chunking_check = ChunkingCheck(settings, index)  # the whole index's, not one owner's
     uploads = UserUploads(
         root=data_dir / "uploads",
         ingestor=PipelineUploadIngestor(
             index=index,
-            pipeline_for=lambda target: build_pipeline(settings, target),
+            pipeline_for=lambda target: build_pipeline(
+                settings, target, chunking_check=chunking_check
+            ),
             lock=IndexLock(settings.index_dir, wait_s=settings.ingest_lock_wait_s),
         ),
         suffixes=UPLOAD_SUFFIXES,

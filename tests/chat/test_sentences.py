@@ -1,4 +1,4 @@
-from chat.sentences import as_reading, split_fields, split_sentences
+from chat.sentences import as_reading, is_heading, is_label_run, split_fields, split_sentences
 
 
 def test_sentences_split_at_end_punctuation_but_not_inside_numbers_or_abbreviations():
@@ -39,7 +39,6 @@ def test_a_heading_line_without_markdown_does_not_glue_onto_its_paragraph():
 
 
 def test_headings_and_chart_label_runs_are_told_from_prose():
-    from chat.sentences import is_heading, is_label_run
 
     assert is_heading("Care and Cleaning") and is_heading("## Warranty")
     assert not is_heading("Store the bag loose.")
@@ -76,7 +75,6 @@ def test_a_long_heading_in_title_case_does_not_glue_onto_the_sentence_under_it()
 
 
 def test_a_long_line_of_prose_is_not_a_heading_for_its_capitals():
-    from chat.sentences import is_heading
 
     assert not is_heading("Northwind Health Plus covers Out-Of-Network Providers at a Lower Rate")
 

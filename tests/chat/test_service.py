@@ -5,7 +5,7 @@ import pytest
 from chat.models.extractive import ExtractiveAnswerer
 from chat.protocol import ChatRequest
 from chat.service import ChatService
-from ridgeline.types import AttributeRange, ChunkKind, SearchFilters
+from ridgeline.types import AttributeRange, ChunkKind, SearchFilters, SearchHit
 from tests.chat.fakes import FakeRetriever, ScriptedChatModel, make_hit
 
 HITS = [
@@ -14,6 +14,7 @@ HITS = [
         "Name: TrailMaster X4 Tent\nPrice: $250.00",
         kind=ChunkKind.CATALOG,
         category="Tents",
+        title="TrailMaster X4 Tent",
         score=0.9,
         images=("images/7/1.jpg",),
     ),
@@ -317,6 +318,59 @@ def test_a_budget_that_leaves_nothing_is_relaxed_and_the_answer_names_the_closes
     assert "$79.00 over the $100 budget" in response.output_text
     assert [call.filters.max_price for call in retriever.calls] == [100.0, None]
     assert any(t.title == "Constraint relaxed" for t in response.context.thoughts)
+
+
+def test_a_budget_that_leaves_only_other_kinds_of_product_is_relaxed_for_the_kind_asked():
+    from retrieval.query.planner import QueryPlanner
+
+    def product(number: int, name: str, price: float) -> SearchHit:
+        hit = make_hit(
+            f"products.csv#id={number}",
+            f"{name}\nCategory: Hiking Clothing\nPrice: ${price:.2f}\nFor the trail.",
+            kind=ChunkKind.CATALOG,
+            category="Hiking Clothing",
+            title=name,
+        )
+        return hit.model_copy(update={"chunk": hit.chunk.model_copy(update={"price": price})})
+
+    retriever = FakeRetriever(
+        hits=[product(10, "Trail Pants", 75.0), product(17, "Rain Jacket", 110.0)]
+    )
+    service = ChatService(
+        retriever=retriever, model=ExtractiveAnswerer(), planner=QueryPlanner().plan
+    )
+    response = service.chat(request("Recommend a jacket for rain under $100"))
+
+    assert [call.filters.max_price for call in retriever.calls] == [100.0, None]
+    assert response.output_text.startswith("None of the jackets found meets every constraint.")
+    assert "Rain Jacket ($110.00)" in response.output_text and "Pants" not in response.output_text
+
+
+def test_a_category_named_says_the_kind_so_a_daypack_under_budget_answers_for_backpacks():
+    from retrieval.query.planner import QueryPlanner
+
+    def pack(number: int, name: str, price: float) -> SearchHit:
+        hit = make_hit(
+            f"products.csv#id={number}",
+            f"{name}\nCategory: Backpacks\nPrice: ${price:.2f}\nFor the trail.",
+            kind=ChunkKind.CATALOG,
+            category="Backpacks",
+            title=name,
+        )
+        return hit.model_copy(update={"chunk": hit.chunk.model_copy(update={"price": price})})
+
+    retriever = FakeRetriever(
+        hits=[pack(16, "TrailLite Daypack", 60.0), pack(2, "Pro Backpack", 90.0)]
+    )
+    service = ChatService(
+        retriever=retriever,
+        model=ExtractiveAnswerer(),
+        planner=QueryPlanner(categories=["Backpacks"]).plan,
+    )
+    response = service.chat(request("Do you have a backpack under $61?"))
+
+    assert [call.filters.max_price for call in retriever.calls] == [61.0]
+    assert "TrailLite Daypack ($60.00)" in response.output_text
 
 
 def test_followups_of_a_later_turn_skip_what_the_user_asked_before():

@@ -49,3 +49,13 @@ def test_a_mass_that_is_not_the_products_own_is_not_its_weight() -> None:
     own = [first_value(extract_attributes(text), "weight") for text in (load, fuel)]
     assert [weight.text if weight else None for weight in own] == ["2.1 kg", "5.4 kg"]
     assert first_value(extract_attributes(fabric), "weight") is None
+
+
+def test_down_is_a_material_only_where_it_names_the_fill():
+    def materials(text: str) -> list[str]:
+        return [a.text for a in extract_attributes(text).get("materials", [])]
+
+    assert materials("A compact design that folds down into a convenient stuff sack.") == []
+    assert materials("It packs down small.") == []
+    assert materials("Filled with 650-fill down for warmth.") == ["down"]
+    assert materials("A polyester shell with down insulation.") == ["polyester", "down"]

@@ -13,7 +13,8 @@ import pytest
 import ridgeline
 from retrieval.multi_query import MultiQueryRetriever
 from retrieval.retriever import HybridRetriever
-from retrieval.windows import PassageRetriever
+from retrieval.windows import PassageRetriever, stored_chunking
+from ridgeline.cli import wiring
 from ridgeline.errors import ConfigError
 from ridgeline.library import Ridgeline, as_filters
 from ridgeline.protocols import Retriever
@@ -201,3 +202,31 @@ def test_ingesting_passages_into_a_window_index_is_refused_and_changes_nothing(
         as_passages.ingest([more])
 
     assert as_passages.index.count_chunks() == chunks_before
+
+
+def test_the_index_is_read_for_its_chunking_until_it_holds_chunks_then_not_again(
+    tmp_path: Path, hashing_plugin: str, monkeypatch: pytest.MonkeyPatch
+):
+    # Each upload builds a pipeline; reading how the index is cut lists every document (one
+    # query per upload on Azure), so the check remembers an index holding chunks cut the same way.
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    rl = ridgeline.open(
+        tmp_path / "index", settings=Settings(_env_file=None, text_embedder=hashing_plugin)
+    )
+    rl.index.count_chunks()  # opens the index directory, still empty
+    reads: list[object] = []
+    monkeypatch.setattr(
+        wiring, "stored_chunking", lambda index: reads.append(stored_chunking(index)) or reads[-1]
+    )
+
+    for name, text in [
+        ("a", "Peg the corners first."),
+        ("b", "Raise the poles."),
+        ("c", "Roll it."),
+    ]:
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+        rl.ingest([folder / f"{name}.txt"])
+
+    assert rl.index.count_chunks() == 3
+    assert reads == [None, "passage"]  # empty, then found; the third ingest did not read

@@ -44,3 +44,20 @@ def test_the_price_of_the_named_product_is_its_catalog_price() -> None:
 
     assert pieces == [("The Scarp 45 Backpack costs $199.00.", "products.csv#id=5")]
     assert asked_attribute("How much does the Scarp 45 Backpack weigh?") == "weight"
+
+
+def test_a_price_asked_of_a_kind_of_product_answers_for_each_of_that_kind_found():
+    sandals = [_product(18, "TrekStar Hiking Sandals", 70.0, "Hiking Footwear", "For summer.")]
+    pieces = attribute_answer("how much are the sandals?", sandals)
+    assert pieces == [("The TrekStar Hiking Sandals cost $70.00.", "products.csv#id=18")]
+
+
+def test_what_a_product_is_made_of_is_answered_from_its_materials_with_their_sentence():
+    boots = [_product(4, "TrekReady Hiking Boots", 140.0, "Footwear", "Crafted from leather.")]
+    pieces = attribute_answer("What material are the TrekReady Hiking Boots made of?", boots)
+    assert pieces == [
+        (
+            'The TrekReady Hiking Boots ($140.00), materials: leather ("Crafted from leather.")',
+            "products.csv#id=4",
+        )
+    ]

@@ -1,6 +1,7 @@
 from chat.models.composers import compose
+from chat.models.extractive import ExtractiveAnswerer
 from chat.models.kinds import detect_kind
-from ridgeline.types import Chunk, ChunkKind, SearchHit
+from ridgeline.types import ChatMessage, Chunk, ChunkKind, SearchHit
 
 
 def _product(number: int, name: str, price: float, category: str, prose: str) -> SearchHit:
@@ -83,8 +84,6 @@ def test_a_list_question_gets_the_items_not_the_lead_in() -> None:
 
 
 def test_a_sentence_after_a_page_line_cites_its_own_page() -> None:
-    from chat.models.extractive import ExtractiveAnswerer
-    from ridgeline.types import ChatMessage
 
     chunk = Chunk(
         chunk_id="p",
@@ -102,8 +101,6 @@ def test_a_sentence_after_a_page_line_cites_its_own_page() -> None:
 
 
 def test_a_quoted_lead_in_brings_its_items() -> None:
-    from chat.models.extractive import ExtractiveAnswerer
-    from ridgeline.types import ChatMessage
 
     chunk = Chunk(
         chunk_id="l",
@@ -151,3 +148,122 @@ def test_the_closest_miss_on_a_measure_is_the_one_nearest_to_it() -> None:
     assert pieces is not None
     assert pieces[1][0].startswith("The closest is the Ptarmigan 2 Tent")
     assert "its weight is 1.62 kg, above the 1 kg asked" in pieces[1][0]
+
+
+CLOTHING = [
+    _product(10, "Trail Pants", 75.0, "Hiking Clothing", "Khaki pants. They weigh 400 g."),
+    _product(17, "RainGuard Hiking Jacket", 110.0, "Hiking Clothing", "A waterproof jacket."),
+    _product(3, "Summit Breeze Jacket", 120.0, "Hiking Clothing", "A light jacket."),
+    _product(2, "Adventurer Pack", 90.0, "Backpacks", "A 40 L pack."),
+]
+
+
+def test_a_kind_of_product_named_by_its_name_is_a_constraint_when_no_category_names_it() -> None:
+    # "Hiking Clothing" holds pants too: a jacket is what the question asks for.
+    pieces = compose("Recommend a jacket for rain under $100", CLOTHING, has_image=False)
+    assert pieces is not None
+    text = " ".join(t for t, _ in pieces)
+    assert text.startswith("None of the jackets found meets every constraint.")
+    assert "closest is the RainGuard Hiking Jacket ($110.00)" in text and "$10.00 over" in text
+    assert "Pants" not in text and "Pack" not in text
+
+
+def test_a_superlative_over_a_kind_of_product_ranks_only_that_kind() -> None:
+    pieces = compose("What is the cheapest jacket?", CLOTHING, has_image=False)
+    assert pieces is not None
+    assert pieces[0][0].startswith("The cheapest of the 2 jackets found is the RainGuard")
+    assert not any("Pants" in text or "Pack" in text for text, _ in pieces)
+
+
+def test_a_comparison_with_no_attribute_asked_shows_every_fact_either_product_states() -> None:
+    bags = [
+        _product(7, "CozyNights Sleeping Bag", 100.0, "Sleeping Bags", "A polyester bag."),
+        _product(14, "MountainDream Sleeping Bag", 130.0, "Sleeping Bags", "Rated to 15°F."),
+    ]
+    pieces = compose(
+        "Compare the CozyNights and MountainDream sleeping bags.", bags, has_image=False
+    )
+    assert pieces is not None
+    assert pieces[0] == (
+        "The CozyNights Sleeping Bag: price $100.00; materials polyester.",
+        "products.csv#id=7",
+    )
+    assert pieces[1][0].startswith(
+        "The MountainDream Sleeping Bag: price $130.00; temperature rating 15°F"
+    )
+    assert (
+        "The sources found give no temperature rating for the CozyNights Sleeping Bag.",
+        "",
+    ) in pieces
+
+
+def test_a_recommended_product_found_only_by_its_picture_is_named_without_an_empty_summary() -> (
+    None
+):
+    record = _product(18, "TrekStar Hiking Sandals", 70.0, "Hiking Footwear", "")
+    pieces = compose("Which sandals do you sell?", [record], has_image=False)
+    assert pieces is not None
+    assert ("The TrekStar Hiking Sandals ($70.00).", "products.csv#id=18") in pieces
+
+
+def test_a_superlative_no_product_states_says_so_and_names_what_was_looked_at() -> None:
+    tents = [
+        _product(1, "Ridge Tent", 250.0, "Tents", "A tent for four."),
+        _product(15, "SkyView Tent", 200.0, "Tents", "A tent for two."),
+    ]
+    pieces = compose("Which is the lightest tent?", tents, has_image=False)
+    assert pieces == [
+        ("None of the 2 tents found states its weight, so none can be named:", ""),
+        ("The Ridge Tent ($250.00).", "products.csv#id=1"),
+        ("The SkyView Tent ($200.00).", "products.csv#id=15"),
+    ]
+
+
+def test_a_comparison_with_one_side_found_only_in_its_manual_answers_each_side() -> None:
+
+    scarp = _product(5, "Halvard Scarp 45 Backpack", 199.0, "Backpacks", "A 45-litre pack.")
+    manual = SearchHit(
+        chunk=Chunk(
+            chunk_id="m1",
+            document_id="longhaul",
+            source="longhaul65_manual.md",
+            citation="longhaul65_manual.md",
+            content="The Longhaul 65 is a 65-litre expedition backpack. Adjust the hip belt first.",
+        ),
+        score=0.5,
+    )
+    question = "What's the difference between the Scarp 45 and the Longhaul 65?"
+    answer = ExtractiveAnswerer().answer(
+        [ChatMessage(role="user", content=question)], [scarp, manual]
+    )
+    assert answer.text.startswith(
+        "The Halvard Scarp 45 Backpack: price $199.00; capacity 45-litre."
+    )
+    assert (
+        "The Longhaul 65 is a 65-litre expedition backpack. [longhaul65_manual.md]" in answer.text
+    )
+
+
+STOVES = [
+    _product(12, "Pipsqueak Canister Stove", 49.0, "Stoves", "An ultralight screw-on stove."),
+    _product(14, "Cookhouse 2-Burner Stove", 179.0, "Stoves", "A camp stove for car camping."),
+]
+
+
+def test_a_recommendation_keeps_the_products_whose_record_says_what_they_are_wanted_for() -> None:
+    pieces = compose("Can you suggest a stove for car camping?", STOVES, has_image=False)
+    assert pieces is not None
+    text = " ".join(t for t, _ in pieces)
+    assert "Cookhouse" in text and "Pipsqueak" not in text
+
+
+def test_a_budget_is_not_a_use_the_record_must_state() -> None:
+    # "under $70" must not pick the record that says "70 hours".
+    lights = [
+        _product(15, "Glowworm Headlamp", 39.0, "Lighting", "It runs 60 hours on low."),
+        _product(16, "Beacon 600 Headlamp", 69.0, "Lighting", "It lasts 70 hours on low."),
+    ]
+    pieces = compose("Do you have a lighting under $70?", lights, has_image=False)
+    assert pieces is not None
+    text = " ".join(t for t, _ in pieces)
+    assert "Glowworm" in text and "Beacon" in text

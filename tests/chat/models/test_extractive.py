@@ -5,6 +5,7 @@ from ridgeline.errors import ModelError
 from ridgeline.protocols import ChatModel
 from ridgeline.types import ChatMessage, ChunkKind
 from tests.chat.fakes import make_hit
+from tests.chat.models.test_composers import _product
 
 TENT = (
     "Name: TrailMaster X4 Tent\nCategory: Tents\nBrand: OutdoorLiving\nPrice: $250.00\n"
@@ -244,3 +245,11 @@ def test_a_lead_in_is_quoted_with_its_items_each_cited_on_its_page():
         "Here are a few tips for your hospital coverage: Check that the hospital is in-network. "
         "[b.pdf#page=35] Keep your hospital bills. [b.pdf#page=36]"
     )
+
+
+def test_a_question_naming_one_product_is_not_answered_from_another_products_record():
+    glowworm = _product(15, "Glowworm Headlamp", 39.0, "Lighting", "It is rated IPX4.")
+    beacon = _product(16, "Beacon 600 Headlamp", 69.0, "Lighting", "It is rated IPX7.")
+    question = [ChatMessage(role="user", content="Is the Glowworm headlamp waterproof?")]
+    answer = ExtractiveAnswerer().answer(question, [beacon, glowworm])
+    assert "IPX7" not in answer.text and "products.csv#id=16" not in answer.text

@@ -92,6 +92,11 @@ def test_a_head_noun_alone_matches_only_when_unambiguous() -> None:
     assert match_facet_value("hiking gear", CATEGORIES) is None
 
 
+def test_the_end_of_a_compound_head_noun_names_its_category() -> None:
+    assert match_facet_value("Which pack is the lightest?", CATEGORIES) == ("Backpacks", "pack")
+    assert match_facet_value("a sleeping pad", CATEGORIES) is None
+
+
 def test_nothing_is_matched_that_the_index_does_not_hold() -> None:
     assert extract_constraints("jackets over $300", categories=CATEGORIES).filters == (
         SearchFilters(min_price=300.0)

@@ -2,7 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.query.decompose import LlmDecomposer, decompose_with_rules, parts_from_reply
+from retrieval.query.decompose import (
+    LlmDecomposer,
+    RuleDecomposer,
+    compared_sides,
+    decompose_with_rules,
+    parts_from_reply,
+)
 from ridgeline.errors import ModelError
 from tests.ridgeline.providers.fake_llm import ScriptedLlm
 
@@ -60,3 +66,48 @@ def test_the_rules_answer_when_the_llm_fails_or_rambles(reply: str | Exception) 
 
 def test_parts_from_a_reply_skip_one_word_lines() -> None:
     assert parts_from_reply("Parts\nwhat is coinsurance\n") == ["what is coinsurance"]
+
+
+@pytest.mark.parametrize(
+    ("question", "sides"),
+    [
+        (
+            "Compare the CozyNights and MountainDream sleeping bags.",
+            ["CozyNights", "MountainDream sleeping bags"],
+        ),
+        (
+            "compare the Ptarmigan 2 Tent with the Meadow 3 Tent",
+            ["Ptarmigan 2 Tent", "Meadow 3 Tent"],
+        ),
+        ("TrailMaster X4 vs SkyView tent?", ["TrailMaster X4", "SkyView tent"]),
+        (
+            "What are the differences between in-network and out-of-network providers?",
+            ["in-network", "out-of-network providers"],
+        ),
+        (
+            "Which is better, the Ridge Tent versus the Alpine Explorer?",
+            ["Ridge Tent", "Alpine Explorer"],
+        ),
+    ],
+)
+def test_the_two_sides_of_a_comparison_are_searched_apart(question: str, sides: list[str]):
+    assert compared_sides(question) == sides
+    assert RuleDecomposer().decompose(question) == sides
+
+
+def test_a_comparison_is_still_one_question_to_answer_and_other_questions_are_no_comparison():
+    # The answerer composes a comparison from both sides' sources: it is not split for answers.
+    assert decompose_with_rules("Compare the Ridge and Meadow tents") == [
+        "Compare the Ridge and Meadow tents"
+    ]
+    for question in [
+        "How do I compare prices?",
+        "Compare prices of tents",
+    ]:
+        assert compared_sides(question) == []
+
+
+def test_a_comparison_followed_by_another_question_is_split_into_the_questions():
+    question = "What is the difference between the Ridge and the Meadow? How do I pitch the Ridge?"
+    assert RuleDecomposer().decompose(question) == decompose_with_rules(question)
+    assert len(decompose_with_rules(question)) == 2
