@@ -231,7 +231,9 @@ _NOT_OWN_MASS_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _NOT_OWN_MASS_AFTER = re.compile(
-    r"^\s?(?:/|per\b)|^\s+(?:\w+\s+)?(?:cylinders?|canisters?|cartridges?|bottles?|tanks?)\b",
+    # "200 g/m2" and "per square metre" are a fabric's; "1.28 kg per pair" is the boots' own.
+    r"^\s?(?:/|per\b(?!\s+pair\b))"
+    r"|^\s+(?:\w+\s+)?(?:cylinders?|canisters?|cartridges?|bottles?|tanks?)\b",
     re.IGNORECASE,
 )
 

@@ -59,3 +59,11 @@ def test_down_is_a_material_only_where_it_names_the_fill():
     assert materials("It packs down small.") == []
     assert materials("Filled with 650-fill down for warmth.") == ["down"]
     assert materials("A polyester shell with down insulation.") == ["polyester", "down"]
+
+
+def test_a_weight_per_pair_is_the_footwears_own_and_a_weight_per_area_is_not():
+    def weights(text: str) -> list[str]:
+        return [a.text for a in extract_attributes(text).get("weight", [])]
+
+    assert weights("It weighs 1.28 kg per pair in a men's US size 9.") == ["1.28 kg"]
+    assert weights("A grid fabric of 200 g per square metre.") == []
