@@ -108,11 +108,23 @@ _SUFFIXES = (
 def content_terms(text: str) -> frozenset[str]:
     """The normalised words of ``text`` that carry meaning (no stop words), and the plain word
     a rating code stands for ("IPX7" also says "waterproof")."""
-    words = [word for word in _WORD.findall(text.lower()) if word not in _STOP_WORDS]
+    words = [word for word in _WORD.findall(_expanded(text.lower())) if word not in _STOP_WORDS]
     said = {normalise(word) for word in words}
     said.update(meaning for word in words for meaning in _CODE_MEANINGS.get(word, ()))
     return frozenset(said)
 
+
+def _expanded(text: str) -> str:
+    """``text`` without contractions and possessive endings: "doesn't" is "does not" and
+    "Health's" is "Health", not the words "doesn", "t" and "s" that no answer holds."""
+    text = _CANT.sub("can not", _WONT.sub("will not", text))
+    return _CLITIC.sub("", _NOT.sub(" not", text))
+
+
+_WONT = re.compile(r"\bwon['\u2019]t\b")
+_CANT = re.compile(r"\bcan['\u2019]t\b")
+_NOT = re.compile(r"n['\u2019]t\b")
+_CLITIC = re.compile(r"['\u2019](?:s|re|ve|ll|d|m)?\b")
 
 # Ingress-protection codes (IEC 60529): 7 and 8 survive immersion, 4 to 6 splashes and jets.
 _CODE_MEANINGS = {
@@ -122,9 +134,10 @@ _CODE_MEANINGS = {
 
 
 def question_terms(question: str) -> QuestionTerms:
-    # Framing words are dropped from what is asked: a sentence need not say "key points".
-    asked = content_terms(question) - _FRAMING_TERMS
+    # Framing words are dropped from what is asked: a sentence need not say "key points", and
+    # "how long" asks for a duration ("within 30 days"), not for the word "long".
     lowered = question.lower()
+    asked = content_terms(_HOW_MUCH.sub("how", lowered)) - _FRAMING_TERMS
     implied = {
         normalise(term)
         for pattern, terms in _QUESTION_SYNONYMS
@@ -136,4 +149,5 @@ def question_terms(question: str) -> QuestionTerms:
 
 # The words of a price question: its fields, and the verb that asks for them.
 PRICE_WORDS = frozenset(normalise(word) for word in (*_PRICE_FIELDS, "pay"))
+_HOW_MUCH = re.compile(r"\bhow (?:long|much|many|often|far|big|old|soon|late|early)\b")
 _FRAMING_TERMS = frozenset(normalise(word) for word in _FRAMING_TEXT.split())

@@ -253,3 +253,12 @@ def test_a_question_naming_one_product_is_not_answered_from_another_products_rec
     question = [ChatMessage(role="user", content="Is the Glowworm headlamp waterproof?")]
     answer = ExtractiveAnswerer().answer(question, [beacon, glowworm])
     assert "IPX7" not in answer.text and "products.csv#id=16" not in answer.text
+
+
+def test_sources_that_hold_too_few_of_the_questions_words_are_about_something_else():
+    # Only "dream" is said anywhere: a table row about a dream holiday is no answer.
+    row = make_hit("perks.md", "Senior staff get travel vouchers for a dream destination.")
+    answer = ExtractiveAnswerer().answer(
+        [ChatMessage(role="user", content="What's the temperature of a dream?")], [row]
+    )
+    assert answer.text == DONT_KNOW
