@@ -25,8 +25,9 @@ from chat.models.parts import Lookup, answer_parts
 from chat.models.products import named_products, products_in
 from chat.models.table_answers import asks_to_rank, cell_answer, ranked_answer
 from chat.models.tables import tables_in
+from chat.models.terms import content_terms
 from retrieval.query.decompose import compared_sides
-from ridgeline.types import ChunkKind, SearchHit
+from ridgeline.types import ChatMessage, ChunkKind, SearchHit
 
 Piece = tuple[str, str]
 
@@ -67,9 +68,25 @@ def _side_by_side(
         question,
         sources,
         compose_one=lambda side: compose_products.facts_of(named_products(side, products)),
-        lookup=lookup,
+        lookup=_naming_first(lookup) if lookup is not None else None,
         parts=sides,
     )
+
+
+def _naming_first(lookup: Lookup) -> Lookup:
+    """``lookup`` over the sources that name most of the side asked about first (in rank
+    order among equals): the other side's records and manual can fill the first sources, and
+    a lookup reads only the first few."""
+
+    def reordered(messages: Sequence[ChatMessage], sources: Sequence[SearchHit]) -> list[Piece]:
+        side = content_terms(messages[-1].content)
+
+        def named(hit: SearchHit) -> int:
+            return len(side & content_terms(f"{hit.chunk.title} {hit.chunk.content}"))
+
+        return lookup(messages, sorted(sources, key=named, reverse=True))
+
+    return reordered
 
 
 def _compose_one(

@@ -56,6 +56,12 @@ class Product:
     def kind(self) -> str:
         return kind_of(self.name)
 
+    @property
+    def generic_terms(self) -> frozenset[str]:
+        """Name words that say what it is, not which one: its kind and its category's words
+        ("Sleeping Bag" in "CozyNights Sleeping Bag"), even when it is the only one found."""
+        return content_terms(self.category or "") | {self.kind}
+
 
 def products_in(hits: Sequence[SearchHit]) -> list[Product]:
     """The catalog records among ``hits``, first occurrence of each name kept; a hit on a
@@ -172,7 +178,7 @@ def named_products(question: str, products: list[Product]) -> list[Product]:
     named = []
     touched = []
     for product in products:
-        own = product.name_terms - common
+        own = product.name_terms - common - product.generic_terms
         if own and len(own & asked) >= max(1, (len(own) + 1) // 2):
             named.append(product)
         elif own & asked:

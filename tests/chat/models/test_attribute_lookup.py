@@ -61,3 +61,12 @@ def test_what_a_product_is_made_of_is_answered_from_its_materials_with_their_sen
             "products.csv#id=4",
         )
     ]
+
+
+def test_a_product_found_alone_is_not_named_by_its_kind_and_category_words():
+    # Only the CozyNights record was found: "sleeping bag" does not make it the MountainDream.
+    cozy = [_product(7, "CozyNights Sleeping Bag", 100.0, "Sleeping Bags", "A three-season bag.")]
+    assert attribute_answer("How much is the MountainDream sleeping bag?", cozy) is None
+    assert attribute_answer("How much is the CozyNights sleeping bag?", cozy) == [
+        ("The CozyNights Sleeping Bag costs $100.00.", "products.csv#id=7")
+    ]
