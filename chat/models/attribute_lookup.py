@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 from chat.models.compose_products import LABELS
 from chat.models.products import Product, asked_kind, named_products, products_in
+from chat.models.terms import normalise
 from ridgeline.types import SearchHit
 
 Piece = tuple[str, str]
@@ -62,11 +63,18 @@ def attribute_answer(question: str, sources: Sequence[SearchHit]) -> list[Piece]
         return None
     if not named:
         kind = asked_kind(question, products)
-        named = [p for p in products if kind and p.kind == kind]
+        named = [p for p in products if kind and p.kind == kind and not _names_another(question, p)]
     if len(named) != 1:
         return None  # "how much does a tent weigh?" over three tents: the lookup quotes
     piece = _stated(named[0], attribute)
     return [piece] if piece else None
+
+
+def _names_another(question: str, product: Product) -> bool:
+    """Whether the question calls the product by a name it does not have: a capitalised word
+    after the first ("the MountainDream sleeping bag") that its name does not hold."""
+    names = re.findall(r"(?<=\s)[A-Z][\w-]+", question)  # not "I"
+    return any(normalise(name) not in product.name_terms for name in names)
 
 
 def _stated(product: Product, attribute: str) -> Piece | None:
