@@ -12,6 +12,7 @@ Usage::
 
     python -m bench.refusals cache --index IDX --dataset QA.jsonl --refusals DK.jsonl --out C.pkl
     python -m bench.refusals score C.pkl --index IDX [--half tune|untouched|all] [--show wrong]
+        [--min-said-share 0 0.51 0.6]   # one row per value of the offline answerer's rule
     python -m bench.refusals run RUN_DIR  # an `ridgeline eval run` output, each half scored
     python -m bench.refusals run RUN_DIR --audit eval/sets/northwind-dontknows-audit.jsonl
         # and refusal accuracy on the questions the audit found unanswerable
@@ -29,6 +30,7 @@ from typing import Any
 
 from bench.refusal_audit import audited_score, load_audit
 from bench.tuning_split import Question, split_half
+from chat.models.extractive import ExtractiveAnswerer
 from chat.protocol import ChatRequest
 from chat.service import ChatService
 from eval.citations import citation_key, extract_citations
@@ -162,6 +164,13 @@ def _arguments() -> argparse.Namespace:
     run.add_argument("--index", type=Path, required=True)
     run.add_argument("--half", choices=["tune", "untouched", "all"], default="tune")
     run.add_argument("--show", choices=["refused", "answered", "wrong", "all"], default=None)
+    run.add_argument(
+        "--min-said-share",
+        type=float,
+        nargs="+",
+        default=None,
+        help="score the offline answerer with each ExtractiveAnswerer.min_said_share",
+    )
     finished = commands.add_parser("run")
     finished.add_argument("run_dir", type=Path)
     finished.add_argument("--audit", type=Path, default=None)
@@ -219,10 +228,16 @@ def main() -> None:
         return
     saved: Mapping[str, Any] = pickle.loads(args.cache_file.read_bytes())
     service = _service(args.index, dict(saved["searches"]))
-    answers = list(answered(service, halves(saved["items"], args.half)))
-    for text in shown(answers, args.show) if args.show else ():
-        print(text)
-    print(args.half, score(answers))
+    for share in args.min_said_share or [None]:
+        if share is not None:
+            if not isinstance(service.model, ExtractiveAnswerer):
+                raise SystemExit("--min-said-share needs the offline extractive answerer")
+            service.model.min_said_share = share
+        answers = list(answered(service, halves(saved["items"], args.half)))
+        for text in shown(answers, args.show) if args.show else ():
+            print(text)
+        label = [f"min_said_share={share}"] if share is not None else []
+        print(args.half, *label, score(answers))
 
 
 if __name__ == "__main__":
