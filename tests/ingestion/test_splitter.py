@@ -350,9 +350,7 @@ def test_with_sentence_starts_every_overlapping_chunk_opens_at_the_sentence_it_s
     for before, after in itertools.pairwise(chunks):
         last_sentence = "Sentence" + before.content.rsplit("Sentence", 1)[1]
         assert after.content.startswith(last_sentence)  # the whole last sentence, shared
-    assert {s for s in LONG_SENTENCES if any(s in c.content for c in chunks)} == set(
-        LONG_SENTENCES
-    )
+    assert {s for s in LONG_SENTENCES if any(s in c.content for c in chunks)} == set(LONG_SENTENCES)
 
 
 def test_sentence_starts_share_nothing_rather_than_more_than_half_a_chunk() -> None:
