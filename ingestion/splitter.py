@@ -110,6 +110,7 @@ class TokenSplitter:
         max_tokens: int | None = None,
         flow_across_pages: bool = True,
         windows: bool = False,
+        sentence_starts: bool = False,
     ) -> None:
         if chunk_tokens < 16:
             raise ConfigError(f"chunk_tokens must be at least 16 (got {chunk_tokens})")
@@ -129,6 +130,7 @@ class TokenSplitter:
         self.max_tokens = chunk_tokens if max_tokens is None else max_tokens
         self.flow_across_pages = flow_across_pages
         self.windows = windows
+        self.sentence_starts = sentence_starts
 
     def split(self, pages: Sequence[Page], document: SourceDocument) -> list[Chunk]:
         """All chunks of a document, numbered in reading order."""
@@ -256,6 +258,8 @@ class TokenSplitter:
             if end >= len(units):
                 break
             next_start = _overlap_start(units, start, end, overlap)
+            if self.sentence_starts:
+                next_start = _sentence_start(units, start, end, next_start, reach=budget // 2)
             # The next piece must reach past this one, or the overlap would repeat forever.
             start = next_start if _fill(units, next_start, budget) > end else end
         return pieces
@@ -348,6 +352,23 @@ def _overlap_start(units: list[_Unit], start: int, end: int, overlap: int) -> in
             return candidate
         kept -= units[candidate].tokens
     return begin
+
+
+def _sentence_start(units: list[_Unit], start: int, end: int, plain: int, *, reach: int) -> int:
+    """The next piece's start moved back from ``plain`` to the start of the sentence it falls
+    in, so that no piece opens mid-sentence, sharing at most ``reach`` tokens with this one; if
+    that sentence starts further back, the end of this piece when it ends a sentence (no
+    overlap), else ``plain``."""
+    if plain >= end or units[plain - 1].strong:
+        return plain  # no overlap asked, or already at a sentence start
+    tail = sum(unit.tokens for unit in units[plain:end])
+    for candidate in range(plain - 1, start, -1):
+        tail += units[candidate].tokens
+        if tail > reach:
+            break
+        if units[candidate - 1].strong:
+            return candidate
+    return end if units[end - 1].strong else plain
 
 
 def _text_field(value: object) -> str | None:

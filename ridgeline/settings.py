@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     tokenizer_encoding: Literal["cl100k_base", "o200k_base"] = "cl100k_base"
     chunk_tokens: int = Field(default=200, ge=32, le=2000)
     chunk_overlap_tokens: int = Field(default=20, ge=0, le=500)
+    # Overlapping chunks start at the start of a sentence (the overlap grows back to it, up to
+    # half a chunk) instead of ~chunk_overlap_tokens back, often mid-sentence.
+    chunk_sentence_starts: bool = False
     # PDF chunks may run on across a page break and cite the page where they start.
     chunks_cross_pdf_pages: bool = True
     # "sentence-window": index windows of a few sentences (at most window_tokens, title

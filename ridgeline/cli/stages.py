@@ -47,6 +47,7 @@ def build_splitter(settings: Settings) -> TokenSplitter:
         chunk_tokens=settings.chunk_tokens,
         overlap_tokens=settings.chunk_overlap_tokens,
         flow_across_pages=settings.chunks_cross_pdf_pages,
+        sentence_starts=settings.chunk_sentence_starts,
     )
 
 

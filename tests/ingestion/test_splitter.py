@@ -327,3 +327,40 @@ def test_sentence_windows_are_small_disjoint_and_numbered_as_windows() -> None:
 def test_sentence_windows_refuse_an_overlap() -> None:
     with pytest.raises(ConfigError, match="do not overlap"):
         splitter(chunk_tokens=30, overlap_tokens=5, windows=True)
+
+
+# Sentences of ~22 tokens: a 10-token overlap lands inside the last one.
+LONG_SENTENCES = [
+    f"Sentence {n} explains that the tent number {n} packs into a green stuff sack with two "
+    "aluminium poles and eight stakes." for n in range(1, 21)
+]  # fmt: skip
+
+
+def test_with_sentence_starts_every_overlapping_chunk_opens_at_the_sentence_it_shares() -> None:
+    page = Page(source="a.pdf", page_number=1, text=" ".join(LONG_SENTENCES))
+
+    plain = splitter(chunk_tokens=80, overlap_tokens=10).split([page], DOCUMENT)
+    chunks = splitter(chunk_tokens=80, overlap_tokens=10, sentence_starts=True).split(
+        [page], DOCUMENT
+    )
+
+    assert any(not c.content.startswith("Sentence") for c in plain)  # the default cuts mid-way
+    assert all(c.content.startswith("Sentence") for c in chunks)
+    assert all(TOKENIZER.count(c.content) <= 80 for c in chunks)
+    for before, after in itertools.pairwise(chunks):
+        last_sentence = "Sentence" + before.content.rsplit("Sentence", 1)[1]
+        assert after.content.startswith(last_sentence)  # the whole last sentence, shared
+    assert {s for s in LONG_SENTENCES if any(s in c.content for c in chunks)} == set(LONG_SENTENCES)
+
+
+def test_sentence_starts_share_nothing_rather_than_more_than_half_a_chunk() -> None:
+    # One sentence longer than half a chunk: going back to its start would repeat most of it.
+    long_one = "The stakes " + "and the poles " * 20 + "go in the bag."
+    page = Page(source="a.pdf", page_number=1, text=f"{long_one} {long_one} {long_one}")
+
+    chunks = splitter(chunk_tokens=80, overlap_tokens=10, sentence_starts=True).split(
+        [page], DOCUMENT
+    )
+
+    assert len(chunks) == 3
+    assert all(c.content == long_one for c in chunks)

@@ -46,3 +46,23 @@ def test_a_sentence_window_must_be_shorter_than_its_passage(monkeypatch: pytest.
         Settings(_env_file=None)  # type: ignore[call-arg]
     monkeypatch.setenv("RIDGELINE_CHUNKING", "passage")  # windows unused: no complaint
     assert Settings(_env_file=None).chunk_tokens == 60  # type: ignore[call-arg]
+
+
+def test_the_ingest_splitter_takes_its_sizes_and_sentence_starts_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    from ridgeline.cli.stages import build_splitter
+
+    monkeypatch.setenv("RIDGELINE_CHUNK_TOKENS", "300")
+    monkeypatch.setenv("RIDGELINE_CHUNK_OVERLAP_TOKENS", "60")
+    monkeypatch.setenv("RIDGELINE_CHUNK_SENTENCE_STARTS", "true")
+
+    splitter = build_splitter(Settings(_env_file=None))  # type: ignore[call-arg]
+
+    assert (splitter.chunk_tokens, splitter.overlap_tokens, splitter.sentence_starts) == (
+        300,
+        60,
+        True,
+    )
+    monkeypatch.delenv("RIDGELINE_CHUNK_SENTENCE_STARTS")
+    assert not build_splitter(Settings(_env_file=None)).sentence_starts  # type: ignore[call-arg]
