@@ -18,6 +18,7 @@ from typing import Any
 
 from chat import thoughts
 from chat.citations import keep_known_citations, known_citations
+from chat.compared import with_compared_records
 from chat.followups import not_asked, offline_followups, split_followups
 from chat.images import DEFAULT_MAX_IMAGE_PIXELS, attached_image_file, inline_image
 from chat.models.extractive import DONT_KNOW, DONT_KNOW_START
@@ -167,6 +168,12 @@ class ChatService:
                         "Constraint relaxed", f"no {what} within the price or the measures asked"
                     )
                 )
+        hits = with_compared_records(
+            request.question,
+            hits,
+            filters,
+            lambda text, wanted: self._search(text, None, mode=mode, top=2, filters=wanted),
+        )
         hits = _above(_readable(hits, scope), overrides.minimum_search_score)
         model = self._model_for(overrides)
         sources = _sources_for_model(hits, overrides)

@@ -21,6 +21,7 @@ from typing import Any, Literal, Protocol
 from pydantic import BaseModel, ConfigDict
 
 from retrieval.query.constraints import MatchedConstraint, extract_constraints, without_prices
+from retrieval.query.decompose import compared_sides
 from retrieval.query.image_question import about_the_image
 from retrieval.query.rewrite import LlmQueryRewriter, last_user_message, rewrite_with_rules
 from retrieval.query.superlatives import asks_to_rank
@@ -116,6 +117,8 @@ class QueryPlanner:
             (question, "none", None) if image else self._rewritten(messages, question)
         )
         categories, brands = self._names()
+        # A comparison names two products, often by brand: one brand filter would hide the other.
+        brands = [] if compared_sides(rewritten) else brands
         found = extract_constraints(rewritten, categories=categories, brands=brands)
         return QueryPlan(
             question=question,

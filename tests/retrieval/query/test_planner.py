@@ -132,3 +132,11 @@ def test_this_in_an_image_question_is_the_image_not_an_earlier_subject() -> None
 def test_the_same_words_without_an_image_are_searched_as_asked() -> None:
     plan = QueryPlanner(facets=INDEX).plan([_user("Which product is this?")])
     assert plan.query == "Which product is this?" and plan.about_image is False
+
+
+def test_a_comparison_of_two_brands_products_is_not_filtered_to_one_brand() -> None:
+    planner = QueryPlanner(brands=["EcoFire", "CompactCook"], categories=["Camping Stoves"])
+    messages = [ChatMessage(role="user", content="Compare the EcoFire and CompactCook stoves")]
+    plan = planner.plan(messages)
+    assert plan.filters is not None and plan.filters.brand is None
+    assert plan.filters.include_category == "Camping Stoves"
