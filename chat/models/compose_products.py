@@ -151,11 +151,14 @@ def compare(
 
 
 def facts_of(named: list[Product]) -> list[Piece] | None:
-    """The one named product's price, measures and materials, cited; None unless exactly one."""
+    """The one named product's price, measures and materials, cited; None unless exactly one
+    that states any of them."""
     if len(named) != 1:
         return None
     product = named[0]
     facts = [f"{LABELS.get(a, a)} {fact}" for a in _stated(named) if (fact := _shown(product, a))]
+    if not facts:
+        return None
     return [_cite(product, f"The {product.name}: {'; '.join(facts)}.")]
 
 

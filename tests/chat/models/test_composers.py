@@ -1,6 +1,8 @@
+from chat.models import compose_products
 from chat.models.composers import compose
 from chat.models.extractive import ExtractiveAnswerer
 from chat.models.kinds import detect_kind
+from chat.models.products import Product
 from ridgeline.types import ChatMessage, Chunk, ChunkKind, SearchHit
 
 
@@ -267,3 +269,9 @@ def test_a_budget_is_not_a_use_the_record_must_state() -> None:
     assert pieces is not None
     text = " ".join(t for t, _ in pieces)
     assert "Glowworm" in text and "Beacon" in text
+
+
+def test_a_product_stating_no_fact_gets_no_empty_facts_sentence() -> None:
+    # An unpriced record with no measures: the side is left to the lookup, not "The X: ."
+    bare = Product("Longhaul 65", None, None, "products.csv#id=7", 0, 1.0, "A backpack.")
+    assert compose_products.facts_of([bare]) is None
