@@ -18,6 +18,7 @@ from chat.models.products import (
     Product,
     asked_kind,
     in_asked_category,
+    kind_name,
     named_products,
     size_attribute,
 )
@@ -285,7 +286,8 @@ def recommend(
         and (not needs.kind or p.kind == needs.kind)
     ]
     closest = min(in_category or products, key=lambda p: _distance(p, needs))
-    what = (needs.category or (f"{needs.kind}s" if needs.kind else "products")).lower()
+    kind = kind_name(needs.kind, products) if needs.kind else "products"
+    what = (needs.category or kind).lower()
     return [
         (f"None of the {what} found meets every constraint.", ""),
         _cite(

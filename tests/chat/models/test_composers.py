@@ -275,3 +275,16 @@ def test_a_product_stating_no_fact_gets_no_empty_facts_sentence() -> None:
     # An unpriced record with no measures: the side is left to the lookup, not "The X: ."
     bare = Product("Longhaul 65", None, None, "products.csv#id=7", 0, 1.0, "A backpack.")
     assert compose_products.facts_of([bare]) is None
+
+
+def test_a_kind_of_product_is_called_by_its_word_as_written_in_the_plural() -> None:
+    # The kind is matched by its stem ("compas", "shad"); answers call it by the name's word.
+    compasses = [
+        _product(21, "Pathfinder Compass", 39.0, "Navigation", "A baseplate compass."),
+        _product(22, "Ridge Compass", 59.0, "Navigation", "A mirror compass."),
+        _product(23, "Canopy Sun Shade", 89.0, "Shelters", "A shade for the beach."),
+    ]
+    pieces = compose("What is the lightest compass?", compasses, has_image=False)
+    assert pieces is not None and pieces[0][0].startswith("None of the 2 compasses found")
+    shades = compose("Recommend a shade under $50", compasses, has_image=False)
+    assert shades is not None and shades[0][0] == "None of the shades found meets every constraint."
