@@ -281,13 +281,14 @@ def _warranty(sentence: str) -> Iterator[tuple[float | str, str]]:
 
 
 # Words of a vocabulary that are also common English ("folds down into a stuff sack"), found
-# only where they name the material: "down" filled, insulated, feathered, or its fill power.
+# only where they name the material: "down" filled, insulated, feathered, or its fill power;
+# never "up and down".
 _MATERIAL_SENSES = {
     "down": re.compile(
         r"\bdown(?=[\s-]+(?:fill|insulat|feather|cluster|blend|proof|sleeping|jacket|parka|"
         r"quilt|bag|hood|vest|coat|pillow|duvet))"
         r"|\b(?:\d+[- ]?fill(?:[- ]power)?|fill[- ]power|premium|hydrophobic|treated|ethical|"
-        r"responsibly[- ]sourced|with|of|and|or)\s+down\b"
+        r"responsibly[- ]sourced|with|of|(?<!\bup\s)(?:and|or))\s+down\b"
         r"(?![\s-]+(?:to|into|the|a|an|when|from)\b)",
         re.IGNORECASE,
     ),

@@ -72,8 +72,9 @@ def attribute_answer(question: str, sources: Sequence[SearchHit]) -> list[Piece]
 
 def _names_another(question: str, product: Product) -> bool:
     """Whether the question calls the product by a name it does not have: a capitalised word
-    after the first ("the MountainDream sleeping bag") that its name does not hold."""
-    names = re.findall(r"(?<=\s)[A-Z][\w-]+", question)  # not "I"
+    within a sentence ("the MountainDream sleeping bag") that its name does not hold."""
+    # Not "I", nor a word that opens a sentence ("Thanks. How much...").
+    names = re.findall(r"(?<![.!?]\s)(?<=\s)[A-Z][\w-]+", question)
     return any(normalise(name) not in product.name_terms for name in names)
 
 

@@ -18,6 +18,7 @@ from chat.models.products import (
     Product,
     asked_kind,
     in_asked_category,
+    kind_name,
     named_products,
     size_attribute,
 )
@@ -151,11 +152,14 @@ def compare(
 
 
 def facts_of(named: list[Product]) -> list[Piece] | None:
-    """The one named product's price, measures and materials, cited; None unless exactly one."""
+    """The one named product's price, measures and materials, cited; None unless exactly one
+    that states any of them."""
     if len(named) != 1:
         return None
     product = named[0]
     facts = [f"{LABELS.get(a, a)} {fact}" for a in _stated(named) if (fact := _shown(product, a))]
+    if not facts:
+        return None
     return [_cite(product, f"The {product.name}: {'; '.join(facts)}.")]
 
 
@@ -282,7 +286,8 @@ def recommend(
         and (not needs.kind or p.kind == needs.kind)
     ]
     closest = min(in_category or products, key=lambda p: _distance(p, needs))
-    what = (needs.category or (f"{needs.kind}s" if needs.kind else "products")).lower()
+    kind = kind_name(needs.kind, products) if needs.kind else "products"
+    what = (needs.category or kind).lower()
     return [
         (f"None of the {what} found meets every constraint.", ""),
         _cite(

@@ -138,7 +138,7 @@ def in_asked_category(question: str, products: list[Product]) -> tuple[str | Non
         return found[0], [p for p in products if p.category == found[0]]
     kind = asked_kind(question, products)
     if kind is not None:
-        return f"{kind}s", [p for p in products if p.kind == kind]
+        return kind_name(kind, products), [p for p in products if p.kind == kind]
     return None, products
 
 
@@ -159,8 +159,25 @@ def asked_kinds(question: str, hits: Sequence[SearchHit]) -> frozenset[str]:
 
 def kind_of(name: str) -> str:
     """The normalised last word of a product name: what it is ("Jacket", "Tent", "Bag")."""
+    return normalise(_last_word(name))
+
+
+def kind_name(kind: str, products: Sequence[Product]) -> str:
+    """What an answer calls the products of ``kind``: the last word of such a product's name as
+    written, in the plural ("compasses"; the kind itself is a stem: "compas", "shad")."""
+    word = next((_last_word(p.name).lower() for p in products if p.kind == kind), kind)
+    if word.endswith(("ss", "x", "ch", "sh")):
+        return f"{word}es"
+    if word.endswith("s"):  # already plural: "Hiking Pants", "Sandals"
+        return word
+    if word.endswith("y") and word[-2:-1] not in ("a", "e", "o", "u"):
+        return f"{word[:-1]}ies"
+    return f"{word}s"
+
+
+def _last_word(name: str) -> str:
     words = re.findall(r"[A-Za-z]+", name)
-    return normalise(words[-1]) if words else ""
+    return words[-1] if words else ""
 
 
 def size_attribute(products: list[Product]) -> str:

@@ -194,10 +194,21 @@ def match_facet_value(text: str, values: Sequence[str]) -> tuple[str, str] | Non
     for head, owners in sorted(heads.items()):
         found = _find(words, [head])
         if found is None:  # the last part of a compound head: "pack" names "Backpacks"
-            found = next((i for i, w in enumerate(words) if len(w) >= 4 and head.endswith(w)), None)
+            found = next((i for i, w in enumerate(words) if _ends_compound(head, w)), None)
         if found is not None and len(owners) == 1:
             return owners[0], _original_words(text, found, 1)
     return None
+
+
+# Both parts of a compound head are words of their own ("back" + "pack"); "clothing" is not
+# "clo" + "thing".
+_MIN_COMPOUND_PART = 4
+
+
+def _ends_compound(head: str, word: str) -> bool:
+    """Whether ``word`` is the last part of the compound ``head`` ("pack" of "backpack")."""
+    first = len(head) - len(word)
+    return len(word) >= _MIN_COMPOUND_PART <= first and head.endswith(word)
 
 
 def _find(words: list[str], wanted: list[str]) -> int | None:

@@ -84,14 +84,15 @@ def decompose_with_rules(question: str) -> list[str]:
 
 def compared_sides(text: str) -> list[str]:
     """The two sides of a comparison ("Compare the X and the Y tents" -> X, Y tents); [] when
-    ``text`` is not one. A side may be one word: a product's name often is. Searched apart
-    (each side's evidence among the sources), but answered as one question: a comparison."""
+    ``text`` is not one. A side may be one word: a product's name often is, but not one of
+    only stop words ("compare it with that"). Searched apart (each side's evidence among the
+    sources), but answered as one question: a comparison."""
     text = text.strip()
     found = _COMPARE.match(text) or _DIFFERENCE.match(text) or _VERSUS.match(text)
     if found is None:
         return []
     sides = [re.sub(r"^(?:the|a|an)\s+", "", found[name].strip(" ,"), flags=re.I) for name in "ab"]
-    return sides if all(sides) else []
+    return sides if all(content_words(side) for side in sides) else []
 
 
 def _with_subject(part: str, first: str) -> str:

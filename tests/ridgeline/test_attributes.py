@@ -67,3 +67,12 @@ def test_a_weight_per_pair_is_the_footwears_own_and_a_weight_per_area_is_not():
 
     assert weights("It weighs 1.28 kg per pair in a men's US size 9.") == ["1.28 kg"]
     assert weights("A grid fabric of 200 g per square metre.") == []
+
+
+def test_up_and_down_is_a_direction_not_a_fill():
+    def materials(text: str) -> list[str]:
+        return [a.text for a in extract_attributes(text).get("materials", [])]
+
+    assert materials("The zipper slides up and down smoothly.") == []
+    assert materials("Adjust the straps up or down as needed.") == []
+    assert materials("Insulated with down and synthetic fibres.") == ["down", "synthetic"]

@@ -70,3 +70,9 @@ def test_a_product_found_alone_is_not_named_by_its_kind_and_category_words():
     assert attribute_answer("How much is the CozyNights sleeping bag?", cozy) == [
         ("The CozyNights Sleeping Bag costs $100.00.", "products.csv#id=7")
     ]
+
+
+def test_a_word_that_starts_a_sentence_is_not_a_name_the_product_lacks():
+    sandals = [_product(18, "TrekStar Hiking Sandals", 70.0, "Hiking Footwear", "For summer.")]
+    pieces = attribute_answer("Hello there. How much are the sandals?", sandals)
+    assert pieces == [("The TrekStar Hiking Sandals cost $70.00.", "products.csv#id=18")]

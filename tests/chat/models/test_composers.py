@@ -1,6 +1,8 @@
+from chat.models import compose_products
 from chat.models.composers import compose
 from chat.models.extractive import ExtractiveAnswerer
 from chat.models.kinds import detect_kind
+from chat.models.products import Product
 from ridgeline.types import ChatMessage, Chunk, ChunkKind, SearchHit
 
 
@@ -267,3 +269,22 @@ def test_a_budget_is_not_a_use_the_record_must_state() -> None:
     assert pieces is not None
     text = " ".join(t for t, _ in pieces)
     assert "Glowworm" in text and "Beacon" in text
+
+
+def test_a_product_stating_no_fact_gets_no_empty_facts_sentence() -> None:
+    # An unpriced record with no measures: the side is left to the lookup, not "The X: ."
+    bare = Product("Longhaul 65", None, None, "products.csv#id=7", 0, 1.0, "A backpack.")
+    assert compose_products.facts_of([bare]) is None
+
+
+def test_a_kind_of_product_is_called_by_its_word_as_written_in_the_plural() -> None:
+    # The kind is matched by its stem ("compas", "shad"); answers call it by the name's word.
+    compasses = [
+        _product(21, "Pathfinder Compass", 39.0, "Navigation", "A baseplate compass."),
+        _product(22, "Ridge Compass", 59.0, "Navigation", "A mirror compass."),
+        _product(23, "Canopy Sun Shade", 89.0, "Shelters", "A shade for the beach."),
+    ]
+    pieces = compose("What is the lightest compass?", compasses, has_image=False)
+    assert pieces is not None and pieces[0][0].startswith("None of the 2 compasses found")
+    shades = compose("Recommend a shade under $50", compasses, has_image=False)
+    assert shades is not None and shades[0][0] == "None of the shades found meets every constraint."

@@ -130,3 +130,8 @@ def test_years_are_not_prices(text: str) -> None:
 def test_a_year_with_a_currency_sign_is_still_a_price() -> None:
     filters = extract_constraints("tents under $2020").filters
     assert filters is not None and filters.max_price == 2020.0
+
+
+def test_a_word_that_only_ends_a_head_noun_by_its_letters_names_no_category() -> None:
+    # "clothing" ends in "thing" but is not "clo" + "thing": the cheapest thing of any kind.
+    assert match_facet_value("What is the cheapest thing you sell?", CATEGORIES) is None

@@ -111,3 +111,9 @@ def test_a_comparison_followed_by_another_question_is_split_into_the_questions()
     question = "What is the difference between the Ridge and the Meadow? How do I pitch the Ridge?"
     assert RuleDecomposer().decompose(question) == decompose_with_rules(question)
     assert len(decompose_with_rules(question)) == 2
+
+
+def test_a_side_of_only_pronouns_or_stop_words_is_nothing_to_search_apart():
+    for question in ["Compare it with that", "Compare the and the", "this vs that"]:
+        assert compared_sides(question) == []
+        assert RuleDecomposer().decompose(question) == [question]
