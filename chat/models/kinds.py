@@ -22,7 +22,7 @@ _RECOMMEND = re.compile(
     r"\b(?:recommend|suggest|do you (?:have|sell|carry|stock)|looking for|like this|similar to|"
     r"i need|i want|what (?:should|would|could) i (?:buy|get|take|bring)|good for|best \w+ for|"
     r"(?:got )?any (?:\w+ ){1,3}(?:under|below|for)|what(?:'s| is) a good|"
-    r"(?:a|any) good \w+ (?:under|below|for)|which \w+ should i (?:buy|get|take|bring|choose)|"
+    r"any good \w+ (?:under|below|for)|which \w+ should i (?:buy|get|take|bring|choose)|"
     r"i'?m after|i am after)\b|\b(?:under|below|less than) \$",
     re.IGNORECASE,
 )

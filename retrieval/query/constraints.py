@@ -194,10 +194,23 @@ def match_facet_value(text: str, values: Sequence[str]) -> tuple[str, str] | Non
     for head, owners in sorted(heads.items()):
         found = _find(words, [head])
         if found is None:  # the last part of a compound head: "pack" names "Backpacks"
-            found = next((i for i, w in enumerate(words) if _ends_compound(head, w)), None)
+            found = next(
+                (i for i, w in enumerate(words) if _ends_compound(head, w) and _noun_at(words, i)),
+                None,
+            )
         if found is not None and len(owners) == 1:
             return owners[0], _original_words(text, found, 1)
     return None
+
+
+# Words after which the next word is a verb: "what should I wear" names no footwear.
+_BEFORE_A_VERB = frozenset(
+    {"i", "you", "we", "they", "to", "should", "can", "could", "would", "will", "do", "does", "did"}
+)
+
+
+def _noun_at(words: list[str], index: int) -> bool:
+    return index == 0 or words[index - 1] not in _BEFORE_A_VERB
 
 
 # Both parts of a compound head are words of their own ("back" + "pack"); "clothing" is not

@@ -33,3 +33,8 @@ def test_a_question_about_advice_is_not_a_recommendation():
     assert (
         detect_kind("What is the recommendation for flu shots?", has_image=False).kind == "lookup"
     )
+
+
+def test_a_yes_no_question_about_a_good_choice_stays_yes_no():
+    question = "Is the Alpine Explorer Tent a good choice for family camping?"
+    assert detect_kind(question, has_image=False).kind == "yesno"

@@ -135,3 +135,11 @@ def test_a_year_with_a_currency_sign_is_still_a_price() -> None:
 def test_a_word_that_only_ends_a_head_noun_by_its_letters_names_no_category() -> None:
     # "clothing" ends in "thing" but is not "clo" + "thing": the cheapest thing of any kind.
     assert match_facet_value("What is the cheapest thing you sell?", CATEGORIES) is None
+
+
+def test_a_verb_that_ends_a_compound_head_names_no_category() -> None:
+    assert match_facet_value("What should I wear on a rainy hike?", ["Hiking Footwear"]) is None
+    assert match_facet_value("a warm wear for winter", ["Hiking Footwear"]) == (
+        "Hiking Footwear",
+        "wear",
+    )
