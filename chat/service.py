@@ -22,13 +22,13 @@ from chat.compared import with_compared_records
 from chat.followups import not_asked, offline_followups, split_followups
 from chat.images import DEFAULT_MAX_IMAGE_PIXELS, attached_image_file, inline_image
 from chat.models.extractive import DONT_KNOW, DONT_KNOW_START
-from chat.models.products import asked_kinds
 from chat.models.request_building import RequestBuildingChatModel
 from chat.models.streaming import stream_answer
 from chat.models.tunable import TunableChatModel
 from chat.planning import Plan, PlannedQuery, QueryPlanner
 from chat.protocol import ChatRequest, ChatResponse, DataPoints, Overrides, ResponseContext
 from chat.protocol import ThoughtStep as Thought
+from chat.relaxation import relaxed_search
 from chat.stream_filters import StreamEditor
 from chat.unknown_names import unknown_names
 from retrieval.query.constraints import relaxed_prices
@@ -154,20 +154,17 @@ class ChatService:
         weights = self._weights(plan)
         hits = self._search(plan.query, image_url, mode=mode, top=top, filters=filters, **weights)
         relaxed = relaxed_prices(filters, plan.filters, _override_filters(overrides))
-        if relaxed is not None and (not hits or _kind_missing(request.question, hits, filters)):
-            # A budget that leaves nothing, or nothing of the kind asked ("a jacket under $100"
-            # found only pants): search without it; the answer names the closest and its misses.
-            wider = self._search(
-                plan.query, image_url, mode=mode, top=top, filters=relaxed, **weights
-            )
-            if not hits or asked_kinds(request.question, wider):
-                what = "result" if not hits else "product of the kind asked"
-                hits = wider
-                mode_notes.append(
-                    thoughts.note(
-                        "Constraint relaxed", f"no {what} within the price or the measures asked"
-                    )
-                )
+        hits, relaxation = relaxed_search(
+            request.question,
+            hits,
+            filters,
+            relaxed,
+            lambda wider: self._search(
+                plan.query, image_url, mode=mode, top=top, filters=wider, **weights
+            ),
+        )
+        if relaxation is not None:
+            mode_notes.append(thoughts.note("Constraint relaxed", relaxation))
         hits = with_compared_records(
             request.question,
             hits,
@@ -343,12 +340,6 @@ class ChatService:
         return DataPoints(
             text=text, images=list(dict.fromkeys(images)), citations=_citations(sources)
         )
-
-
-def _kind_missing(question: str, hits: list[SearchHit], filters: SearchFilters | None) -> bool:
-    """Whether no product found is of the kind the question names by name ("a jacket"), when
-    no category filter says what kind is wanted (a "Backpacks" filter lets a daypack through)."""
-    return not (filters and filters.include_category) and not asked_kinds(question, hits)
 
 
 def _override_filters(overrides: Overrides) -> SearchFilters | None:
