@@ -28,7 +28,7 @@ from chat.models.composers import compose
 from chat.models.injection import is_planted_instruction
 from chat.models.kinds import detect_kind
 from chat.models.lists import cited_list, items_after
-from chat.models.products import named_products, products_in
+from chat.models.products import Product, common_terms, named_products, products_in
 from chat.models.quotable import quotable_sentences
 from chat.models.terms import (
     PRICE_WORDS,
@@ -258,8 +258,9 @@ def _about_the_named_product(
 ) -> list[_Candidate]:
     """Without the catalog records of other products when the question names one: "Is the
     Glowworm waterproof?" is not answered by the Beacon 600's rating."""
-    named = named_products(question, products_in(sources))
-    if len(named) != 1:
+    products = products_in(sources)
+    named = named_products(question, products)
+    if len(named) != 1 or not _called_by_name(question, named[0], products):
         return candidates
     return [
         c
@@ -267,6 +268,15 @@ def _about_the_named_product(
         if sources[c.rank].chunk.kind != ChunkKind.CATALOG
         or sources[c.rank].chunk.title in (None, named[0].name)
     ]
+
+
+def _called_by_name(question: str, product: Product, products: list[Product]) -> bool:
+    """Whether the question uses every word that tells the product apart ("Glowworm"), or two
+    of them ("Beacon 600"), not one it shares with plain English ("the summit" is no Summit
+    Breeze Jacket): only then are the other products' records left out."""
+    own = product.name_terms - product.generic_terms - common_terms(products)
+    said = own & content_terms(question)
+    return bool(own) and (said == own or len(said) >= 2)
 
 
 def _cited(sentence: str, citation: str) -> str:

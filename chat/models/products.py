@@ -191,7 +191,7 @@ def named_products(question: str, products: list[Product]) -> list[Product]:
     the one product with a word of its own that the question uses ("the GPS" for the
     "Pathfinder GPS Handheld"), when no other product found has one."""
     asked = content_terms(question)
-    common = _common_terms(products)
+    common = common_terms(products)
     named = []
     touched = []
     for product in products:
@@ -203,7 +203,7 @@ def named_products(question: str, products: list[Product]) -> list[Product]:
     return named or (touched if len(touched) == 1 else [])
 
 
-def _common_terms(products: list[Product]) -> frozenset[str]:
+def common_terms(products: list[Product]) -> frozenset[str]:
     """Name words shared by several products ("tent", a brand) do not tell them apart."""
     seen: dict[str, int] = {}
     for product in products:

@@ -262,3 +262,14 @@ def test_sources_that_hold_too_few_of_the_questions_words_are_about_something_el
         [ChatMessage(role="user", content="What's the temperature of a dream?")], [row]
     )
     assert answer.text == DONT_KNOW
+
+
+def test_a_name_word_shared_with_plain_english_does_not_leave_out_other_products():
+    # "summit" names the Summit Breeze Jacket by one of its two words: the tents stay.
+    jacket = _product(3, "Summit Breeze Jacket", 120.0, "Clothing", "A light jacket.")
+    tent = _product(
+        8, "Alpine Explorer Tent", 350.0, "Tents", "A tent that is best for the summit."
+    )
+    question = [ChatMessage(role="user", content="Which tent is best for the summit?")]
+    answer = ExtractiveAnswerer().answer(question, [jacket, tent])
+    assert "products.csv#id=8" in answer.text
