@@ -94,9 +94,9 @@ def _stated(product: Product, attribute: str) -> Piece | None:
 
 def _materials(product: Product) -> Piece | None:
     """The materials the record names, with the first sentence that names one."""
-    found = product.attributes.get("materials", [])
-    if not found:
+    names = product.materials
+    if names is None:
         return None
-    names = ", ".join(dict.fromkeys(str(a.value) for a in found))
-    said = f'The {product.name} ({product.shown_price}), materials: {names} ("{found[0].sentence}")'
+    sentence = product.attributes["materials"][0].sentence
+    said = f'The {product.name} ({product.shown_price}), materials: {names} ("{sentence}")'
     return said, product.citation

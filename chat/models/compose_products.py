@@ -174,8 +174,7 @@ def _stated(products: list[Product]) -> list[str]:
 def _shown(product: Product, attribute: str) -> str | None:
     """The product's value of ``attribute`` as written (materials listed), or None."""
     if attribute == "materials":
-        names = dict.fromkeys(str(a.value) for a in product.attributes.get("materials", []))
-        return ", ".join(names) or None
+        return product.materials
     value = product.value_of(attribute)
     return value.text if value is not None else None
 

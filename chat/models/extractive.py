@@ -28,7 +28,13 @@ from chat.models.composers import compose
 from chat.models.injection import is_planted_instruction
 from chat.models.kinds import detect_kind
 from chat.models.lists import cited_list, items_after
-from chat.models.products import Product, common_terms, named_products, products_in
+from chat.models.products import (
+    Product,
+    common_terms,
+    distinct_terms,
+    named_products,
+    products_in,
+)
 from chat.models.quotable import quotable_sentences
 from chat.models.terms import (
     PRICE_WORDS,
@@ -274,7 +280,7 @@ def _called_by_name(question: str, product: Product, products: list[Product]) ->
     """Whether the question uses every word that tells the product apart ("Glowworm"), or two
     of them ("Beacon 600"), not one it shares with plain English ("the summit" is no Summit
     Breeze Jacket): only then are the other products' records left out."""
-    own = product.name_terms - product.generic_terms - common_terms(products)
+    own = distinct_terms(product, common_terms(products))
     said = own & content_terms(question)
     return bool(own) and (said == own or len(said) >= 2)
 

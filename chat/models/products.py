@@ -57,6 +57,12 @@ class Product:
         return kind_of(self.name)
 
     @property
+    def materials(self) -> str | None:
+        """The materials the record names, each once, in reading order ("leather, mesh")."""
+        names = dict.fromkeys(str(a.value) for a in self.attributes.get("materials", []))
+        return ", ".join(names) or None
+
+    @property
     def generic_terms(self) -> frozenset[str]:
         """Name words that say what it is, not which one: its kind and its category's words
         ("Sleeping Bag" in "CozyNights Sleeping Bag"), even when it is the only one found."""
@@ -195,12 +201,18 @@ def named_products(question: str, products: list[Product]) -> list[Product]:
     named = []
     touched = []
     for product in products:
-        own = product.name_terms - common - product.generic_terms
+        own = distinct_terms(product, common)
         if own and len(own & asked) >= max(1, (len(own) + 1) // 2):
             named.append(product)
         elif own & asked:
             touched.append(product)
     return named or (touched if len(touched) == 1 else [])
+
+
+def distinct_terms(product: Product, common: frozenset[str]) -> frozenset[str]:
+    """The words of ``product``'s name that tell it apart: not its kind or category words, nor
+    ``common`` (the words other products found share, :func:`common_terms`)."""
+    return product.name_terms - common - product.generic_terms
 
 
 def common_terms(products: list[Product]) -> frozenset[str]:
