@@ -46,6 +46,17 @@ def make_hit(
     return SearchHit(chunk=chunk, score=score)
 
 
+def priced_record(
+    number: int, name: str, price: float, category: str, prose: str = ""
+) -> SearchHit:
+    """A catalog row as ingestion stores it: name, category and price fields, then its prose."""
+    content = f"{name}\nCategory: {category}\nPrice: ${price:.2f}" + (f"\n{prose}" if prose else "")
+    hit = make_hit(
+        f"products.csv#id={number}", content, kind=ChunkKind.CATALOG, category=category, title=name
+    )
+    return hit.model_copy(update={"chunk": hit.chunk.model_copy(update={"price": price})})
+
+
 @dataclass
 class SearchCall:
     text: str

@@ -1,17 +1,10 @@
 from chat.compared import with_compared_records
-from ridgeline.types import ChunkKind, SearchFilters, SearchHit
-from tests.chat.fakes import make_hit
+from ridgeline.types import SearchFilters, SearchHit
+from tests.chat.fakes import make_hit, priced_record
 
 
 def record(number: int, name: str, price: float) -> SearchHit:
-    hit = make_hit(
-        f"products.csv#id={number}",
-        f"{name}\nCategory: Camping Stoves\nPrice: ${price:.2f}",
-        kind=ChunkKind.CATALOG,
-        category="Camping Stoves",
-        title=name,
-    )
-    return hit.model_copy(update={"chunk": hit.chunk.model_copy(update={"price": price})})
+    return priced_record(number, name, price, "Camping Stoves")
 
 
 MANUAL = make_hit("product_info_6.md", "The EcoFire Camping Stove burns twigs and leaves.")

@@ -6,7 +6,7 @@ from chat.models.extractive import ExtractiveAnswerer
 from chat.protocol import ChatRequest
 from chat.service import ChatService
 from ridgeline.types import AttributeRange, ChunkKind, SearchFilters, SearchHit
-from tests.chat.fakes import FakeRetriever, ScriptedChatModel, make_hit
+from tests.chat.fakes import FakeRetriever, ScriptedChatModel, make_hit, priced_record
 
 HITS = [
     make_hit(
@@ -298,14 +298,7 @@ def test_an_image_question_weights_the_image_ranking_and_a_text_question_does_no
 def test_a_budget_that_leaves_nothing_is_relaxed_and_the_answer_names_the_closest():
     from retrieval.query.planner import QueryPlanner
 
-    tent = make_hit(
-        "products.csv#id=4",
-        "Meadow 3 Tent\nCategory: Tents\nPrice: $179.00\nA roomy three-person tent.",
-        kind=ChunkKind.CATALOG,
-        category="Tents",
-        title="Meadow 3 Tent",
-    )
-    tent = tent.model_copy(update={"chunk": tent.chunk.model_copy(update={"price": 179.0})})
+    tent = priced_record(4, "Meadow 3 Tent", 179.0, "Tents", "A roomy three-person tent.")
     retriever = FakeRetriever(hits=[tent])
     service = ChatService(
         retriever=retriever,
@@ -324,14 +317,7 @@ def test_a_budget_that_leaves_only_other_kinds_of_product_is_relaxed_for_the_kin
     from retrieval.query.planner import QueryPlanner
 
     def product(number: int, name: str, price: float) -> SearchHit:
-        hit = make_hit(
-            f"products.csv#id={number}",
-            f"{name}\nCategory: Hiking Clothing\nPrice: ${price:.2f}\nFor the trail.",
-            kind=ChunkKind.CATALOG,
-            category="Hiking Clothing",
-            title=name,
-        )
-        return hit.model_copy(update={"chunk": hit.chunk.model_copy(update={"price": price})})
+        return priced_record(number, name, price, "Hiking Clothing", "For the trail.")
 
     retriever = FakeRetriever(
         hits=[product(10, "Trail Pants", 75.0), product(17, "Rain Jacket", 110.0)]
@@ -350,14 +336,7 @@ def test_a_category_named_says_the_kind_so_a_daypack_under_budget_answers_for_ba
     from retrieval.query.planner import QueryPlanner
 
     def pack(number: int, name: str, price: float) -> SearchHit:
-        hit = make_hit(
-            f"products.csv#id={number}",
-            f"{name}\nCategory: Backpacks\nPrice: ${price:.2f}\nFor the trail.",
-            kind=ChunkKind.CATALOG,
-            category="Backpacks",
-            title=name,
-        )
-        return hit.model_copy(update={"chunk": hit.chunk.model_copy(update={"price": price})})
+        return priced_record(number, name, price, "Backpacks", "For the trail.")
 
     retriever = FakeRetriever(
         hits=[pack(16, "TrailLite Daypack", 60.0), pack(2, "Pro Backpack", 90.0)]
